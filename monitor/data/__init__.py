@@ -1,0 +1,1 @@
+"""Data files shipped inside the package (default config, pair catalogue)."""

@@ -1,0 +1,109 @@
+"""The contract between the daemon and every feed: health, context, factory, protocol."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from pydantic import BaseModel
+
+from monitor.core.events import Event
+
+EventSink = Callable[[Event], None]
+"""Synchronous hand-off of one normalized event to the core (no I/O, never blocks)."""
+
+Clock = Callable[[], int]
+"""Wall-clock time in integer nanoseconds since the epoch (``time.time_ns`` in production)."""
+
+
+class FeedState(enum.StrEnum):
+    """Connection state of a feed, as shown on /readyz and in logs."""
+
+    NEW = "new"
+    CONNECTING = "connecting"
+    AUTHENTICATING = "authenticating"
+    SUBSCRIBING = "subscribing"
+    STREAMING = "streaming"
+    BACKOFF = "backoff"
+    FATAL = "fatal"  # bad credentials, entitlement, connection limit: retried slowly
+    STOPPED = "stopped"
+
+
+@dataclass(slots=True)
+class FeedHealth:
+    """Mutable health record a feed updates and the metrics collector reads at scrape time."""
+
+    name: str
+    state: FeedState = FeedState.NEW
+    reason: str = ""
+    messages_total: int = 0
+    reconnects_total: int = 0
+    last_message_ns: int = 0
+    errors_total: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def up(self) -> bool:
+        """Connected, authenticated and subscribed."""
+        return self.state is FeedState.STREAMING
+
+    def count_error(self, kind: str) -> None:
+        """Count one error of ``kind`` (a short, bounded label such as ``parse``)."""
+        self.errors_total[kind] = self.errors_total.get(kind, 0) + 1
+
+    def set_state(self, state: FeedState, reason: str = "") -> None:
+        self.state = state
+        self.reason = reason
+
+
+class SessionOracle(Protocol):
+    """Answers whether an instrument's venue is trading at a time (for silence watchdogs)."""
+
+    def is_open(self, instrument: str, now_ns: int) -> bool: ...
+
+
+@dataclass(frozen=True, slots=True)
+class FeedContext:
+    """What a feed factory receives besides its own config."""
+
+    sink: EventSink
+    clock: Clock
+    sessions: SessionOracle
+    health: FeedHealth
+
+
+class Feed(Protocol):
+    """A running feed. ``run`` returns only when the feed is stopped or cancelled."""
+
+    name: str
+    health: FeedHealth
+
+    async def run(self) -> None: ...
+
+
+class FeedSpec(Protocol):
+    """The provider-independent part of a feed's configuration."""
+
+    name: str
+    type: str
+    priority: int
+    instruments: list[str]
+    symbols: Mapping[str, str]
+    silence_timeout_seconds: float
+
+
+FeedFactory = Callable[[FeedSpec, BaseModel, FeedContext], Feed]
+
+
+@dataclass(frozen=True, slots=True)
+class FeedType:
+    """A provider's entry in the registry: its options model and its factory.
+
+    ``factory`` may import optional dependencies lazily; ``extra`` names the pip extra
+    that provides them, for the error message when they are missing.
+    """
+
+    options: type[BaseModel]
+    factory: FeedFactory
+    extra: str | None = None

@@ -1,0 +1,24 @@
+"""Feed types by name. Each entry is the import path of a provider package."""
+
+from __future__ import annotations
+
+import importlib
+
+from monitor.errors import ConfigError
+from monitor.feeds.base import FeedType
+
+FEED_PACKAGES: dict[str, str] = {
+    "simulator": "monitor.feeds.simulator",
+}
+
+
+def feed_type(name: str) -> FeedType:
+    """Return the registered :class:`FeedType` called ``name``."""
+    try:
+        module_path = FEED_PACKAGES[name]
+    except KeyError:
+        known = ", ".join(sorted(FEED_PACKAGES))
+        raise ConfigError(f"unknown feed type {name!r} (known: {known})") from None
+    module = importlib.import_module(module_path)
+    entry: FeedType = module.FEED_TYPE
+    return entry
