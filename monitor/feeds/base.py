@@ -10,8 +10,9 @@ from typing import Protocol
 from pydantic import BaseModel
 
 from monitor.core.events import Event
+from monitor.core.instruments import Pair
 
-EventSink = Callable[[Event], None]
+EventSink = Callable[[Event], object]
 """Synchronous hand-off of one normalized event to the core (no I/O, never blocks)."""
 
 Clock = Callable[[], int]
@@ -71,6 +72,7 @@ class FeedContext:
     clock: Clock
     sessions: SessionOracle
     health: FeedHealth
+    pairs: tuple[Pair, ...] = ()  # the configured pairs (the simulator models them)
 
 
 class Feed(Protocol):
@@ -82,7 +84,8 @@ class Feed(Protocol):
     async def run(self) -> None: ...
 
 
-class FeedSpec(Protocol):
+@dataclass(frozen=True, slots=True)
+class FeedSpec:
     """The provider-independent part of a feed's configuration."""
 
     name: str

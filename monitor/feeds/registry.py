@@ -9,6 +9,7 @@ from monitor.feeds.base import FeedType
 
 FEED_PACKAGES: dict[str, str] = {
     "simulator": "monitor.feeds.simulator",
+    "ibkr": "monitor.feeds.ibkr",
 }
 
 

@@ -1,0 +1,125 @@
+"""JSON shapes of the HTTP API (pure functions from snapshots to plain data)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from monitor.core.snapshot import LegView, Liquidity, MarketSnapshot, PairView
+from monitor.feeds.base import FeedHealth
+
+NS = 1_000_000_000
+
+
+def iso(ts_ns: int | None) -> str | None:
+    """ISO-8601 UTC with microseconds, or None."""
+    if ts_ns is None:
+        return None
+    return datetime.fromtimestamp(ts_ns / NS, tz=UTC).isoformat(timespec="microseconds")
+
+
+def leg_json(leg: LegView, now_ns: int) -> dict[str, Any]:
+    return {
+        "instrument": leg.instrument,
+        "venue": leg.venue,
+        "currency": leg.currency,
+        "bid": leg.bid,
+        "ask": leg.ask,
+        "bid_size": leg.bid_size,
+        "ask_size": leg.ask_size,
+        "last": leg.last,
+        "mid": leg.mid,
+        "price_basis": leg.price_basis,
+        "exchange_timestamp": iso(leg.ts_event),
+        "receive_timestamp": iso(leg.ts_recv),
+        "age_seconds": None if leg.ts_recv is None else round((now_ns - leg.ts_recv) / NS, 3),
+        "source": leg.source,
+        "session": leg.session,
+        "market_open": leg.market_open,
+        "price_kind": "reference" if leg.reference else "live",
+        "stale": leg.stale,
+        "stale_reason": leg.stale_reason,
+    }
+
+
+def liquidity_json(liq: Liquidity | None) -> dict[str, Any] | None:
+    if liq is None:
+        return None
+    return {
+        "quoted_spread_ratio": liq.quoted_spread_ratio,
+        "top_of_book_depth_usd": {"bid": liq.bid_depth_usd, "ask": liq.ask_depth_usd},
+        "windows": {
+            w.window: {
+                "seconds": w.seconds,
+                "volume": w.volume,
+                "turnover": w.turnover,
+                "turnover_usd": w.turnover_usd,
+                "trades": w.trades,
+                "vwap": w.vwap,
+            }
+            for w in liq.windows
+        },
+    }
+
+
+def pair_json(view: PairView) -> dict[str, Any]:
+    now = view.as_of
+    return {
+        "pair": view.pair,
+        "ads_ratio": view.ads_ratio,
+        "us": leg_json(view.us, now),
+        "hk": leg_json(view.hk, now),
+        "fx": leg_json(view.fx, now),
+        "premium": {
+            "mid": view.premium.mid,
+            "buy_hk_sell_us": view.premium.buy_hk_sell_us,
+            "buy_us_sell_hk": view.premium.buy_us_sell_hk,
+            "basis": view.basis,
+        },
+        "stale": view.stale,
+        "stale_reason": "; ".join(view.stale_reasons) or None,
+        "liquidity": {
+            view.us.instrument: liquidity_json(view.us.liquidity),
+            view.hk.instrument: liquidity_json(view.hk.liquidity),
+        },
+        "as_of": iso(now),
+    }
+
+
+def pairs_json(snapshot: MarketSnapshot) -> list[dict[str, Any]]:
+    return [pair_json(view) for view in snapshot.pairs]
+
+
+def feed_json(health: FeedHealth) -> dict[str, Any]:
+    return {
+        "feed": health.name,
+        "up": health.up,
+        "state": health.state.value,
+        "reason": health.reason or None,
+        "messages_total": health.messages_total,
+        "reconnects_total": health.reconnects_total,
+        "errors_total": dict(health.errors_total),
+        "last_message": iso(health.last_message_ns or None),
+    }
+
+
+def readiness(snapshot: MarketSnapshot, feeds: list[FeedHealth]) -> list[str]:
+    """What keeps the daemon from being ready: live legs that are stale, feeds that are down.
+
+    A leg whose venue is closed does not need fresh data; a feed only matters while it is
+    the source of, or the only candidate for, a live leg.
+    """
+    problems: list[str] = []
+    seen: set[str] = set()
+    by_name = {f.name: f for f in feeds}
+    for view in snapshot.pairs:
+        for leg in (view.us, view.hk, view.fx):
+            if leg.instrument in seen or leg.reference:
+                continue
+            seen.add(leg.instrument)
+            if leg.stale:
+                problems.append(f"{leg.instrument}: {leg.stale_reason}")
+            elif leg.source in by_name and not by_name[leg.source].up:
+                health = by_name[leg.source]
+                problems.append(f"feed {health.name} serving {leg.instrument} is {health.state}")
+    return problems

@@ -1,0 +1,122 @@
+"""Wiring of the daemon: config -> feeds -> core -> (metrics, API); lifecycle and signals."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import time
+from collections.abc import Callable, Sequence
+
+import structlog
+from aiohttp import web
+from prometheus_client.registry import CollectorRegistry
+
+from monitor import __version__
+from monitor.config import Settings
+from monitor.core.engine import Engine
+from monitor.core.sessions import SessionCalendar
+from monitor.core.snapshot import MarketSnapshot
+from monitor.feeds.base import Feed, FeedHealth
+from monitor.metrics import DlmonCollector, MetricsSource
+from monitor.server import ServerState, create_app
+from monitor.supervisor import Supervisor
+from monitor.wiring import build_feeds, build_pairs, feed_priorities
+
+log = structlog.get_logger(__name__)
+
+SHUTDOWN_GRACE_SECONDS = 3.0
+
+
+class Daemon:
+    """Everything the daemon runs, built from settings. Nothing starts in the constructor."""
+
+    def __init__(self, settings: Settings, clock: Callable[[], int] = time.time_ns) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.pairs = build_pairs(settings)
+        self.sessions = SessionCalendar(settings.sessions.mode, settings.sessions.us_extended_hours)
+        self.engine = Engine(
+            self.pairs,
+            self.sessions,
+            windows=settings.liquidity.windows,
+            priorities=feed_priorities(settings),
+            max_future_skew_seconds=settings.sessions.max_future_skew_seconds,
+        )
+        self.feeds: list[Feed] = build_feeds(
+            settings, self.pairs, self.engine.on_event, clock, self.sessions
+        )
+        self.supervisor = Supervisor()
+        self.registry = CollectorRegistry(auto_describe=False)
+        self.registry.register(
+            DlmonCollector(
+                MetricsSource(
+                    engine=self.engine,
+                    feeds=self.feed_health,
+                    clock=clock,
+                    version=__version__,
+                    task_restarts=lambda: dict(self.supervisor.restarts),
+                )
+            )
+        )
+        self.web_app = create_app(
+            ServerState(
+                registry=self.registry,
+                snapshot=self.snapshot,
+                feeds=self.feed_health,
+                alive=lambda: self.supervisor.alive,
+                version=__version__,
+            )
+        )
+        self._runner: web.AppRunner | None = None
+        self.port: int | None = None
+
+    def snapshot(self) -> MarketSnapshot:
+        return self.engine.snapshot(self.clock())
+
+    def feed_health(self) -> Sequence[FeedHealth]:
+        return [feed.health for feed in self.feeds]
+
+    async def start(self) -> None:
+        """Open the HTTP port and start every feed under supervision."""
+        server = self.settings.server
+        self._runner = web.AppRunner(self.web_app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, server.host, server.port)
+        await site.start()
+        sockets = [s for s in self._runner.addresses if isinstance(s, tuple)]
+        self.port = sockets[0][1] if sockets else server.port
+        for feed in self.feeds:
+            self.supervisor.spawn(f"feed:{feed.name}", feed.run)
+        log.info(
+            "dlmon_started",
+            version=__version__,
+            http=f"http://{server.host}:{self.port}/",
+            pairs=[p.name for p in self.pairs],
+            feeds=[f.name for f in self.feeds],
+            sessions=self.settings.sessions.mode,
+        )
+
+    async def stop(self) -> None:
+        """Stop feeds, then the HTTP server. Safe to call twice."""
+        await self.supervisor.stop(SHUTDOWN_GRACE_SECONDS)
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+        log.info("dlmon_stopped")
+
+    async def run_until(self, stop: asyncio.Event) -> None:
+        await self.start()
+        try:
+            await stop.wait()
+        finally:
+            await self.stop()
+
+
+async def serve(settings: Settings) -> None:
+    """Run the daemon until SIGTERM or SIGINT."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    daemon = Daemon(settings)
+    await daemon.run_until(stop)

@@ -1,0 +1,83 @@
+"""The ``dlmon`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+
+import yaml
+
+from monitor import __version__
+from monitor.errors import ConfigError, DlmonError
+
+EXIT_CONFIG = 2
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from monitor.app import serve
+    from monitor.config import load_settings
+    from monitor.logs import configure_logging
+
+    settings = load_settings(args.config)
+    configure_logging(settings.log.level, settings.log.format)
+    asyncio.run(serve(settings))
+    return 0
+
+
+def _cmd_check_config(args: argparse.Namespace) -> int:
+    from monitor.config import load_settings
+    from monitor.wiring import redacted
+
+    settings = load_settings(args.file)
+    sys.stdout.write(yaml.safe_dump(redacted(settings), sort_keys=False))
+    sys.stdout.write(f"# {args.file}: OK\n")
+    return 0
+
+
+def _cmd_pairs(args: argparse.Namespace) -> int:
+    from monitor.catalogue import catalogue
+
+    print(f"{'pair':<7} {'US':<7} {'venue':<6} {'HK':<9} {'ratio':>5}  {'src':<3} company")
+    for p in catalogue().values():
+        print(
+            f"{p.name:<7} {p.us:<7} {p.us_venue:<6} {p.hk:<9} {p.ratio:>5g}  "
+            f"{p.confidence or '-':<3} {p.company}"
+        )
+    print("ratio = HK ordinary shares per ADS; src: V primary source, S secondary, U unconfirmed")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dlmon", description="HK/US dual-listing premium and liquidity monitor"
+    )
+    parser.add_argument("--version", action="version", version=f"dlmon {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="run the daemon (default config: the simulator)")
+    run.add_argument("--config", help="YAML config file (default: $DLMON_CONFIG or built-in)")
+    run.set_defaults(func=_cmd_run)
+
+    check = sub.add_parser("check-config", help="validate a config and print it resolved")
+    check.add_argument("file")
+    check.set_defaults(func=_cmd_check_config)
+
+    pairs = sub.add_parser("pairs", help="list the built-in catalogue of HK/US dual listings")
+    pairs.set_defaults(func=_cmd_pairs)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``dlmon`` console script; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        code: int = args.func(args)
+    except ConfigError as exc:
+        print(f"dlmon: configuration error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    except DlmonError as exc:
+        print(f"dlmon: {exc}", file=sys.stderr)
+        return 1
+    return code

@@ -1,0 +1,300 @@
+"""The market engine: validates events, keeps state, computes premiums and liquidity.
+
+``on_event`` is the hot path: no I/O, no logging, a few dictionary lookups and some
+arithmetic per event. ``snapshot`` builds the immutable read-side view on demand.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Mapping
+
+from monitor.core import validation as v
+from monitor.core.events import NS_PER_SECOND, Event, FxQuote, Quote, Trade
+from monitor.core.instruments import Instrument, Pair
+from monitor.core.premium import edge_buy_hk_sell_us, edge_buy_us_sell_hk, mid_premium
+from monitor.core.sessions import SessionCalendar
+from monitor.core.snapshot import (
+    LegView,
+    Liquidity,
+    MarketSnapshot,
+    PairView,
+    PremiumView,
+    WindowStats,
+)
+from monitor.core.state import InstrumentState, SourceState
+from monitor.core.ticks import is_on_hkex_grid
+
+EventListener = Callable[[Event], None]
+NAN = float("nan")
+
+
+class PairState:
+    """The premium of one pair as of its latest input (updated on every accepted event)."""
+
+    __slots__ = ("buy_hk_sell_us", "buy_us_sell_hk", "fx", "hk", "mid", "pair", "ts", "us")
+
+    def __init__(self, pair: Pair, us: InstrumentState, hk: InstrumentState, fx: InstrumentState):
+        self.pair = pair
+        self.us, self.hk, self.fx = us, hk, fx
+        self.mid = self.buy_hk_sell_us = self.buy_us_sell_hk = NAN
+        self.ts = 0
+
+    def update(self, ts: int) -> None:
+        us, hk, fx = self.us.active, self.hk.active, self.fx.active
+        if us is None or hk is None or fx is None:
+            return
+        if not (us.has_price and hk.has_price and fx.has_price):
+            return
+        self.mid, self.buy_hk_sell_us, self.buy_us_sell_hk = premiums(self.pair, us, hk, fx)
+        self.ts = ts
+
+
+def premiums(
+    pair: Pair, us: SourceState, hk: SourceState, fx: SourceState
+) -> tuple[float, float, float]:
+    """(mid, buy_hk_sell_us, buy_us_sell_hk) from the sources' current prices."""
+    ratio, fees, notional = pair.ads_ratio, pair.fees, pair.edge_notional_usd
+    return (
+        mid_premium(us.mid, fx.mid, hk.mid, ratio),
+        edge_buy_hk_sell_us(us.exec_bid, hk.exec_ask, fx.exec_bid, ratio, fees, notional),
+        edge_buy_us_sell_hk(us.exec_ask, hk.exec_bid, fx.exec_ask, ratio, fees, notional),
+    )
+
+
+class Engine:
+    """State of every instrument and pair; the only writer is :meth:`on_event`."""
+
+    def __init__(
+        self,
+        pairs: Iterable[Pair],
+        sessions: SessionCalendar,
+        windows: Mapping[str, int] | None = None,
+        priorities: Mapping[str, int] | None = None,
+        max_future_skew_seconds: float = 5.0,
+    ) -> None:
+        self.pairs = tuple(pairs)
+        self.sessions = sessions
+        self.window_labels = tuple((windows or {"1m": 60, "5m": 300, "1h": 3600}).keys())
+        self.window_seconds = tuple((windows or {"1m": 60, "5m": 300, "1h": 3600}).values())
+        self.priorities = dict(priorities or {})
+        self.max_skew_ns = int(max_future_skew_seconds * NS_PER_SECOND)
+        self.instruments: dict[str, InstrumentState] = {}
+        self.pair_states: list[PairState] = []
+        self.rejects: dict[tuple[str, str], int] = {}
+        self.flags: dict[tuple[str, str], int] = {}
+        self.accepted_total = 0
+        self.listeners: list[EventListener] = []
+        for pair in self.pairs:
+            legs = [self._add_instrument(pair, leg) for leg in pair.legs()]
+            self.pair_states.append(PairState(pair, *legs))
+            for state in legs:
+                state.pairs.append(len(self.pair_states) - 1)
+
+    def _add_instrument(self, pair: Pair, instrument: Instrument) -> InstrumentState:
+        state = self.instruments.get(instrument.symbol)
+        if state is None:
+            limit = int(pair.stale_limit_seconds(instrument) * NS_PER_SECOND)
+            state = InstrumentState(instrument, self.window_seconds, limit)
+            self.instruments[instrument.symbol] = state
+            self.sessions.register(instrument.symbol, instrument.venue)
+        return state
+
+    # ------------------------------------------------------------------ hot path
+    def on_event(self, event: Event) -> bool:
+        """Apply one event; return False (and count the reason) if it was rejected."""
+        state = self.instruments.get(event.instrument)
+        if state is None:
+            self._reject(event.instrument, v.UNKNOWN_INSTRUMENT)
+            return False
+        reason = v.check_time(event.ts_event, event.ts_recv, self.max_skew_ns)
+        if reason is None:
+            if type(event) is Trade:
+                reason = self._apply_trade(state, event)
+            elif type(event) is Quote:
+                reason = self._apply_quote(state, event, event.bid_size, event.ask_size)
+            else:
+                reason = self._apply_quote(state, event, NAN, NAN)  # type: ignore[arg-type]
+        if reason is not None:
+            self._reject(event.instrument, reason)
+            return False
+        self.accepted_total += 1
+        for index in state.pairs:
+            self.pair_states[index].update(event.ts_recv)
+        for listener in self.listeners:
+            listener(event)
+        return True
+
+    def _apply_quote(
+        self, state: InstrumentState, q: Quote | FxQuote, bid_size: float, ask_size: float
+    ) -> str | None:
+        instrument = state.instrument
+        if bid_size != bid_size:  # FX: no sizes
+            reason = v.check_price(q.bid, instrument) or v.check_price(q.ask, instrument)
+            if reason is None and q.bid > q.ask:
+                reason = v.CROSSED_BOOK
+        else:
+            reason = v.check_book(q.bid, q.ask, bid_size, ask_size, instrument)
+        if reason is not None:
+            return reason
+        src = state.source(q.source, self.priorities.get(q.source, 0))
+        if q.ts_event < src.quote_ts:
+            return v.OUT_OF_ORDER
+        if instrument.hkex_tick_grid and not (is_on_hkex_grid(q.bid) and is_on_hkex_grid(q.ask)):
+            self._flag(instrument.symbol, "off_tick_grid")
+        src.bid, src.ask, src.bid_size, src.ask_size = q.bid, q.ask, bid_size, ask_size
+        src.has_quote = True
+        src.quote_ts = q.ts_event
+        src.ts_event = max(src.ts_event, q.ts_event)
+        src.ts_recv = q.ts_recv
+        state.consider(src, q.ts_recv)
+        return None
+
+    def _apply_trade(self, state: InstrumentState, t: Trade) -> str | None:
+        instrument = state.instrument
+        reason = v.check_price(t.price, instrument) or v.check_size(t.size)
+        if reason is not None:
+            return reason
+        if instrument.hkex_tick_grid and not is_on_hkex_grid(t.price):
+            self._flag(instrument.symbol, "off_tick_grid")
+        src = state.source(t.source, self.priorities.get(t.source, 0))
+        if t.ts_event >= src.trade_ts:
+            src.last, src.last_size, src.trade_ts = t.price, t.size, t.ts_event
+            src.ts_event = max(src.ts_event, t.ts_event)
+        src.ts_recv = max(src.ts_recv, t.ts_recv)
+        state.consider(src, t.ts_recv)
+        if src is state.active and t.size > 0.0:
+            state.trades.add(t.ts_event // NS_PER_SECOND, t.size, t.price)
+        return None
+
+    def _reject(self, instrument: str, reason: str) -> None:
+        key = (instrument, reason)
+        self.rejects[key] = self.rejects.get(key, 0) + 1
+
+    def _flag(self, instrument: str, reason: str) -> None:
+        key = (instrument, reason)
+        self.flags[key] = self.flags.get(key, 0) + 1
+
+    # ------------------------------------------------------------------ read side
+    def snapshot(self, now_ns: int) -> MarketSnapshot:
+        """Build the read-side view of every pair at ``now_ns``."""
+        for state in self.instruments.values():
+            state.reselect(now_ns)
+            state.trades.advance(now_ns // NS_PER_SECOND)
+        views = tuple(self._pair_view(ps, now_ns) for ps in self.pair_states)
+        return MarketSnapshot(as_of=now_ns, pairs=views, rejects=dict(self.rejects))
+
+    def _pair_view(self, ps: PairState, now_ns: int) -> PairView:
+        pair = ps.pair
+        fx_mid = _fx_mid(ps.fx.active)
+        us = self._leg_view(pair, ps.us, now_ns, fx_mid)
+        hk = self._leg_view(pair, ps.hk, now_ns, fx_mid)
+        fx = self._leg_view(pair, ps.fx, now_ns, None)
+        stale_reasons = tuple(
+            f"{leg.instrument}: {leg.stale_reason}" for leg in (us, hk, fx) if leg.stale
+        )
+        premium = PremiumView(None, None, None)
+        if not stale_reasons:
+            assert ps.us.active and ps.hk.active and ps.fx.active
+            mid, hk_us, us_hk = premiums(pair, ps.us.active, ps.hk.active, ps.fx.active)
+            premium = PremiumView(_finite(mid), _finite(hk_us), _finite(us_hk))
+        live = us.session in ("regular",) and hk.session == "continuous"
+        return PairView(
+            pair=pair.name,
+            ads_ratio=pair.ads_ratio,
+            us=us,
+            hk=hk,
+            fx=fx,
+            premium=premium,
+            stale=bool(stale_reasons),
+            stale_reasons=stale_reasons,
+            basis="live" if live else "reference",
+            as_of=now_ns,
+        )
+
+    def _leg_view(
+        self, pair: Pair, state: InstrumentState, now_ns: int, fx_mid: float | None
+    ) -> LegView:
+        instrument = state.instrument
+        phase = self.sessions.phase(instrument.venue, now_ns)
+        src = state.active
+        stale_reason = self._stale_reason(pair, state, src, now_ns, phase.live)
+        return LegView(
+            instrument=instrument.symbol,
+            venue=instrument.venue,
+            currency=instrument.currency,
+            bid=_finite(src.bid) if src and src.has_quote else None,
+            ask=_finite(src.ask) if src and src.has_quote else None,
+            bid_size=_finite(src.bid_size) if src and src.has_quote else None,
+            ask_size=_finite(src.ask_size) if src and src.has_quote else None,
+            last=_finite(src.last) if src else None,
+            mid=_finite(src.mid) if src and src.has_price else None,
+            price_basis="quote" if src is None or src.has_quote else "last",
+            ts_event=src.ts_event if src and src.has_price else None,
+            ts_recv=src.ts_recv if src and src.has_price else None,
+            source=src.source if src else None,
+            session=phase.value,
+            market_open=phase.trading,
+            reference=not phase.live,
+            stale=stale_reason is not None,
+            stale_reason=stale_reason,
+            liquidity=None if instrument.is_fx else self._liquidity(state, fx_mid),
+        )
+
+    def _stale_reason(
+        self, pair: Pair, state: InstrumentState, src: SourceState | None, now_ns: int, live: bool
+    ) -> str | None:
+        if src is None or not src.has_price:
+            return "no data"
+        limit_ns = int(pair.stale_limit_seconds(state.instrument) * NS_PER_SECOND)
+        if live:
+            silent = now_ns - src.ts_recv
+            if silent > limit_ns:
+                return f"silent for {silent // NS_PER_SECOND}s in session"
+            return None
+        last_close = self.sessions.last_close(state.instrument.venue, now_ns)
+        if last_close is not None and src.ts_event < last_close - limit_ns:
+            return "older than the last session close"
+        return None
+
+    def _liquidity(self, state: InstrumentState, fx_mid: float | None) -> Liquidity:
+        src = state.active
+        to_usd = 1.0 if state.instrument.currency == "USD" else _inverse(fx_mid)
+        spread = bid_depth = ask_depth = None
+        if src is not None and src.has_quote:
+            mid = src.mid
+            spread = (src.ask - src.bid) / mid if mid > 0 else None
+            if to_usd is not None:
+                bid_depth = _finite(src.bid * src.bid_size * to_usd)
+                ask_depth = _finite(src.ask * src.ask_size * to_usd)
+        windows = []
+        for index, (label, seconds) in enumerate(
+            zip(self.window_labels, self.window_seconds, strict=True)
+        ):
+            volume, turnover, count = state.trades.totals(index)
+            windows.append(
+                WindowStats(
+                    window=label,
+                    seconds=seconds,
+                    volume=volume,
+                    turnover=turnover,
+                    turnover_usd=turnover * to_usd if to_usd is not None else None,
+                    trades=count,
+                    vwap=turnover / volume if volume > 0 else None,
+                )
+            )
+        return Liquidity(spread, bid_depth, ask_depth, tuple(windows))
+
+
+def _finite(value: float) -> float | None:
+    return value if math.isfinite(value) else None
+
+
+def _fx_mid(src: SourceState | None) -> float | None:
+    if src is None or not src.has_price:
+        return None
+    return _finite(src.mid)
+
+
+def _inverse(value: float | None) -> float | None:
+    return 1.0 / value if value else None

@@ -1,0 +1,61 @@
+"""Instruments and HK/US pairs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from monitor.core.fees import DEFAULT_FEES, FeeSchedule
+
+USD_HKD_BAND = (7.70, 7.90)
+"""Ticks outside this range are bad data (the peg's convertibility band is 7.75-7.85)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Instrument:
+    """A tradable line: ``symbol`` is the canonical id (``PONY``, ``2026.HK``, ``USDHKD``)."""
+
+    symbol: str
+    venue: str  # XNAS, XNYS, OTC, XHKG or FX
+    currency: str  # USD or HKD (for FX: the quote currency, HKD per USD)
+    lot_size: int = 1
+    hkex_tick_grid: bool = False
+    price_band: tuple[float, float] | None = None  # prices outside are bad data
+
+    @property
+    def is_fx(self) -> bool:
+        return self.venue == "FX"
+
+
+@dataclass(frozen=True, slots=True)
+class Staleness:
+    """Seconds of silence in session after which a leg is stale."""
+
+    us_seconds: float = 60.0
+    hk_seconds: float = 60.0
+    fx_seconds: float = 120.0
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """A US ADS line and its HK line; ``ads_ratio`` HK ordinary shares per ADS."""
+
+    name: str
+    us: Instrument
+    hk: Instrument
+    fx: Instrument
+    ads_ratio: float
+    ratio_as_of: date | None = None
+    fees: FeeSchedule = DEFAULT_FEES
+    edge_notional_usd: float = 100_000.0
+    staleness: Staleness = Staleness()
+
+    def legs(self) -> tuple[Instrument, Instrument, Instrument]:
+        return (self.us, self.hk, self.fx)
+
+    def stale_limit_seconds(self, instrument: Instrument) -> float:
+        if instrument is self.hk or instrument.venue == "XHKG":
+            return self.staleness.hk_seconds
+        if instrument.is_fx:
+            return self.staleness.fx_seconds
+        return self.staleness.us_seconds

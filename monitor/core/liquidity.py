@@ -1,0 +1,78 @@
+"""Rolling trade statistics over fixed windows with per-second buckets.
+
+One ring of per-second buckets (as long as the longest window) holds volume, native
+turnover and trade count; each window keeps running sums that are updated when a trade
+arrives and when time moves on. Work per event is O(number of windows), memory is
+O(longest window in seconds), whatever the run time.
+"""
+
+from __future__ import annotations
+
+
+class RollingTrades:
+    """Volume, turnover and trade count over several trailing windows (in seconds)."""
+
+    __slots__ = ("_cnt", "_head", "_secs", "_size", "_sums", "_turn", "_vol", "windows")
+
+    def __init__(self, windows: tuple[int, ...]) -> None:
+        if not windows or min(windows) < 1:
+            raise ValueError("windows must be positive whole seconds")
+        self.windows = windows
+        self._size = max(windows)
+        self._vol = [0.0] * self._size
+        self._turn = [0.0] * self._size
+        self._cnt = [0] * self._size
+        self._secs = [-1] * self._size
+        self._head = -1
+        # per window: [volume, turnover, count]
+        self._sums: list[list[float]] = [[0.0, 0.0, 0.0] for _ in windows]
+
+    def add(self, second: int, size: float, price: float) -> bool:
+        """Add a trade stamped ``second`` (epoch seconds); False if older than every window."""
+        if second > self._head:
+            self.advance(second)
+        elif second <= self._head - self._size:
+            return False
+        slot = second % self._size
+        if self._secs[slot] != second:
+            self._secs[slot] = second
+            self._vol[slot] = self._turn[slot] = 0.0
+            self._cnt[slot] = 0
+        turnover = size * price
+        self._vol[slot] += size
+        self._turn[slot] += turnover
+        self._cnt[slot] += 1
+        head = self._head
+        for window, sums in zip(self.windows, self._sums, strict=True):
+            if second > head - window:
+                sums[0] += size
+                sums[1] += turnover
+                sums[2] += 1
+        return True
+
+    def advance(self, second: int) -> None:
+        """Move the head to ``second``, expiring buckets that fall out of each window."""
+        head = self._head
+        if second <= head:
+            return
+        if head < 0:
+            self._head = second
+            return
+        for window, sums in zip(self.windows, self._sums, strict=True):
+            if second - head >= window:
+                sums[0] = sums[1] = sums[2] = 0.0
+                continue
+            for expired in range(head - window + 1, second - window + 1):
+                slot = expired % self._size
+                if self._secs[slot] == expired:
+                    sums[0] -= self._vol[slot]
+                    sums[1] -= self._turn[slot]
+                    sums[2] -= self._cnt[slot]
+            if sums[2] <= 0:  # no trades left: drop accumulated rounding error
+                sums[0] = sums[1] = sums[2] = 0.0
+        self._head = second
+
+    def totals(self, index: int) -> tuple[float, float, int]:
+        """(volume, turnover, trade count) of window number ``index`` at the current head."""
+        volume, turnover, count = self._sums[index]
+        return max(volume, 0.0), max(turnover, 0.0), int(round(count))

@@ -1,0 +1,47 @@
+"""The simulator feed: drives :class:`MarketModel` on a timer and hands events to the core."""
+
+from __future__ import annotations
+
+import asyncio
+
+from monitor.feeds.base import FeedContext, FeedSpec, FeedState
+from monitor.feeds.simulator.config import SimulatorOptions
+from monitor.feeds.simulator.model import MarketModel
+
+
+class SimulatorFeed:
+    """Emits quotes and trades of every pair whose legs it serves, at ``updates_per_second``."""
+
+    def __init__(self, spec: FeedSpec, options: SimulatorOptions, ctx: FeedContext) -> None:
+        self.name = spec.name
+        self.health = ctx.health
+        self._ctx = ctx
+        self._options = options
+        self._instruments = set(spec.instruments)
+        pairs = [
+            (p.us.symbol, p.hk.symbol, p.ads_ratio)
+            for p in ctx.pairs
+            if p.us.symbol in self._instruments and p.hk.symbol in self._instruments
+        ]
+        fx = next((p.fx.symbol for p in ctx.pairs if p.fx.symbol in self._instruments), "USDHKD")
+        self.model = MarketModel(options, pairs, fx, spec.name)
+
+    async def run(self) -> None:
+        ctx, options = self._ctx, self._options
+        interval = 1.0 / options.updates_per_second
+        self.health.set_state(FeedState.STREAMING)
+        try:
+            while True:
+                now = ctx.clock()
+                for event in self.model.next_events(now, self._open_instruments(now)):
+                    self.health.messages_total += 1
+                    self.health.last_message_ns = now
+                    ctx.sink(event)
+                await asyncio.sleep(interval)
+        finally:
+            self.health.set_state(FeedState.STOPPED)
+
+    def _open_instruments(self, now_ns: int) -> set[str]:
+        if self._options.mode == "demo":
+            return self._instruments
+        return {i for i in self._instruments if self._ctx.sessions.is_open(i, now_ns)}

@@ -1,0 +1,27 @@
+"""Options of the built-in simulator feed."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class SimulatorOptions(BaseModel):
+    """``demo``: every leg trades at any hour; ``calendar``: only while its venue is live."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    mode: Literal["demo", "calendar"] = "demo"
+    seed: int = 7
+    updates_per_second: float = Field(default=20.0, gt=0, le=100_000)
+    trade_probability: float = Field(default=0.15, ge=0, le=1)
+    hk_start_price: float = Field(default=118.50, gt=0)
+    fx_start_mid: float = Field(default=7.7810, ge=7.75, le=7.85)
+    premium_mean: float = Field(default=-0.001, ge=-0.5, le=0.5)
+    premium_volatility: float = Field(default=0.0015, ge=0, le=0.1)  # stationary sd
+    premium_half_life_seconds: float = Field(default=120.0, gt=0)
+    jump_probability_per_second: float = Field(default=0.004, ge=0, le=1)
+    jump_size: float = Field(default=0.025, ge=0, le=0.5)
+    price_volatility_per_second: float = Field(default=0.0004, ge=0, le=0.05)
+    fault_probability: float = Field(default=0.0, ge=0, le=1)  # emit invalid ticks (tests)

@@ -1,0 +1,125 @@
+"""Turn a validated :class:`~monitor.config.Settings` into domain objects and feeds."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from monitor.catalogue import catalogue
+from monitor.config import FeedConfig, PairConfig, Settings, format_validation_error
+from monitor.core.fees import FeeSchedule
+from monitor.core.instruments import USD_HKD_BAND, Instrument, Pair, Staleness
+from monitor.core.sessions import SessionCalendar
+from monitor.errors import ConfigError
+from monitor.feeds.base import Clock, EventSink, Feed, FeedContext, FeedHealth, FeedSpec
+from monitor.feeds.registry import feed_type
+
+
+def build_pairs(settings: Settings) -> list[Pair]:
+    """Resolve every configured pair against the catalogue; raise ConfigError if incomplete."""
+    base_fees = dataclasses.replace(FeeSchedule(), **settings.fees.set_fields())
+    return [_build_pair(name, cfg, settings, base_fees) for name, cfg in settings.pairs.items()]
+
+
+def _build_pair(name: str, cfg: PairConfig, settings: Settings, base_fees: FeeSchedule) -> Pair:
+    listed = catalogue().get(name)
+    us = cfg.us or (listed.us if listed else None)
+    hk = cfg.hk or (listed.hk if listed else None)
+    ratio = cfg.ads_ratio or (listed.ratio if listed else None)
+    if us is None or hk is None or ratio is None:
+        raise ConfigError(f"pairs.{name}: not in the built-in catalogue; give us, hk and ads_ratio")
+    us_venue = listed.us_venue if listed and listed.us == us else "XNAS"
+    fx = cfg.fx.upper().replace("/", "")
+    stale = cfg.staleness or settings.staleness
+    return Pair(
+        name=name,
+        us=Instrument(us, us_venue, "USD"),
+        hk=Instrument(hk, "XHKG", "HKD", lot_size=cfg.hk_lot_size or 100, hkex_tick_grid=True),
+        fx=Instrument(fx, "FX", fx[3:], price_band=USD_HKD_BAND if fx == "USDHKD" else None),
+        ads_ratio=float(ratio),
+        ratio_as_of=cfg.ratio_as_of or (listed.as_of if listed else None),
+        fees=dataclasses.replace(base_fees, **cfg.fees.set_fields()),
+        edge_notional_usd=cfg.edge_notional_usd,
+        staleness=Staleness(stale.us_seconds, stale.hk_seconds, stale.fx_seconds),
+    )
+
+
+def instruments_of(pairs: list[Pair]) -> dict[str, Instrument]:
+    return {leg.symbol: leg for pair in pairs for leg in pair.legs()}
+
+
+def feed_options(name: str, cfg: FeedConfig) -> BaseModel:
+    """Validate a feed's provider options with the provider's own model."""
+    entry = feed_type(cfg.type)
+    try:
+        return entry.options.model_validate(cfg.options_data())
+    except ValidationError as exc:
+        raise ConfigError(format_validation_error(exc, f"feeds.{name}")) from None
+
+
+def validate_settings(settings: Settings, origin: str) -> None:
+    """Checks across sections: pairs resolve, feed types exist, feed options are valid."""
+    try:
+        pairs = build_pairs(settings)
+        known = instruments_of(pairs)
+        for name, cfg in settings.feeds.items():
+            feed_options(name, cfg)
+            unknown = [i for i in cfg.instruments if i not in known]
+            if unknown:
+                raise ConfigError(
+                    f"feeds.{name}.instruments: {', '.join(unknown)} is not a leg of any pair"
+                    f" (legs: {', '.join(sorted(known))})"
+                )
+    except ConfigError as exc:
+        raise ConfigError(f"{origin}: {exc}") from None
+
+
+def build_feeds(
+    settings: Settings,
+    pairs: list[Pair],
+    sink: EventSink,
+    clock: Clock,
+    sessions: SessionCalendar,
+) -> list[Feed]:
+    """Create (but do not start) every enabled feed."""
+    all_instruments = sorted(instruments_of(pairs))
+    feeds: list[Feed] = []
+    for name, cfg in settings.feeds.items():
+        if not cfg.enabled:
+            continue
+        spec = FeedSpec(
+            name=name,
+            type=cfg.type,
+            priority=cfg.priority,
+            instruments=list(cfg.instruments or all_instruments),
+            symbols=dict(cfg.symbols),
+            silence_timeout_seconds=cfg.silence_timeout_seconds,
+        )
+        context = FeedContext(
+            sink=sink,
+            clock=clock,
+            sessions=sessions,
+            health=FeedHealth(name),
+            pairs=tuple(pairs),
+        )
+        feeds.append(feed_type(cfg.type).factory(spec, feed_options(name, cfg), context))
+    return feeds
+
+
+def feed_priorities(settings: Settings) -> dict[str, int]:
+    return {name: cfg.priority for name, cfg in settings.feeds.items()}
+
+
+def redacted(settings: Settings) -> dict[str, Any]:
+    """The resolved configuration as plain data with every secret shown as ``**********``."""
+    data: dict[str, Any] = settings.model_dump(mode="json")
+    for name, cfg in settings.feeds.items():
+        # Provider options are validated by their own model, which masks its SecretStr fields.
+        options = feed_options(name, cfg).model_dump(mode="json")
+        data["feeds"][name] = {
+            **cfg.model_dump(mode="json", exclude=set(cfg.options_data())),
+            **options,
+        }
+    return data
