@@ -10,6 +10,11 @@ from monitor.feeds.base import FeedType
 FEED_PACKAGES: dict[str, str] = {
     "simulator": "monitor.feeds.simulator",
     "ibkr": "monitor.feeds.ibkr",
+    "polygon": "monitor.feeds.polygon",
+    "alpaca": "monitor.feeds.alpaca",
+    "finnhub": "monitor.feeds.finnhub",
+    "oanda": "monitor.feeds.oanda",
+    "generic_ws": "monitor.feeds.generic",
 }
 
 
