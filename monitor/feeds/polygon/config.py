@@ -1,0 +1,35 @@
+"""Options of the Polygon.io / Massive websocket feed."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, SecretStr
+
+from monitor.config import Model
+from monitor.feeds.connection import ConnectionOptions
+
+Channel = Literal["Q", "T"]
+HOSTS = {"realtime": "socket.massive.com", "delayed": "delayed.massive.com"}
+
+
+class PolygonOptions(Model):
+    """One Polygon/Massive connection: ``market`` stocks (Q, T) or forex (C).
+
+    Stocks and forex are separate clusters with separate sockets: configure one feed per
+    market (both may use the same key).
+    """
+
+    api_key: SecretStr
+    market: Literal["stocks", "forex"] = "stocks"
+    cluster: Literal["realtime", "delayed"] = "realtime"
+    url: str | None = None
+    channels: list[Channel] = Field(default=["Q", "T"], min_length=1)
+    quote_size_multiplier: float = Field(default=100.0, gt=0)
+    connection: ConnectionOptions = ConnectionOptions(
+        ping_interval_seconds=9.0, ping_timeout_seconds=10.0
+    )
+
+    def endpoint_url(self) -> str:
+        """The websocket URL (``url`` if given, else the cluster's host for ``market``)."""
+        return self.url or f"wss://{HOSTS[self.cluster]}/{self.market}"
