@@ -365,8 +365,25 @@ class WsLink:
         self._timeout = timeout
 
     async def send_json(self, message: Any) -> None:
-        """Send one JSON text frame."""
-        await self.ws.send(orjson.dumps(message).decode())
+        """Send one JSON text frame.
+
+        If the server has closed the connection, the frames it sent before closing (often
+        the error that explains why) are dispatched first, so their verdict wins.
+        """
+        try:
+            await self.ws.send(orjson.dumps(message).decode())
+        except ConnectionClosed:
+            await self._drain()
+            raise
+
+    async def _drain(self) -> None:
+        async with asyncio.timeout(self._timeout):
+            while True:
+                try:
+                    frame = await self.ws.recv()
+                except ConnectionClosed:
+                    return
+                self._dispatcher.dispatch(frame)
 
     async def expect(self, wanted: Callable[[Control], bool], what: str) -> Control:
         """Read frames (data is dispatched as usual) until a control matches ``wanted``.

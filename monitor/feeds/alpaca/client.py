@@ -1,0 +1,131 @@
+"""Alpaca market data v2 websocket adapter: message auth, quotes and trades channels."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Callable
+
+import orjson
+import structlog
+
+from monitor.errors import FeedFatalError, FeedProtocolError
+from monitor.feeds.alpaca.config import AlpacaOptions
+from monitor.feeds.alpaca.parse import AlpacaParser
+from monitor.feeds.base import FeedContext, FeedSpec
+from monitor.feeds.connection import (
+    Endpoint,
+    Sleep,
+    WebSocketFeed,
+    WsAdapter,
+    WsConnector,
+    WsLink,
+    connect_websocket,
+)
+from monitor.feeds.wire import Control, Parsed, is_fx_id, is_hk_id, reverse_symbols, symbol_map
+
+log = structlog.get_logger("monitor.feeds.alpaca")
+
+FATAL_CODES = {
+    402: "auth failed",
+    405: "symbol limit exceeded",
+    406: "connection limit exceeded",
+    408: "market data v2 not enabled",
+    409: "insufficient subscription",
+}
+"""Errors no quick reconnect fixes: credentials, plan limits, entitlement."""
+
+IGNORED_CODES = frozenset({403})  # already authenticated: harmless
+
+
+def default_symbol(instrument: str) -> str | None:
+    """Alpaca serves US stocks only: ``PONY`` -> ``PONY``; HK lines and FX -> None."""
+    return None if is_fx_id(instrument) or is_hk_id(instrument) else instrument
+
+
+class AlpacaAdapter(WsAdapter):
+    """Hooks for one Alpaca v2 stock stream; the subscription is replayed on reconnect."""
+
+    def __init__(self, options: AlpacaOptions, symbols: dict[str, str]) -> None:
+        self._options = options
+        self.symbols = symbols
+        self._parser = AlpacaParser(reverse_symbols(symbols), options.quote_size_multiplier)
+
+    def endpoint(self) -> Endpoint:
+        return Endpoint(self._options.endpoint_url())
+
+    def subscription(self) -> dict[str, object]:
+        """The subscribe message for every stored channel and symbol."""
+        tickers = list(self.symbols.values())
+        message: dict[str, object] = {"action": "subscribe"}
+        for channel in self._options.channels:
+            message[channel] = tickers
+        return message
+
+    async def authenticate(self, link: WsLink) -> None:
+        await link.expect(_success("connected"), "'connected' message")
+        await link.send_json(
+            {
+                "action": "auth",
+                "key": self._options.key_id.get_secret_value(),
+                "secret": self._options.secret_key.get_secret_value(),
+            }
+        )
+        await link.expect(_success("authenticated"), "'authenticated' message")
+
+    async def subscribe(self, link: WsLink) -> None:
+        await link.send_json(self.subscription())
+        ack = await link.expect(lambda c: c.kind == "subscription", "subscription ack")
+        missing = self._missing(orjson.loads(ack.message))
+        if missing:
+            log.warning("alpaca did not confirm every subscription", missing=missing)
+
+    def _missing(self, ack: dict[str, list[str]]) -> list[str]:
+        wanted = self.symbols.values()
+        return [
+            f"{channel}:{symbol}"
+            for channel in self._options.channels
+            for symbol in wanted
+            if symbol not in ack.get(channel, []) and "*" not in ack.get(channel, [])
+        ]
+
+    def parse(self, frame: str | bytes, ts_recv: int) -> Parsed:
+        return self._parser(frame, ts_recv)
+
+    def on_control(self, control: Control) -> None:
+        if control.kind != "error" or control.code in IGNORED_CODES:
+            return
+        text = f"alpaca error {control.code}: {control.message}"
+        if control.code in FATAL_CODES:
+            raise FeedFatalError(text)
+        raise FeedProtocolError(text)
+
+
+def _success(message: str) -> Callable[[Control], bool]:
+    return lambda c: c.kind == "success" and c.message == message
+
+
+def create_alpaca_feed(
+    spec: FeedSpec,
+    options: AlpacaOptions,
+    ctx: FeedContext,
+    *,
+    connector: WsConnector = connect_websocket,
+    sleep: Sleep = asyncio.sleep,
+    rng: random.Random | None = None,
+) -> WebSocketFeed:
+    """Build (without starting) an Alpaca feed for the spec's US instruments."""
+    symbols, skipped = symbol_map(spec.instruments, spec.symbols, default_symbol)
+    if skipped:
+        log.warning("instruments not served by alpaca", feed=spec.name, skipped=skipped)
+    return WebSocketFeed(
+        spec.name,
+        AlpacaAdapter(options, symbols),
+        ctx,
+        instruments=list(symbols),
+        silence_timeout_seconds=spec.silence_timeout_seconds,
+        options=options.connection,
+        connector=connector,
+        sleep=sleep,
+        rng=rng,
+    )

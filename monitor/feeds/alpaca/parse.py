@@ -1,0 +1,89 @@
+"""Pure parsing of Alpaca market data v2 frames (JSON arrays, possibly batched).
+
+``t`` is an RFC 3339 string with nanoseconds, parsed exactly to int ns. Control messages
+(``success``, ``error``, ``subscription``) become :class:`Control`; bars, statuses, LULD,
+corrections and cancels are not used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import orjson
+
+from monitor.core.events import Quote, Trade
+from monitor.feeds.wire import Control, Parsed, ParseError, loads, rfc3339_to_ns, to_float
+
+CONTROL_TYPES = frozenset({"success", "error", "subscription"})
+
+
+class AlpacaParser:
+    """Parse frames for a fixed provider-symbol -> canonical map."""
+
+    def __init__(self, symbols: Mapping[str, str], quote_size_multiplier: float = 100.0) -> None:
+        self._symbols = dict(symbols)
+        self._lot = quote_size_multiplier
+
+    def __call__(self, frame: str | bytes, ts_recv: int) -> Parsed:
+        """Parse one frame; bad elements are reported in ``errors``, not raised."""
+        data = loads(frame)
+        items = data if isinstance(data, list) else [data]
+        parsed = Parsed()
+        for item in items:
+            try:
+                self._item(item, ts_recv, parsed)
+            except ParseError as exc:
+                parsed.errors.append(str(exc))
+        return parsed
+
+    def _item(self, item: Any, ts_recv: int, parsed: Parsed) -> None:
+        if not isinstance(item, dict):
+            raise ParseError(f"element is not an object: {item!r:.80}")
+        kind = item.get("T")
+        if kind in CONTROL_TYPES:
+            parsed.controls.append(control(item))
+        elif kind == "q":
+            quote = self._quote(item, ts_recv)
+            if quote is not None:
+                parsed.events.append(quote)
+        elif kind == "t":
+            trade = self._trade(item, ts_recv)
+            if trade is not None:
+                parsed.events.append(trade)
+
+    def _quote(self, item: dict[str, Any], ts_recv: int) -> Quote | None:
+        instrument = self._symbols.get(item.get("S", ""))
+        if instrument is None:
+            return None
+        return Quote(
+            instrument=instrument,
+            bid=to_float(item.get("bp"), "bp"),
+            bid_size=to_float(item.get("bs", 0), "bs") * self._lot,
+            ask=to_float(item.get("ap"), "ap"),
+            ask_size=to_float(item.get("as", 0), "as") * self._lot,
+            ts_event=rfc3339_to_ns(item.get("t")),
+            ts_recv=ts_recv,
+        )
+
+    def _trade(self, item: dict[str, Any], ts_recv: int) -> Trade | None:
+        instrument = self._symbols.get(item.get("S", ""))
+        if instrument is None:
+            return None
+        return Trade(
+            instrument=instrument,
+            price=to_float(item.get("p"), "p"),
+            size=to_float(item.get("s", 0), "s"),
+            ts_event=rfc3339_to_ns(item.get("t")),
+            ts_recv=ts_recv,
+        )
+
+
+def control(item: dict[str, Any]) -> Control:
+    """``success``/``error``/``subscription`` -> Control (the ack lists the channels)."""
+    kind = str(item["T"])
+    if kind == "subscription":
+        lists = {k: v for k, v in item.items() if k != "T"}
+        return Control(kind, orjson.dumps(lists).decode())
+    code = item.get("code")
+    return Control(kind, str(item.get("msg", "")), code if isinstance(code, int) else None)
