@@ -10,6 +10,7 @@ from monitor.feeds.base import FeedType
 FEED_PACKAGES: dict[str, str] = {
     "simulator": "monitor.feeds.simulator",
     "ibkr": "monitor.feeds.ibkr",
+    "itick": "monitor.feeds.itick",
     "polygon": "monitor.feeds.polygon",
     "alpaca": "monitor.feeds.alpaca",
     "finnhub": "monitor.feeds.finnhub",

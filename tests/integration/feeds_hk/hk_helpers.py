@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 
 from monitor.core.events import Event
-from monitor.feeds.base import FeedContext, FeedHealth, FeedSpec
+from monitor.feeds.base import Feed, FeedContext, FeedHealth, FeedSpec
 
 
 @dataclass
@@ -69,3 +70,29 @@ def Spec(  # noqa: N802 - reads like the dataclass it builds
 ) -> FeedSpec:
     """Build a :class:`FeedSpec` for tests."""
     return FeedSpec(name, type, 0, instruments, symbols or {}, silence_timeout_seconds)
+
+
+def fast_connection(**overrides: float | None) -> dict[str, float | None]:
+    """Connection options (as config data) with test-sized timeouts and delays."""
+    values: dict[str, float | None] = {
+        "initial_backoff_seconds": 0.01,
+        "max_backoff_seconds": 0.05,
+        "fatal_retry_min_seconds": 0.2,
+        "fatal_retry_max_seconds": 0.3,
+        "handshake_timeout_seconds": 2.0,
+        "close_timeout_seconds": 0.2,
+    }
+    values.update(overrides)
+    return values
+
+
+@contextlib.asynccontextmanager
+async def running(feed: Feed) -> AsyncIterator[asyncio.Task[None]]:
+    """Run ``feed`` in a task for the duration of the block, then cancel it."""
+    task = asyncio.create_task(feed.run(), name=f"feed-{feed.name}")
+    try:
+        yield task
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

@@ -10,13 +10,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from hk_helpers import Recorder, Spec, eventually
-from hk_ib_fake import Gateway
 
 from monitor.core.events import FxQuote, Quote, Trade
 from monitor.errors import MissingExtraError
 from monitor.feeds.base import FeedState
 from monitor.feeds.ibkr import FEED_TYPE, IbkrFeed, IbkrOptions, build_contract
+from tests.integration.feeds_hk.hk_helpers import Recorder, Spec, eventually
+from tests.integration.feeds_hk.hk_ib_fake import Gateway
 
 LEGS = ["PONY", "2026.HK", "USDHKD"]
 AT = datetime(2026, 2, 11, 2, 15, 30, 250000, tzinfo=UTC)
