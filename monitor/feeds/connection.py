@@ -334,6 +334,8 @@ class Dispatcher:
             self._emit(parsed)
             self._watchdog.saw_data(ts_recv)
         for control in parsed.controls:
+            if control.kind == "error":
+                health.count_error("provider")
             self._on_control(control)
         return parsed.controls
 
