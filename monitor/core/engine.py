@@ -27,6 +27,7 @@ from monitor.core.ticks import is_on_hkex_grid
 
 EventListener = Callable[[Event], None]
 NAN = float("nan")
+CLOSE_GRACE_NS = 15 * 60 * NS_PER_SECOND
 
 
 class PairState:
@@ -112,9 +113,9 @@ class Engine:
             if type(event) is Trade:
                 reason = self._apply_trade(state, event)
             elif type(event) is Quote:
-                reason = self._apply_quote(state, event, event.bid_size, event.ask_size)
+                reason = self._apply_quote(state, event, event.bid_size, event.ask_size, True)
             else:
-                reason = self._apply_quote(state, event, NAN, NAN)  # type: ignore[arg-type]
+                reason = self._apply_quote(state, event, NAN, NAN, False)  # type: ignore[arg-type]
         if reason is not None:
             self._reject(event.instrument, reason)
             return False
@@ -126,10 +127,15 @@ class Engine:
         return True
 
     def _apply_quote(
-        self, state: InstrumentState, q: Quote | FxQuote, bid_size: float, ask_size: float
+        self,
+        state: InstrumentState,
+        q: Quote | FxQuote,
+        bid_size: float,
+        ask_size: float,
+        sized: bool,
     ) -> str | None:
         instrument = state.instrument
-        if bid_size != bid_size:  # FX: no sizes
+        if not sized:  # FX quotes carry no sizes
             reason = v.check_price(q.bid, instrument) or v.check_price(q.ask, instrument)
             if reason is None and q.bid > q.ask:
                 reason = v.CROSSED_BOOK
@@ -252,8 +258,10 @@ class Engine:
             if silent > limit_ns:
                 return f"silent for {silent // NS_PER_SECOND}s in session"
             return None
+        # Closed venue: the price must come from the end of the last session. The closing
+        # auction may bring no quote updates, so allow CLOSE_GRACE_NS before the close.
         last_close = self.sessions.last_close(state.instrument.venue, now_ns)
-        if last_close is not None and src.ts_event < last_close - limit_ns:
+        if last_close is not None and src.ts_event < last_close - max(limit_ns, CLOSE_GRACE_NS):
             return "older than the last session close"
         return None
 

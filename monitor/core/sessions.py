@@ -11,6 +11,7 @@ Blue Ocean's overnight session and HK typhoon closures are not modelled.
 from __future__ import annotations
 
 import enum
+import warnings
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -130,9 +131,13 @@ def _venue_date(venue: str, now_ns: int) -> date:
     return datetime.fromtimestamp(now_ns / NS, tz=zone).date()
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=2)
 def _calendar(name: str) -> xcals.ExchangeCalendar:
-    return xcals.get_calendar(name)
+    with warnings.catch_warnings():
+        # exchange_calendars still uses pandas APIs that pandas 3 deprecates
+        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore", FutureWarning)
+        return xcals.get_calendar(name)
 
 
 def _schedule_row(name: str, day: date) -> pd.Series | None:
