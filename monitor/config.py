@@ -27,7 +27,9 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from monitor.alerts.config import AlertsConfig
 from monitor.errors import ConfigError
+from monitor.notify.config import NotifyConfig
 
 ENV_PREFIX = "DLMON_"
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
@@ -179,6 +181,8 @@ class Settings(BaseSettings):
     pairs: dict[str, PairConfig] = Field(default_factory=dict)
     feeds: dict[str, FeedConfig] = Field(default_factory=dict)
     dashboard_url: str | None = None
+    alerts: AlertsConfig = AlertsConfig()
+    notify: NotifyConfig = NotifyConfig()
 
     @classmethod
     def settings_customise_sources(

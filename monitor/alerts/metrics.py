@@ -1,0 +1,29 @@
+"""Prometheus metric families for alerting (read at scrape time, never fail)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+
+from monitor.alerts.service import AlertService
+
+
+def alert_metric_families(service: AlertService) -> Iterator[Metric]:
+    """Yield ``dlmon_alerts_firing{rule,pair}`` (alerts firing; 0 for known quiet ones),
+    evaluation and rule-error counters."""
+    firing = GaugeMetricFamily(
+        "dlmon_alerts_firing", "Alerts firing now (1 while firing).", labels=["rule", "pair"]
+    )
+    for (rule, pair), count in sorted(service.evaluator.firing_counts().items()):
+        firing.add_metric([rule, pair], count)
+    yield firing
+    evaluations = CounterMetricFamily("dlmon_alert_evaluations", "Alert evaluation rounds.")
+    evaluations.add_metric([], service.evaluations)
+    yield evaluations
+    errors = CounterMetricFamily(
+        "dlmon_alert_rule_errors", "Alert rule evaluations that raised.", labels=["rule"]
+    )
+    for rule, count in sorted(service.evaluator.errors.items()):
+        errors.add_metric([rule], count)
+    yield errors

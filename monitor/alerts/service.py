@@ -1,0 +1,140 @@
+"""The alert service: evaluate periodically, notify transitions, persist state."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+import structlog
+
+from monitor.alerts.config import AlertsConfig
+from monitor.alerts.evaluator import Evaluator, FiringAlert, Transition
+from monitor.alerts.format import to_notice
+from monitor.alerts.store import StateStore
+from monitor.alerts.text import iso
+from monitor.core.snapshot import MarketSnapshot
+from monitor.feeds.base import FeedHealth
+from monitor.notify.service import NotifyService
+
+log = structlog.get_logger(__name__)
+
+SnapshotFn = Callable[[int], MarketSnapshot]
+FeedsFn = Callable[[], Sequence[FeedHealth]]
+
+
+class AlertService:
+    """Run :class:`Evaluator` every ``evaluation_interval_seconds`` and route notices.
+
+    Order per evaluation: evaluate (pure) -> queue notices -> fsync them to the spool ->
+    save alert state. A crash therefore never loses a notification whose alert state
+    was saved as notified (at worst it is sent twice, with the same key).
+    """
+
+    def __init__(
+        self,
+        config: AlertsConfig,
+        snapshot_fn: SnapshotFn,
+        feeds_fn: FeedsFn,
+        notifier: NotifyService | None = None,
+        *,
+        dashboard_url: str | None = None,
+        clock: Callable[[], int] = time.time_ns,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.config = config
+        self.evaluator = Evaluator(config.rules if config.enabled else {})
+        self.notifier = notifier
+        self.dashboard_url = config.dashboard_url or dashboard_url
+        self.evaluations = 0
+        self.transitions_total = 0
+        self._snapshot_fn = snapshot_fn
+        self._feeds_fn = feeds_fn
+        self._clock = clock
+        self._sleep = sleep
+        self._store = StateStore(config.state_dir)
+        self._errors_logged: dict[str, int] = {}
+
+    async def start(self) -> None:
+        """Restore the saved state (firing alerts stay firing, without a new page)."""
+        try:
+            data = await asyncio.to_thread(self._store.load)
+        except (OSError, ValueError) as exc:
+            log.error("alert_state_unreadable", path=str(self._store.path), error=str(exc))
+            return
+        if data is not None:
+            firing = self.evaluator.restore_state(data)
+            log.info("alert_state_restored", firing=firing)
+
+    async def run(self) -> None:
+        """Evaluate forever (cancel to stop)."""
+        interval = self.config.evaluation_interval_seconds
+        while True:
+            await self.evaluate_once()
+            await self._sleep(interval)
+
+    async def evaluate_once(self) -> list[Transition]:
+        """One evaluation round; return its transitions."""
+        now = self._clock()
+        transitions = self.evaluator.evaluate(self._snapshot_fn(now), self._feeds_fn(), now)
+        self.evaluations += 1
+        self._log_rule_errors()
+        if transitions:
+            self.transitions_total += len(transitions)
+            for t in transitions:
+                notice = to_notice(t, self.dashboard_url)
+                sinks = self.notifier.notify(notice) if self.notifier else []
+                log.info(
+                    "alert_" + t.kind.value,
+                    rule=t.rule,
+                    pair=t.observation.pair,
+                    subject=t.observation.subject,
+                    value=t.observation.value,
+                    key=t.key,
+                    sinks=sinks,
+                )
+            if self.notifier is not None:
+                await self.notifier.flush()
+        if self.evaluator.dirty:
+            await self.save()
+        return transitions
+
+    async def save(self) -> None:
+        """Persist the alert state now."""
+        try:
+            await asyncio.to_thread(self._store.save, self.evaluator.export_state())
+        except OSError as exc:
+            self.evaluator.dirty = True
+            log.error("alert_state_write_failed", path=str(self._store.path), error=str(exc))
+
+    def _log_rule_errors(self) -> None:
+        for rule, count in self.evaluator.errors.items():
+            if self._errors_logged.get(rule) != count:
+                self._errors_logged[rule] = count
+                log.error("alert_rule_error", rule=rule, error=self.evaluator.last_error[rule])
+
+    async def close(self) -> None:
+        await self.save()
+
+    def firing(self) -> list[FiringAlert]:
+        return self.evaluator.firing()
+
+    def api_alerts(self) -> list[dict[str, Any]]:
+        """The firing alerts as JSON objects for ``GET /api/v1/alerts``."""
+        return [
+            {
+                "rule": a.rule,
+                "pair": a.pair,
+                "subject": a.subject,
+                "severity": a.severity,
+                "since": iso(a.since_ns),
+                "since_ns": a.since_ns,
+                "value": a.value,
+                "threshold": a.threshold,
+                "summary": a.summary,
+                "labels": dict(a.labels),
+                "fingerprint": a.fingerprint,
+            }
+            for a in self.firing()
+        ]

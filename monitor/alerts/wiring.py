@@ -1,0 +1,79 @@
+"""Build the alerting stack (rules + notification delivery) for the daemon."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import aiohttp
+from prometheus_client.core import Metric
+from prometheus_client.registry import Collector
+
+from monitor.alerts.metrics import alert_metric_families
+from monitor.alerts.service import AlertService, FeedsFn, SnapshotFn
+from monitor.notify.metrics import notify_metric_families
+from monitor.notify.service import NotifyService
+
+if TYPE_CHECKING:
+    from monitor.config import Settings
+
+
+@dataclass(slots=True)
+class Alerting:
+    """The alert service and the notification service, started and stopped together.
+
+    Lifecycle: ``await start()``, run ``run()`` as a supervised task, ``await close()``
+    after the feeds stopped (it saves alert state and drains queues with a deadline,
+    leaving the rest in the spool for the next start).
+    """
+
+    alerts: AlertService
+    notify: NotifyService
+
+    async def start(self) -> None:
+        await self.notify.start()
+        await self.alerts.start()
+
+    async def run(self) -> None:
+        await self.alerts.run()
+
+    async def close(self) -> None:
+        await self.alerts.close()
+        await self.notify.close()
+
+    def api_alerts(self) -> list[dict[str, Any]]:
+        """``GET /api/v1/alerts`` body: the firing alerts (never any secret)."""
+        return self.alerts.api_alerts()
+
+    def metric_families(self) -> Iterator[Metric]:
+        yield from alert_metric_families(self.alerts)
+        yield from notify_metric_families(self.notify)
+
+
+class AlertingCollector(Collector):
+    """A prometheus_client collector exposing the alerting metrics at scrape time."""
+
+    def __init__(self, alerting: Alerting) -> None:
+        self._alerting = alerting
+
+    def collect(self) -> Iterator[Metric]:
+        yield from self._alerting.metric_families()
+
+    def describe(self) -> Iterable[Metric]:
+        return []
+
+
+def build_alerting(
+    settings: Settings,
+    snapshot_fn: SnapshotFn,
+    feeds_fn: FeedsFn,
+    *,
+    session: aiohttp.ClientSession | None = None,
+) -> Alerting:
+    """Wire alerting from ``settings``; ``snapshot_fn(now_ns)`` is the engine's snapshot."""
+    notify = NotifyService(settings.notify, session=session)
+    alerts = AlertService(
+        settings.alerts, snapshot_fn, feeds_fn, notify, dashboard_url=settings.dashboard_url
+    )
+    return Alerting(alerts=alerts, notify=notify)

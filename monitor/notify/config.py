@@ -1,0 +1,176 @@
+"""Configuration of notification sinks, routes and the delivery spool.
+
+Every URL and token is a :class:`~pydantic.SecretStr`; give it in YAML as ``${ENV_VAR}``
+or as ``<field>_file: /path/to/secret`` (e.g. ``url_file``). A sink receives every alert
+unless ``routes`` are configured, in which case it receives what a matching route sends it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
+
+Severity = Literal["info", "warning", "critical"]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _read_secret_files(cls, data: Any) -> Any:
+        from monitor.config import read_secret_files  # late: monitor.config imports us
+
+        return read_secret_files(cls, data)
+
+
+def _check_http_url(value: SecretStr) -> SecretStr:
+    parts = urlsplit(value.get_secret_value())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError("must be an http(s) URL (value hidden)")
+    return value
+
+
+class SinkBase(_Section):
+    """Options every sink has."""
+
+    send_resolved: bool = True
+    min_severity: Severity = "info"
+    timeout_seconds: float = Field(default=10.0, gt=0)
+    max_batch: int | None = Field(default=None, ge=1, description="alerts per coalesced message")
+
+
+class _UrlSink(SinkBase):
+    url: SecretStr
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: SecretStr) -> SecretStr:
+        return _check_http_url(value)
+
+
+class SlackSink(_UrlSink):
+    """Slack incoming webhook (``https://hooks.slack.com/services/...``)."""
+
+    type: Literal["slack"]
+
+
+class DiscordSink(_UrlSink):
+    """Discord channel webhook (``https://discord.com/api/webhooks/{id}/{token}``)."""
+
+    type: Literal["discord"]
+    username: str | None = None
+
+
+class TeamsSink(_UrlSink):
+    """Microsoft Teams Workflows (Power Automate) webhook receiving an Adaptive Card."""
+
+    type: Literal["teams"]
+
+
+class FeishuSink(_UrlSink):
+    """Feishu / Lark custom bot; ``secret`` enables signing."""
+
+    type: Literal["feishu"]
+    secret: SecretStr | None = None
+
+
+class DingTalkSink(_UrlSink):
+    """DingTalk custom robot (URL with ``access_token``); ``secret`` enables signing."""
+
+    type: Literal["dingtalk"]
+    secret: SecretStr | None = None
+
+
+class WeComSink(_UrlSink):
+    """WeCom (企业微信) group robot (URL with ``key``)."""
+
+    type: Literal["wecom"]
+
+
+class TelegramSink(SinkBase):
+    """Telegram Bot API ``sendMessage`` to one chat (optionally one forum topic)."""
+
+    type: Literal["telegram"]
+    token: SecretStr
+    chat_id: str
+    message_thread_id: int | None = None
+    disable_notification: bool = False
+    api_url: str = "https://api.telegram.org"
+
+    @field_validator("chat_id", mode="before")
+    @classmethod
+    def _chat_id(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, int) else value
+
+
+class WebhookSink(_UrlSink):
+    """Generic JSON webhook receiving Alertmanager's webhook payload (version 4)."""
+
+    type: Literal["webhook"]
+    bearer_token: SecretStr | None = None
+    max_alerts: int = Field(default=0, ge=0, description="0 = no limit")
+    rate_per_second: float = Field(default=5.0, gt=0)
+
+
+SinkConfig = Annotated[
+    SlackSink
+    | DiscordSink
+    | TeamsSink
+    | FeishuSink
+    | DingTalkSink
+    | WeComSink
+    | TelegramSink
+    | WebhookSink,
+    Field(discriminator="type"),
+]
+
+
+class RouteConfig(_Section):
+    """Send alerts matching every given criterion (empty = any) to ``sinks``."""
+
+    sinks: list[str] = Field(min_length=1)
+    severities: list[Severity] = Field(default_factory=list)
+    pairs: list[str] = Field(default_factory=list)
+    rules: list[str] = Field(default_factory=list)
+
+    def matches(self, severity: str, pair: str, rule: str) -> bool:
+        """Whether an alert with these attributes takes this route."""
+        return (
+            (not self.severities or severity in self.severities)
+            and (not self.pairs or pair in self.pairs)
+            and (not self.rules or rule in self.rules)
+        )
+
+
+class NotifyConfig(_Section):
+    """Notification sinks, routing and delivery settings (no sinks: nothing is sent)."""
+
+    sinks: dict[str, SinkConfig] = Field(default_factory=dict)
+    routes: list[RouteConfig] = Field(default_factory=list)
+    spool_dir: Path = Path("state/notify")
+    spool_max_per_sink: int = Field(default=1000, ge=1)
+    retry_initial_seconds: float = Field(default=1.0, gt=0)
+    retry_max_seconds: float = Field(default=60.0, gt=0)
+    max_age_seconds: float = Field(default=86_400.0, gt=0, description="give up after")
+    shutdown_flush_seconds: float = Field(default=5.0, ge=0)
+
+    @model_validator(mode="after")
+    def _check_routes(self) -> NotifyConfig:
+        for i, route in enumerate(self.routes):
+            unknown = [s for s in route.sinks if s not in self.sinks]
+            if unknown:
+                raise ValueError(f"routes[{i}]: unknown sink(s) {', '.join(unknown)}")
+        for name in self.sinks:
+            if not name or "/" in name or name.startswith("."):
+                raise ValueError(f"sinks: invalid sink name {name!r}")
+        return self
+
+
+def sink_types(sinks: Mapping[str, SinkBase]) -> dict[str, str]:
+    """Return ``{sink name: type}`` (safe to log: no secrets)."""
+    return {name: str(getattr(cfg, "type", "?")) for name, cfg in sinks.items()}

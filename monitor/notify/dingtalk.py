@@ -1,0 +1,70 @@
+"""DingTalk custom robot (markdown), optionally signed; success is ``errcode`` 0."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import urllib.parse
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from monitor.notify.base import HttpRequest, Outcome, dumps, headline, judge_http, parse_json
+from monitor.notify.models import Notice
+from monitor.notify.ratelimit import Limit, SlidingWindow
+
+THROTTLED = 130101  # "send too fast": over 20 per minute, throttled for 10 minutes
+
+
+def sign(timestamp_ms: int, secret: str) -> str:
+    """DingTalk signature, URL-encoded: base64(HMAC-SHA256(secret, f"{ts}\\n{secret}"))."""
+    digest = hmac.new(
+        secret.encode(), f"{timestamp_ms}\n{secret}".encode(), hashlib.sha256
+    ).digest()
+    return urllib.parse.quote_plus(base64.b64encode(digest).decode("ascii"))
+
+
+def render(notices: Sequence[Notice]) -> dict[str, Any]:
+    """Build a markdown message (DingTalk needs blank lines between paragraphs)."""
+    parts = []
+    for n in notices:
+        lines = [f"**{headline(n)}**", *n.lines]
+        if n.url:
+            lines.append(f"[Open dashboard]({n.url})")
+        parts.append("\n\n".join(lines))
+    title = headline(notices[0]) if len(notices) == 1 else f"{len(notices)} dlmon alerts"
+    return {"msgtype": "markdown", "markdown": {"title": title, "text": "\n\n---\n\n".join(parts)}}
+
+
+class DingTalkPlatform:
+    """DingTalk: at most 20 messages per minute per robot (exceeding it throttles 10 min)."""
+
+    kind = "dingtalk"
+
+    def __init__(self, url: str, secret: str | None = None, max_batch: int | None = None):
+        self._url = url
+        self._secret = secret
+        self.max_batch = max_batch or 20
+        self.limits: tuple[Limit, ...] = (SlidingWindow(limit=20, window=60.0),)
+
+    def url_for(self, now_ns: int) -> str:
+        if self._secret is None:
+            return self._url
+        ts = now_ns // 1_000_000
+        sep = "&" if "?" in self._url else "?"
+        return f"{self._url}{sep}timestamp={ts}&sign={sign(ts, self._secret)}"
+
+    def build(self, notices: Sequence[Notice], now_ns: int) -> HttpRequest:
+        return HttpRequest(url=self.url_for(now_ns), body=dumps(render(notices)))
+
+    def judge(self, status: int, headers: Mapping[str, str], body: bytes) -> Outcome:
+        failed = judge_http(status, headers)
+        if failed is not None:
+            return failed
+        data = parse_json(body)
+        code = data.get("errcode") if isinstance(data, dict) else None
+        if code == 0:
+            return Outcome(ok=True)
+        if code == THROTTLED:
+            return Outcome(ok=False, retry_after=60.0, reason=f"dingtalk errcode {code}")
+        return Outcome(ok=False, retryable=False, reason=f"dingtalk errcode {code}")

@@ -1,0 +1,267 @@
+"""One destination: an in-memory queue mirrored by a spool, drained by a rate-limited,
+retrying sender that coalesces queued notices into one message.
+
+``enqueue`` is synchronous and O(1): it never waits for disk or network. A persist step
+(run by the worker, and on demand through :meth:`Destination.persist`) fsyncs new notices
+to the spool before they are sent and removes them once the platform confirms delivery,
+so delivery is at least once across restarts, de-duplicated by :attr:`Notice.key`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from itertools import islice
+
+import aiohttp
+import structlog
+
+from monitor.notify.base import Outcome, Platform
+from monitor.notify.models import Notice
+from monitor.notify.ratelimit import combined_delay, record_all
+from monitor.notify.spool import Spool
+
+log = structlog.get_logger(__name__)
+
+Sleep = Callable[[float], Awaitable[None]]
+
+
+@dataclass(slots=True)
+class SinkStats:
+    """Counters of one sink, read by the metrics collector and the API."""
+
+    sent: int = 0  # notices the platform confirmed
+    failed: int = 0  # notices given up (permanent error, too old, spool full)
+    attempt_errors: int = 0  # failed attempts that will be retried
+    messages: int = 0  # confirmed HTTP messages (one may carry several notices)
+    spool_depth: int = 0  # notices waiting for delivery
+    spool_errors: int = 0
+    last_error: str = ""
+    last_success_ns: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    initial_seconds: float = 1.0
+    max_seconds: float = 60.0
+    max_age_seconds: float = 86_400.0
+
+    def backoff(self, attempt: int, jitter: float) -> float:
+        """Exponential delay for ``attempt`` (1-based) scaled by ``jitter`` in [0, 1)."""
+        base = min(self.max_seconds, self.initial_seconds * 2.0 ** min(attempt - 1, 30))
+        return base * (0.5 + 0.5 * jitter)
+
+
+@dataclass(frozen=True, slots=True)
+class Runtime:
+    """Injected seams: session getter, clocks, sleep and jitter source."""
+
+    session: Callable[[], aiohttp.ClientSession]
+    wall_ns: Callable[[], int]
+    monotonic: Callable[[], float]
+    sleep: Sleep
+    rng: Callable[[], float]
+
+
+class Destination:
+    """The queue, spool and worker of one configured sink."""
+
+    def __init__(
+        self,
+        name: str,
+        platform: Platform,
+        spool: Spool,
+        runtime: Runtime,
+        *,
+        timeout: float = 10.0,
+        policy: RetryPolicy | None = None,
+        max_pending: int = 1000,
+    ) -> None:
+        self.name = name
+        self.platform = platform
+        self.stats = SinkStats()
+        self._spool = spool
+        self._rt = runtime
+        self._timeout = timeout
+        self._policy = policy or RetryPolicy()
+        self._max_pending = max_pending
+        self._pending: deque[Notice] = deque()
+        self._keys: set[str] = set()
+        self._unspooled: list[Notice] = []
+        self._to_remove: list[Notice] = []
+        self._wake = asyncio.Event()
+        self._drained = asyncio.Event()
+        self._drained.set()
+        self._io_lock = asyncio.Lock()
+        self._not_before = 0.0
+        self._attempts = 0
+        self._closing = False
+
+    @property
+    def pending(self) -> int:
+        return len(self._pending)
+
+    def enqueue(self, notice: Notice) -> bool:
+        """Queue ``notice`` (O(1), never blocks); ``False`` once closing."""
+        if self._closing:
+            return False
+        if notice.key in self._keys:
+            return True
+        if len(self._pending) >= self._max_pending:
+            oldest = self._pending.popleft()
+            self._keys.discard(oldest.key)
+            self._to_remove.append(oldest)
+            self.stats.failed += 1
+            log.error("notify_spool_full_dropped_oldest", sink=self.name, key=oldest.key)
+        self._pending.append(notice)
+        self._keys.add(notice.key)
+        self._unspooled.append(notice)
+        self.stats.spool_depth = len(self._pending)
+        self._drained.clear()
+        self._wake.set()
+        return True
+
+    async def open(self) -> None:
+        """Load the spool left by a previous run (its notices are already durable)."""
+        for notice in await asyncio.to_thread(self._spool.load):
+            if notice.key not in self._keys:
+                self._pending.append(notice)
+                self._keys.add(notice.key)
+        self.stats.spool_depth = len(self._pending)
+        if self._pending:
+            self._drained.clear()
+            self._wake.set()
+            log.info("notify_spool_loaded", sink=self.name, pending=len(self._pending))
+
+    async def persist(self) -> None:
+        """Write new notices to the spool and remove finished ones (fsynced)."""
+        async with self._io_lock:
+            write = [n for n in self._unspooled if n.key in self._keys]
+            remove = self._to_remove
+            self._unspooled, self._to_remove = [], []
+            if not write and not remove:
+                return
+            try:
+                await asyncio.to_thread(self._io, write, remove)
+            except OSError as exc:
+                self.stats.spool_errors += 1
+                log.error("notify_spool_error", sink=self.name, error=type(exc).__name__)
+
+    def _io(self, write: list[Notice], remove: list[Notice]) -> None:
+        self._spool.write(write)
+        self._spool.remove(remove)
+
+    async def wait_drained(self) -> None:
+        await self._drained.wait()
+
+    def begin_close(self) -> None:
+        """Refuse new notices; the worker keeps sending what is queued."""
+        self._closing = True
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Send queued notices until cancelled."""
+        while True:
+            await self.persist()
+            if not self._pending:
+                self.stats.spool_depth = 0
+                self._drained.set()
+                self._wake.clear()
+                await self._wake.wait()
+                continue
+            self._expire()
+            now = self._rt.monotonic()
+            wait = max(self._not_before - now, combined_delay(self.platform.limits, now))
+            if wait > 0:
+                # Short naps, so notices queued meanwhile are still spooled promptly.
+                await self._rt.sleep(min(wait, 1.0))
+                continue
+            if self._pending:
+                await self._send_batch()
+
+    def _expire(self) -> None:
+        horizon = self._rt.wall_ns() - int(self._policy.max_age_seconds * 1e9)
+        while self._pending and 0 < self._pending[0].created_ns < horizon:
+            old = self._pending.popleft()
+            self._keys.discard(old.key)
+            self._to_remove.append(old)
+            self.stats.failed += 1
+            log.error("notify_gave_up_too_old", sink=self.name, key=old.key)
+        self.stats.spool_depth = len(self._pending)
+
+    async def _send_batch(self) -> None:
+        batch = list(islice(self._pending, self.platform.max_batch))
+        try:
+            request = self.platform.build(batch, self._rt.wall_ns())
+        except Exception:  # a rendering bug must not block the queue forever
+            log.exception("notification_render_failed", sink=self.name, notices=len(batch))
+            self._finish(batch)
+            self.stats.failed += len(batch)
+            self.stats.last_error = "render failed"
+            return
+        carried = batch[: request.count or len(batch)]
+        outcome = await self._post(request.url, request.body, request.headers)
+        now = self._rt.monotonic()
+        record_all(self.platform.limits, now)
+        if outcome.ok:
+            self._finish(carried)
+            self.stats.sent += len(carried)
+            self.stats.messages += 1
+            self.stats.last_success_ns = self._rt.wall_ns()
+            self._attempts = 0
+            self._not_before = now + (outcome.pause_after or 0.0)
+            log.info("notification_sent", sink=self.name, notices=len(carried))
+        elif outcome.retryable:
+            self._attempts += 1
+            self.stats.attempt_errors += 1
+            self.stats.last_error = outcome.reason
+            delay = outcome.retry_after
+            if delay is None:
+                delay = self._policy.backoff(self._attempts, self._rt.rng())
+            self._not_before = now + delay
+            log.warning(
+                "notification_retry",
+                sink=self.name,
+                reason=outcome.reason,
+                attempt=self._attempts,
+                delay_seconds=round(delay, 3),
+                pending=len(self._pending),
+            )
+        else:
+            self._finish(carried)
+            self.stats.failed += len(carried)
+            self.stats.last_error = outcome.reason
+            self._attempts = 0
+            log.error("notification_failed", sink=self.name, reason=outcome.reason)
+
+    def _finish(self, batch: list[Notice]) -> None:
+        done = {n.key for n in batch}
+        while self._pending and self._pending[0].key in done:
+            self._keys.discard(self._pending.popleft().key)
+        self._to_remove.extend(batch)
+        self.stats.spool_depth = len(self._pending)
+
+    async def _post(self, url: str, body: bytes, headers: Mapping[str, str]) -> Outcome:
+        try:
+            async with asyncio.timeout(self._timeout):
+                async with self._rt.session().post(
+                    url, data=body, headers=headers, allow_redirects=False
+                ) as resp:
+                    data = await resp.read()
+                    return self.platform.judge(resp.status, resp.headers, data)
+        except TimeoutError:
+            return Outcome(ok=False, reason="timeout")
+        except aiohttp.ClientError as exc:
+            # The exception text may contain the URL (a secret): log only its class.
+            return Outcome(ok=False, reason=type(exc).__name__)
+
+    async def send_once(self, notices: list[Notice]) -> Outcome:
+        """Send ``notices`` now, bypassing queue, limits and spool (for ``test-alert``)."""
+        request = self.platform.build(notices, self._rt.wall_ns())
+        outcome = await self._post(request.url, request.body, request.headers)
+        if outcome.ok:
+            self.stats.sent += request.count or len(notices)
+            self.stats.messages += 1
+        return outcome

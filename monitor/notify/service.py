@@ -1,0 +1,159 @@
+"""The notification service: routing alerts to sinks and running one worker per sink."""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import random
+import time
+from collections.abc import Awaitable, Callable, Mapping
+
+import aiohttp
+import structlog
+
+from monitor.notify.base import Outcome, Platform
+from monitor.notify.config import NotifyConfig, SinkConfig, sink_types
+from monitor.notify.factory import make_platform
+from monitor.notify.models import Notice, Status, severity_rank
+from monitor.notify.sender import Destination, RetryPolicy, Runtime, SinkStats
+from monitor.notify.spool import Spool
+
+log = structlog.get_logger(__name__)
+
+
+class ServiceState(enum.Enum):
+    NEW = "new"
+    RUNNING = "running"
+    CLOSED = "closed"
+
+
+class NotifyService:
+    """Route notices to sinks and deliver them; see :mod:`monitor.notify.sender`.
+
+    The constructor opens nothing; :meth:`start` loads the spools and starts the workers,
+    :meth:`close` drains with a deadline and leaves whatever is left in the spool.
+    """
+
+    def __init__(
+        self,
+        config: NotifyConfig,
+        *,
+        session: aiohttp.ClientSession | None = None,
+        wall_ns: Callable[[], int] = time.time_ns,
+        monotonic: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        rng: Callable[[], float] = random.random,
+        platforms: Mapping[str, Platform] | None = None,
+    ) -> None:
+        self.config = config
+        self.state = ServiceState.NEW
+        self._session = session
+        self._own_session = session is None
+        self._tasks: set[asyncio.Task[None]] = set()
+        runtime = Runtime(self._get_session, wall_ns, monotonic, sleep, rng)
+        policy = RetryPolicy(
+            config.retry_initial_seconds, config.retry_max_seconds, config.max_age_seconds
+        )
+        self._destinations: dict[str, Destination] = {}
+        for name, cfg in config.sinks.items():
+            platform = (platforms or {}).get(name) or make_platform(name, cfg)
+            self._destinations[name] = Destination(
+                name,
+                platform,
+                Spool(config.spool_dir / name),
+                runtime,
+                timeout=cfg.timeout_seconds,
+                policy=policy,
+                max_pending=config.spool_max_per_sink,
+            )
+
+    def _get_session(self) -> aiohttp.ClientSession:
+        if self._session is None:
+            raise RuntimeError("NotifyService is not started")
+        return self._session
+
+    @property
+    def sink_names(self) -> list[str]:
+        return list(self._destinations)
+
+    def stats(self) -> dict[str, SinkStats]:
+        """Counters per sink (live objects: read, do not modify)."""
+        return {name: d.stats for name, d in self._destinations.items()}
+
+    async def start(self) -> None:
+        """Open the HTTP session, load spools and start one worker per sink."""
+        if self.state is not ServiceState.NEW:
+            raise RuntimeError(f"cannot start a {self.state.value} NotifyService")
+        self.state = ServiceState.RUNNING
+        if self._session is None and self._destinations:
+            self._session = aiohttp.ClientSession()
+        for dest in self._destinations.values():
+            await dest.open()
+            task = asyncio.create_task(dest.run(), name=f"notify:{dest.name}")
+            self._tasks.add(task)
+            task.add_done_callback(self._on_task_done)
+        log.info("notify_started", sinks=sink_types(self.config.sinks))
+
+    def _on_task_done(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("notify_worker_crashed", task=task.get_name(), exc_info=task.exception())
+
+    def route(self, notice: Notice) -> list[str]:
+        """The sinks that should receive ``notice``."""
+        if self.config.routes:
+            names: dict[str, None] = {}
+            for route in self.config.routes:
+                if route.matches(notice.severity, notice.pair, notice.rule):
+                    names.update(dict.fromkeys(route.sinks))
+            candidates = list(names)
+        else:
+            candidates = list(self.config.sinks)
+        return [n for n in candidates if self._accepts(self.config.sinks[n], notice)]
+
+    @staticmethod
+    def _accepts(cfg: SinkConfig, notice: Notice) -> bool:
+        if notice.status is Status.RESOLVED and not cfg.send_resolved:
+            return False
+        return severity_rank(notice.severity) >= severity_rank(cfg.min_severity)
+
+    def notify(self, notice: Notice) -> list[str]:
+        """Queue ``notice`` for every routed sink (synchronous, never blocks)."""
+        if self.state is ServiceState.CLOSED:
+            return []
+        return [n for n in self.route(notice) if self._destinations[n].enqueue(notice)]
+
+    def enqueue(self, sink: str, notice: Notice) -> bool:
+        """Queue ``notice`` for one sink, ignoring routes."""
+        return self._destinations[sink].enqueue(notice)
+
+    async def flush(self) -> None:
+        """Make every queued notice durable in the spool now."""
+        await asyncio.gather(*(d.persist() for d in self._destinations.values()))
+
+    async def send_once(self, sink: str, notice: Notice) -> Outcome:
+        """Send one notice to ``sink`` immediately (no spool, no retry); needs :meth:`start`."""
+        return await self._destinations[sink].send_once([notice])
+
+    async def close(self, drain_seconds: float | None = None) -> None:
+        """Drain queues for ``drain_seconds`` (config default), then spool the rest and stop."""
+        if self.state is ServiceState.CLOSED:
+            return
+        was_running = self.state is ServiceState.RUNNING
+        self.state = ServiceState.CLOSED
+        if was_running:
+            for dest in self._destinations.values():
+                dest.begin_close()
+            limit = self.config.shutdown_flush_seconds if drain_seconds is None else drain_seconds
+            drains = [d.wait_drained() for d in self._destinations.values()]
+            try:
+                await asyncio.wait_for(asyncio.gather(*drains), timeout=limit)
+            except TimeoutError:
+                left = {d.name: d.pending for d in self._destinations.values() if d.pending}
+                log.warning("notify_shutdown_left_in_spool", pending=left)
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.flush()
+        if self._own_session and self._session is not None:
+            await self._session.close()
