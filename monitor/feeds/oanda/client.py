@@ -1,0 +1,99 @@
+"""OANDA v20 pricing stream adapter over aiohttp (NDJSON lines with heartbeats)."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+
+import orjson
+import structlog
+
+from monitor.errors import FeedFatalError, FeedProtocolError
+from monitor.feeds.base import FeedContext, FeedSpec
+from monitor.feeds.connection import (
+    HttpRequest,
+    HttpStreamAdapter,
+    HttpStreamFeed,
+    SessionFactory,
+    Sleep,
+    default_http_session,
+)
+from monitor.feeds.oanda.config import OandaOptions
+from monitor.feeds.oanda.parse import OandaParser
+from monitor.feeds.wire import Parsed, is_fx_id, reverse_symbols, symbol_map, truncate
+
+log = structlog.get_logger("monitor.feeds.oanda")
+
+FATAL_STATUSES = frozenset({401, 403, 404})
+"""Bad token, no access to the account, unknown account: retry slowly."""
+
+
+def default_symbol(instrument: str) -> str | None:
+    """``USDHKD`` -> ``USD_HKD``; OANDA has no equities."""
+    return f"{instrument[:3]}_{instrument[3:]}" if is_fx_id(instrument) else None
+
+
+def error_message(body: str) -> str:
+    """The ``errorMessage`` of an OANDA error body, or the body itself (truncated)."""
+    try:
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return truncate(body, 120)
+    if isinstance(data, dict) and "errorMessage" in data:
+        return str(data["errorMessage"])
+    return truncate(body, 120)
+
+
+class OandaAdapter(HttpStreamAdapter):
+    """Hooks for one pricing stream; every instrument is requested on each connection."""
+
+    def __init__(self, options: OandaOptions, symbols: dict[str, str]) -> None:
+        self._options = options
+        self.symbols = symbols
+        self.line_timeout_seconds = options.line_timeout_seconds
+        self._parser = OandaParser(reverse_symbols(symbols))
+
+    def request(self) -> HttpRequest:
+        return HttpRequest(
+            url=self._options.stream_url(),
+            params={"instruments": ",".join(self.symbols.values())},
+            headers={
+                "Authorization": f"Bearer {self._options.token.get_secret_value()}",
+                "Accept-Datetime-Format": "RFC3339",
+            },
+        )
+
+    def check_response(self, status: int, body: str) -> None:
+        text = f"oanda HTTP {status}: {error_message(body)}"
+        if status in FATAL_STATUSES:
+            raise FeedFatalError(text)
+        raise FeedProtocolError(text)
+
+    def parse(self, frame: str | bytes, ts_recv: int) -> Parsed:
+        return self._parser(frame, ts_recv)
+
+
+def create_oanda_feed(
+    spec: FeedSpec,
+    options: OandaOptions,
+    ctx: FeedContext,
+    *,
+    session_factory: SessionFactory = default_http_session,
+    sleep: Sleep = asyncio.sleep,
+    rng: random.Random | None = None,
+) -> HttpStreamFeed:
+    """Build (without starting) an OANDA feed for the spec's FX instruments."""
+    symbols, skipped = symbol_map(spec.instruments, spec.symbols, default_symbol)
+    if skipped:
+        log.warning("instruments not served by oanda", feed=spec.name, skipped=skipped)
+    return HttpStreamFeed(
+        spec.name,
+        OandaAdapter(options, symbols),
+        ctx,
+        instruments=list(symbols),
+        silence_timeout_seconds=spec.silence_timeout_seconds,
+        options=options.connection,
+        session_factory=session_factory,
+        sleep=sleep,
+        rng=rng,
+    )
