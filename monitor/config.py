@@ -196,6 +196,17 @@ class Settings(BaseSettings):
         # Environment first: it overrides what the YAML file (passed as init kwargs) says.
         return (env_settings, init_settings)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _fold_env_name_case(cls, data: Any) -> Any:
+        # Environment variable names are case-insensitive, so DLMON_PAIRS__PONY__X arrives
+        # under the key "pony": merge it into the YAML entry "PONY" it means.
+        if isinstance(data, dict):
+            for section in ("pairs", "feeds"):
+                if isinstance(data.get(section), dict):
+                    data = {**data, section: _fold_case(data[section])}
+        return data
+
     @model_validator(mode="after")
     def _check_references(self) -> Settings:
         if not self.pairs:
@@ -203,6 +214,34 @@ class Settings(BaseSettings):
         if not any(f.enabled for f in self.feeds.values()):
             raise ValueError("feeds: at least one enabled feed is needed")
         return self
+
+
+def _fold_case(entries: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    lowered = {k for k in entries if k == k.lower()}
+    for key, value in entries.items():
+        if key in lowered:
+            continue
+        out[key] = value
+    for key in lowered:
+        twin = next((k for k in out if k.lower() == key), None)
+        if twin is None:
+            out[key] = entries[key]
+        elif isinstance(out[twin], dict) and isinstance(entries[key], dict):
+            out[twin] = _deep_merge(out[twin], entries[key])
+        else:
+            out[twin] = entries[key]
+    return out
+
+
+def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
 
 
 def expand_env(value: Any) -> Any:

@@ -1,0 +1,123 @@
+"""Configuration loading: defaults, env overrides, secrets, errors with key paths."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from monitor.config import load_settings
+from monitor.errors import ConfigError
+from monitor.feeds.simulator import SimulatorOptions
+from monitor.wiring import build_pairs, feed_options, redacted
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "dlmon.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+MINIMAL = """
+pairs:
+  BABA: {}
+feeds:
+  sim: {type: simulator}
+"""
+
+
+def test_builtin_default_equals_the_shipped_file() -> None:
+    shipped = (ROOT / "config" / "default.yaml").read_text(encoding="utf-8")
+    packaged = (ROOT / "monitor" / "data" / "default.yaml").read_text(encoding="utf-8")
+    assert shipped == packaged
+    settings = load_settings(None)
+    assert settings.server.port == 9108
+    assert [p.name for p in build_pairs(settings)] == ["PONY"]
+
+
+def test_pair_from_the_catalogue_by_name(tmp_path: Path) -> None:
+    settings = load_settings(write(tmp_path, MINIMAL))
+    (pair,) = build_pairs(settings)
+    assert (pair.us.symbol, pair.hk.symbol, pair.ads_ratio) == ("BABA", "9988.HK", 8.0)
+
+
+def test_env_overrides_yaml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DLMON_SERVER__PORT", "9200")
+    monkeypatch.setenv("DLMON_FEEDS__SIM__SEED", "42")
+    monkeypatch.setenv("DLMON_PAIRS__BABA__EDGE_NOTIONAL_USD", "250000")
+    settings = load_settings(write(tmp_path, MINIMAL))
+    assert settings.server.port == 9200
+    options = feed_options("sim", settings.feeds["sim"])
+    assert isinstance(options, SimulatorOptions) and options.seed == 42
+    assert build_pairs(settings)[0].edge_notional_usd == 250_000
+
+
+def test_fee_overrides_global_and_per_pair(tmp_path: Path) -> None:
+    text = (
+        MINIMAL.replace("  BABA: {}", "  BABA:\n    fees: {ads_issue_fee_usd: 0.02}")
+        + "fees:\n  hk_stamp_duty_rate: 0.0013\n"
+    )
+    (pair,) = build_pairs(load_settings(write(tmp_path, text)))
+    assert pair.fees.ads_issue_fee_usd == 0.02
+    assert pair.fees.hk_stamp_duty_rate == 0.0013
+    assert pair.fees.ads_cancel_fee_usd == 0.05  # untouched default
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("server: {port: 99999}\n" + MINIMAL, "server.port"),
+        ("pairs: {}\nfeeds: {sim: {type: simulator}}\n", "at least one pair"),
+        (MINIMAL.replace("simulator", "nonesuch"), "unknown feed type 'nonesuch'"),
+        (MINIMAL.replace("{type: simulator}", "{type: simulator, seed: x}"), "feeds.sim: "),
+        (MINIMAL.replace("BABA: {}", "NOPE: {}"), "pairs.NOPE: not in the built-in catalogue"),
+        (MINIMAL + "bogus: 1\n", "bogus"),
+        (MINIMAL.replace("{type: simulator}", "{type: simulator, instruments: [X]}"), "X is not"),
+        ("pairs: [1, 2\n", "not valid YAML"),
+        (MINIMAL.replace("BABA: {}", "BABA: {ads_ratio: -1}"), "pairs.BABA.ads_ratio"),
+    ],
+)
+def test_bad_config_names_the_key_and_reason(tmp_path: Path, text: str, fragment: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_settings(write(tmp_path, text))
+    assert fragment in str(info.value)
+
+
+def test_env_reference_and_secret_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SIM_SEED", "11")
+    text = MINIMAL.replace("{type: simulator}", "{type: simulator, seed: '${SIM_SEED}'}")
+    settings = load_settings(write(tmp_path, text))
+    assert settings.feeds["sim"].options_data()["seed"] == "11"
+    missing = MINIMAL.replace("{type: simulator}", "{type: simulator, seed: '${NOPE_UNSET}'}")
+    with pytest.raises(ConfigError, match="NOPE_UNSET is not set"):
+        load_settings(write(tmp_path, missing))
+
+
+def test_check_config_cli_exit_codes(tmp_path: Path) -> None:
+    good = subprocess.run(
+        [sys.executable, "-m", "monitor", "check-config", str(ROOT / "config" / "default.yaml")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert good.returncode == 0, good.stderr
+    assert "type: simulator" in good.stdout
+    bad = write(tmp_path, "server: {port: -1}\n" + MINIMAL)
+    result = subprocess.run(
+        [sys.executable, "-m", "monitor", "check-config", str(bad)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "server.port" in result.stderr and "greater than or equal to 0" in result.stderr
+
+
+def test_redacted_config_is_plain_data() -> None:
+    data = redacted(load_settings(None))
+    assert data["feeds"]["sim"]["type"] == "simulator"
+    assert data["pairs"]["PONY"]["ads_ratio"] == 1.0
