@@ -9,13 +9,15 @@ from monitor.feeds.base import FeedType
 
 FEED_PACKAGES: dict[str, str] = {
     "simulator": "monitor.feeds.simulator",
+    "replay": "monitor.feeds.replay",
     "ibkr": "monitor.feeds.ibkr",
     "itick": "monitor.feeds.itick",
+    "futu": "monitor.feeds.futu",
     "polygon": "monitor.feeds.polygon",
     "alpaca": "monitor.feeds.alpaca",
     "finnhub": "monitor.feeds.finnhub",
     "oanda": "monitor.feeds.oanda",
-    "generic_ws": "monitor.feeds.generic",
+    "generic": "monitor.feeds.generic",
 }
 
 
