@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from monitor.core import validation as v
 from monitor.core.events import NS_PER_SECOND, Event, FxQuote, Quote, Trade
 from monitor.core.instruments import Instrument, Pair
-from monitor.core.premium import edge_buy_hk_sell_us, edge_buy_us_sell_hk, mid_premium
+from monitor.core.premium import EdgeCalculator
 from monitor.core.sessions import SessionCalendar
 from monitor.core.snapshot import (
     LegView,
@@ -33,11 +33,22 @@ CLOSE_GRACE_NS = 15 * 60 * NS_PER_SECOND
 class PairState:
     """The premium of one pair as of its latest input (updated on every accepted event)."""
 
-    __slots__ = ("buy_hk_sell_us", "buy_us_sell_hk", "fx", "hk", "mid", "pair", "ts", "us")
+    __slots__ = (
+        "buy_hk_sell_us",
+        "buy_us_sell_hk",
+        "calculator",
+        "fx",
+        "hk",
+        "mid",
+        "pair",
+        "ts",
+        "us",
+    )
 
     def __init__(self, pair: Pair, us: InstrumentState, hk: InstrumentState, fx: InstrumentState):
         self.pair = pair
         self.us, self.hk, self.fx = us, hk, fx
+        self.calculator = EdgeCalculator(pair.ads_ratio, pair.fees, pair.edge_notional_usd)
         self.mid = self.buy_hk_sell_us = self.buy_us_sell_hk = NAN
         self.ts = 0
 
@@ -47,20 +58,18 @@ class PairState:
             return
         if not (us.has_price and hk.has_price and fx.has_price):
             return
-        self.mid, self.buy_hk_sell_us, self.buy_us_sell_hk = premiums(self.pair, us, hk, fx)
+        self.mid, self.buy_hk_sell_us, self.buy_us_sell_hk = self.premiums(us, hk, fx)
         self.ts = ts
 
-
-def premiums(
-    pair: Pair, us: SourceState, hk: SourceState, fx: SourceState
-) -> tuple[float, float, float]:
-    """(mid, buy_hk_sell_us, buy_us_sell_hk) from the sources' current prices."""
-    ratio, fees, notional = pair.ads_ratio, pair.fees, pair.edge_notional_usd
-    return (
-        mid_premium(us.mid, fx.mid, hk.mid, ratio),
-        edge_buy_hk_sell_us(us.exec_bid, hk.exec_ask, fx.exec_bid, ratio, fees, notional),
-        edge_buy_us_sell_hk(us.exec_ask, hk.exec_bid, fx.exec_ask, ratio, fees, notional),
-    )
+    def premiums(
+        self, us: SourceState, hk: SourceState, fx: SourceState
+    ) -> tuple[float, float, float]:
+        """(mid, buy_hk_sell_us, buy_us_sell_hk) from the sources' current prices."""
+        mid = (us.mid * fx.mid / self.pair.ads_ratio) / hk.mid - 1.0
+        a, b = self.calculator.edges(
+            us.exec_bid, us.exec_ask, hk.exec_bid, hk.exec_ask, fx.exec_bid, fx.exec_ask
+        )
+        return mid, a, b
 
 
 class Engine:
@@ -88,9 +97,10 @@ class Engine:
         self.listeners: list[EventListener] = []
         for pair in self.pairs:
             legs = [self._add_instrument(pair, leg) for leg in pair.legs()]
-            self.pair_states.append(PairState(pair, *legs))
+            pair_state = PairState(pair, *legs)
+            self.pair_states.append(pair_state)
             for state in legs:
-                state.pairs.append(len(self.pair_states) - 1)
+                state.pairs.append(pair_state)
 
     def _add_instrument(self, pair: Pair, instrument: Instrument) -> InstrumentState:
         state = self.instruments.get(instrument.symbol)
@@ -120,8 +130,8 @@ class Engine:
             self._reject(event.instrument, reason)
             return False
         self.accepted_total += 1
-        for index in state.pairs:
-            self.pair_states[index].update(event.ts_recv)
+        for pair_state in state.pairs:
+            pair_state.update(event.ts_recv)
         for listener in self.listeners:
             listener(event)
         return True
@@ -148,8 +158,7 @@ class Engine:
             return v.OUT_OF_ORDER
         if instrument.hkex_tick_grid and not (is_on_hkex_grid(q.bid) and is_on_hkex_grid(q.ask)):
             self._flag(instrument.symbol, "off_tick_grid")
-        src.bid, src.ask, src.bid_size, src.ask_size = q.bid, q.ask, bid_size, ask_size
-        src.has_quote = True
+        src.set_quote(q.bid, q.ask, bid_size, ask_size)
         src.quote_ts = q.ts_event
         src.ts_event = max(src.ts_event, q.ts_event)
         src.ts_recv = q.ts_recv
@@ -165,7 +174,8 @@ class Engine:
             self._flag(instrument.symbol, "off_tick_grid")
         src = state.source(t.source, self.priorities.get(t.source, 0))
         if t.ts_event >= src.trade_ts:
-            src.last, src.last_size, src.trade_ts = t.price, t.size, t.ts_event
+            src.set_last(t.price, t.size)
+            src.trade_ts = t.ts_event
             src.ts_event = max(src.ts_event, t.ts_event)
         src.ts_recv = max(src.ts_recv, t.ts_recv)
         state.consider(src, t.ts_recv)
@@ -202,7 +212,7 @@ class Engine:
         premium = PremiumView(None, None, None)
         if not stale_reasons:
             assert ps.us.active and ps.hk.active and ps.fx.active
-            mid, hk_us, us_hk = premiums(pair, ps.us.active, ps.hk.active, ps.fx.active)
+            mid, hk_us, us_hk = ps.premiums(ps.us.active, ps.hk.active, ps.fx.active)
             premium = PremiumView(_finite(mid), _finite(hk_us), _finite(us_hk))
         live = us.session in ("regular",) and hk.session == "continuous"
         return PairView(

@@ -63,3 +63,90 @@ def edge_buy_us_sell_hk(
     hk_notional = ads * ratio * hk_bid
     hk_costs = fees.hk_cost_hkd(hk_notional) + hk_notional * fees.conversion_stamp_duty_rate
     return (hk_notional - hk_costs - paid_hkd) / hk_notional
+
+
+class EdgeCalculator:
+    """Both executable edges of one pair with the fee constants folded in (the hot path).
+
+    Gives the same numbers as :func:`edge_buy_hk_sell_us` and :func:`edge_buy_us_sell_hk`
+    (a property test holds them together) at a fraction of the cost per call.
+    """
+
+    __slots__ = (
+        "_cancel",
+        "_hk_comm_min",
+        "_hk_comm_rate",
+        "_hk_rate",
+        "_issue",
+        "_notional",
+        "_ratio",
+        "_sec",
+        "_settle_max",
+        "_settle_min",
+        "_settle_rate",
+        "_taf",
+        "_taf_max",
+        "_us_comm",
+        "_us_comm_min",
+    )
+
+    def __init__(self, ratio: float, fees: FeeSchedule, notional_usd: float) -> None:
+        self._ratio = ratio
+        self._notional = notional_usd
+        self._hk_rate = (
+            fees.hk_stamp_duty_rate
+            + fees.hk_sfc_levy_rate
+            + fees.hk_afrc_levy_rate
+            + fees.hk_trading_fee_rate
+            + fees.conversion_stamp_duty_rate
+        )
+        self._settle_rate = fees.hk_settlement_rate
+        self._settle_min = fees.hk_settlement_min_hkd
+        self._settle_max = fees.hk_settlement_max_hkd
+        self._hk_comm_rate = fees.hk_commission_rate
+        self._hk_comm_min = fees.hk_commission_min_hkd
+        self._sec = fees.us_sec_fee_rate
+        self._taf = fees.us_finra_taf_per_share
+        self._taf_max = fees.us_finra_taf_max_usd
+        self._us_comm = fees.us_commission_per_share
+        self._us_comm_min = fees.us_commission_min_usd
+        self._issue = fees.ads_issue_fee_usd
+        self._cancel = fees.ads_cancel_fee_usd
+
+    def _hk_costs(self, notional: float) -> float:
+        settle = notional * self._settle_rate
+        settle = self._settle_min if settle < self._settle_min else settle
+        settle = self._settle_max if settle > self._settle_max else settle
+        comm = notional * self._hk_comm_rate
+        comm = self._hk_comm_min if comm < self._hk_comm_min else comm
+        return notional * self._hk_rate + settle + comm
+
+    def edges(
+        self,
+        us_bid: float,
+        us_ask: float,
+        hk_bid: float,
+        hk_ask: float,
+        fx_bid: float,
+        fx_ask: float,
+    ) -> tuple[float, float]:
+        """(buy_hk_sell_us, buy_us_sell_hk) net edges as ratios of the HK notional."""
+        notional, ratio = self._notional, self._ratio
+        # buy HK, deposit, sell ADS
+        ads = notional / us_bid
+        hk_notional = ads * ratio * hk_ask
+        taf = ads * self._taf
+        taf = self._taf_max if taf > self._taf_max else taf
+        comm = ads * self._us_comm
+        comm = self._us_comm_min if comm < self._us_comm_min else comm
+        us_costs = notional * self._sec + taf + comm + ads * self._issue
+        received = (notional - us_costs) * fx_bid
+        a = (received - hk_notional - self._hk_costs(hk_notional)) / hk_notional
+        # buy ADS, cancel, sell HK
+        ads = notional / us_ask
+        comm = ads * self._us_comm
+        comm = self._us_comm_min if comm < self._us_comm_min else comm
+        paid = (notional + comm + ads * self._cancel) * fx_ask
+        hk_notional = ads * ratio * hk_bid
+        b = (hk_notional - self._hk_costs(hk_notional) - paid) / hk_notional
+        return a, b

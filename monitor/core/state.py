@@ -2,23 +2,40 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from monitor.core.instruments import Instrument
 from monitor.core.liquidity import RollingTrades
 
 NAN = float("nan")
 
 
+class PairUpdater(Protocol):
+    """A pair's premium state, recomputed when one of its legs changes."""
+
+    def update(self, ts: int) -> None: ...
+
+
 class SourceState:
-    """The latest valid top of book and print of one instrument from one feed."""
+    """The latest valid top of book and print of one instrument from one feed.
+
+    ``mid``, ``exec_bid`` and ``exec_ask`` are derived on every update (not on every read)
+    because the premium reads them on every event: from the quote where the source has
+    one, else from the last trade price (a provider with no quotes, e.g. Finnhub).
+    """
 
     __slots__ = (
         "ask",
         "ask_size",
         "bid",
         "bid_size",
+        "exec_ask",
+        "exec_bid",
+        "has_price",
         "has_quote",
         "last",
         "last_size",
+        "mid",
         "priority",
         "quote_ts",
         "source",
@@ -32,27 +49,21 @@ class SourceState:
         self.priority = priority
         self.bid = self.ask = self.bid_size = self.ask_size = NAN
         self.last = self.last_size = NAN
+        self.mid = self.exec_bid = self.exec_ask = NAN
         self.quote_ts = self.trade_ts = self.ts_event = self.ts_recv = 0
-        self.has_quote = False
+        self.has_quote = self.has_price = False
 
-    @property
-    def has_price(self) -> bool:
-        return self.has_quote or self.trade_ts > 0
+    def set_quote(self, bid: float, ask: float, bid_size: float, ask_size: float) -> None:
+        self.bid, self.ask, self.bid_size, self.ask_size = bid, ask, bid_size, ask_size
+        self.exec_bid, self.exec_ask = bid, ask
+        self.mid = (bid + ask) * 0.5
+        self.has_quote = self.has_price = True
 
-    @property
-    def mid(self) -> float:
-        """Mid of bid/ask, or the last price where the source has no quotes."""
-        if self.has_quote:
-            return (self.bid + self.ask) * 0.5
-        return self.last
-
-    @property
-    def exec_bid(self) -> float:
-        return self.bid if self.has_quote else self.last
-
-    @property
-    def exec_ask(self) -> float:
-        return self.ask if self.has_quote else self.last
+    def set_last(self, price: float, size: float) -> None:
+        self.last, self.last_size = price, size
+        self.has_price = True
+        if not self.has_quote:
+            self.mid = self.exec_bid = self.exec_ask = price
 
 
 class InstrumentState:
@@ -66,7 +77,7 @@ class InstrumentState:
         self.active: SourceState | None = None
         self.trades = RollingTrades(windows)
         self.stale_after_ns = stale_after_ns
-        self.pairs: list[int] = []  # indices of the pairs this instrument is a leg of
+        self.pairs: list[PairUpdater] = []  # every pair this instrument is a leg of
 
     def source(self, name: str, priority: int) -> SourceState:
         state = self.sources.get(name)
