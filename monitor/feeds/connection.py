@@ -347,7 +347,7 @@ class Dispatcher:
                 sink(event)
             except Exception as exc:  # the core must not kill the feed; count and go on
                 self._health.count_error("sink")
-                self._log.error("sink rejected event", event=repr(event), exc_info=exc)
+                self._log.error("sink rejected event", rejected=repr(event), exc_info=exc)
 
 
 @dataclass(frozen=True, slots=True)
