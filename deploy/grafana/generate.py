@@ -13,17 +13,22 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from collections.abc import Iterable
 from pathlib import Path
 
-from grafana_foundation_sdk.builders import common as cb
-from grafana_foundation_sdk.builders import dashboard as db
-from grafana_foundation_sdk.builders import stat, statetimeline, table, timeseries
-from grafana_foundation_sdk.builders.prometheus import Dataquery
-from grafana_foundation_sdk.cog.encoder import JSONEncoder
-from grafana_foundation_sdk.models import common as cm
-from grafana_foundation_sdk.models import dashboard as dm
-from grafana_foundation_sdk.models.prometheus import PromQueryFormat
+with warnings.catch_warnings():
+    # The SDK nudges towards the v2 dashboard schema; Grafana's file provisioning still
+    # reads the classic (v1) JSON on every version this stack supports (>= 10), so keep v1.
+    warnings.filterwarnings("ignore", "Prefer using dashboardv2", DeprecationWarning)
+    from grafana_foundation_sdk.builders import common as cb
+    from grafana_foundation_sdk.builders import dashboard as db
+    from grafana_foundation_sdk.builders import stat, statetimeline, table, timeseries
+    from grafana_foundation_sdk.builders.prometheus import Dataquery
+    from grafana_foundation_sdk.cog.encoder import JSONEncoder
+    from grafana_foundation_sdk.models import common as cm
+    from grafana_foundation_sdk.models import dashboard as dm
+    from grafana_foundation_sdk.models.prometheus import PromQueryFormat
 
 DATASOURCE = cm.DataSourceRef(type_val="prometheus", uid="dlmon-prometheus")
 OUT_DIR = Path(__file__).resolve().parent / "dashboards"
