@@ -3,8 +3,8 @@
 Connect -> ``{"code":1,"msg":"Connected Successfully"}`` -> (token header checked, or an
 ``{"ac":"auth"}`` message) ``resAc: auth`` -> ``{"ac":"subscribe"}`` acked or refused with
 "exceeding the maximum subscription limit" -> data frames; ``{"ac":"ping"}`` is echoed
-as ``resAc: pong``. A second connection with the same token evicts the first (closed
-with 1008: iTick's exact close code is not documented).
+as ``resAc: pong``. A second connection to the same cluster with the same token evicts
+the first (closed with 1008: iTick's exact close code is not documented).
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ class ItickServer:
         self.paths: list[str] = []
         self.connections = 0
         self.subscribed: dict[ServerConnection, set[str]] = {}
-        self._by_token: dict[str, ServerConnection] = {}
+        self._by_token: dict[tuple[str, str], ServerConnection] = {}
         self._server: Server | None = None
 
     async def __aenter__(self) -> Self:
@@ -93,8 +93,9 @@ class ItickServer:
             await ws.send(dumps({"code": 0, "resAc": "auth", "msg": "auth failed"}))
             await ws.close()
             return
-        older = self._by_token.get(token)
-        self._by_token[token] = ws
+        cluster = (ws.request.path, token)  # one connection per cluster and token
+        older = self._by_token.get(cluster)
+        self._by_token[cluster] = ws
         if older is not None:
             await older.close(1008, "another connection logged in with this token")
         await ws.send(
