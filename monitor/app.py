@@ -17,7 +17,10 @@ from monitor.core.engine import Engine
 from monitor.core.sessions import SessionCalendar
 from monitor.core.snapshot import MarketSnapshot
 from monitor.feeds.base import Feed, FeedHealth
+from monitor.feeds.replay import replay_clock
 from monitor.metrics import DlmonCollector, MetricsSource
+from monitor.recorder.metrics import RecorderCollector
+from monitor.recorder.recorder import Recorder
 from monitor.server import ServerState, create_app
 from monitor.supervisor import Supervisor
 from monitor.wiring import build_feeds, build_pairs, feed_priorities
@@ -32,6 +35,7 @@ class Daemon:
 
     def __init__(self, settings: Settings, clock: Callable[[], int] = time.time_ns) -> None:
         self.settings = settings
+        clock = replay_clock(settings, clock)  # recorded time when a replay feed is configured
         self.clock = clock
         self.pairs = build_pairs(settings)
         self.sessions = SessionCalendar(settings.sessions.mode, settings.sessions.us_extended_hours)
@@ -58,6 +62,10 @@ class Daemon:
                 )
             )
         )
+        self.recorder = Recorder(settings.recorder) if settings.recorder.enabled else None
+        if self.recorder is not None:
+            self.engine.listeners.append(self.recorder.offer)
+            self.registry.register(RecorderCollector(self.recorder))
         self.web_app = create_app(
             ServerState(
                 registry=self.registry,
@@ -87,6 +95,8 @@ class Daemon:
         self.port = sockets[0][1] if sockets else server.port
         for feed in self.feeds:
             self.supervisor.spawn(f"feed:{feed.name}", feed.run)
+        if self.recorder is not None:
+            self.supervisor.spawn("recorder", self.recorder.run)
         log.info(
             "dlmon_started",
             version=__version__,
@@ -99,6 +109,8 @@ class Daemon:
     async def stop(self) -> None:
         """Stop feeds, then the HTTP server. Safe to call twice."""
         await self.supervisor.stop(SHUTDOWN_GRACE_SECONDS)
+        if self.recorder is not None:
+            await self.recorder.close()  # final flush of what the feeds delivered
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None

@@ -49,6 +49,23 @@ def _cmd_pairs(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_replay(args: argparse.Namespace) -> int:
+    from monitor.recorder.replay import replay_main
+
+    return replay_main(
+        args.files, args.speed, args.config, args.sessions, args.series, args.json, args.strict
+    )
+
+
+def _speed(value: str) -> float:
+    from monitor.feeds.replay.config import parse_speed
+
+    try:
+        return parse_speed(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="dlmon", description="HK/US dual-listing premium and liquidity monitor"
@@ -63,6 +80,18 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check-config", help="validate a config and print it resolved")
     check.add_argument("file")
     check.set_defaults(func=_cmd_check_config)
+
+    replay = sub.add_parser("replay", help="run the pipeline over recorded tick files")
+    replay.add_argument("files", nargs="+", metavar="FILE", help="CSV or Parquet tick files")
+    replay.add_argument(
+        "--speed", type=_speed, default=0.0, help="1 = real time, 0 or max = fastest (default)"
+    )
+    replay.add_argument("--config", help="pairs, fees, sessions (default: built-in)")
+    replay.add_argument("--sessions", choices=["exchange", "always_open"], help="override")
+    replay.add_argument("--series", metavar="CSV", help="write every premium update ('-': stdout)")
+    replay.add_argument("--json", action="store_true", help="print the summary as JSON")
+    replay.add_argument("--strict", action="store_true", help="stop at the first malformed row")
+    replay.set_defaults(func=_cmd_replay)
 
     pairs = sub.add_parser("pairs", help="list the built-in catalogue of HK/US dual listings")
     pairs.set_defaults(func=_cmd_pairs)

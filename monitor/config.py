@@ -30,6 +30,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 from monitor.alerts.config import AlertsConfig
 from monitor.errors import ConfigError
 from monitor.notify.config import NotifyConfig
+from monitor.recorder.config import RecorderConfig
 
 ENV_PREFIX = "DLMON_"
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
@@ -183,6 +184,7 @@ class Settings(BaseSettings):
     dashboard_url: str | None = None
     alerts: AlertsConfig = AlertsConfig()
     notify: NotifyConfig = NotifyConfig()
+    recorder: RecorderConfig = RecorderConfig()
 
     @classmethod
     def settings_customise_sources(
