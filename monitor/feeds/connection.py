@@ -139,7 +139,7 @@ def classify(exc: BaseException) -> Failure:
             "connect", f"handshake rejected: HTTP {status}", status in FATAL_HTTP_STATUSES
         )
     if isinstance(exc, InvalidURI):
-        return Failure("connect", f"invalid URL: {exc}", fatal=True)
+        return Failure("connect", "invalid websocket URL", fatal=True)  # the URL may hold a key
     if isinstance(exc, TimeoutError):
         return Failure("timeout", str(exc) or "timed out")
     if isinstance(exc, OSError | InvalidHandshake | aiohttp.ClientError):
