@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 import structlog
 
@@ -16,12 +16,20 @@ from monitor.alerts.store import StateStore
 from monitor.alerts.text import iso
 from monitor.core.snapshot import MarketSnapshot
 from monitor.feeds.base import FeedHealth
-from monitor.notify.service import NotifyService
+from monitor.notify.models import Notice
 
 log = structlog.get_logger(__name__)
 
 SnapshotFn = Callable[[int], MarketSnapshot]
 FeedsFn = Callable[[], Sequence[FeedHealth]]
+
+
+class Notifier(Protocol):
+    """What the alert service needs from :class:`monitor.notify.NotifyService`."""
+
+    def notify(self, notice: Notice) -> list[str]: ...
+
+    async def flush(self) -> None: ...
 
 
 class AlertService:
@@ -37,7 +45,7 @@ class AlertService:
         config: AlertsConfig,
         snapshot_fn: SnapshotFn,
         feeds_fn: FeedsFn,
-        notifier: NotifyService | None = None,
+        notifier: Notifier | None = None,
         *,
         dashboard_url: str | None = None,
         clock: Callable[[], int] = time.time_ns,

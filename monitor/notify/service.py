@@ -150,7 +150,8 @@ class NotifyService:
                 await asyncio.wait_for(asyncio.gather(*drains), timeout=limit)
             except TimeoutError:
                 left = {d.name: d.pending for d in self._destinations.values() if d.pending}
-                log.warning("notify_shutdown_left_in_spool", pending=left)
+                if left:
+                    log.warning("notify_shutdown_left_in_spool", pending=left)
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
