@@ -115,6 +115,25 @@ def feed_priorities(settings: Settings) -> dict[str, int]:
 def redacted(settings: Settings) -> dict[str, Any]:
     """The resolved configuration as plain data with every secret shown as ``**********``."""
     data: dict[str, Any] = settings.model_dump(mode="json")
+    data.pop("fees", None)  # folded into each pair's effective fee schedule below
+    data["pairs"] = {
+        pair.name: {
+            "us": pair.us.symbol,
+            "us_venue": pair.us.venue,
+            "hk": pair.hk.symbol,
+            "fx": pair.fx.symbol,
+            "ads_ratio": pair.ads_ratio,
+            "ratio_as_of": pair.ratio_as_of.isoformat() if pair.ratio_as_of else None,
+            "hk_lot_size": pair.hk.lot_size,
+            "edge_notional_usd": pair.edge_notional_usd,
+            "staleness": dataclasses.asdict(pair.staleness),
+            "fees": {
+                k: (v.isoformat() if hasattr(v, "isoformat") else v)
+                for k, v in dataclasses.asdict(pair.fees).items()
+            },
+        }
+        for pair in build_pairs(settings)
+    }
     for name, cfg in settings.feeds.items():
         # Provider options are validated by their own model, which masks its SecretStr fields.
         options = feed_options(name, cfg).model_dump(mode="json")
