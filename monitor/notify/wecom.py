@@ -21,8 +21,7 @@ MARKDOWN_MAX_BYTES = 4096
 FREQ_LIMITED = 45009
 
 
-def render(notices: Sequence[Notice]) -> dict[str, Any]:
-    """Build a markdown message; firing headlines in warning colour, resolved in info."""
+def _joined(notices: Sequence[Notice]) -> str:
     parts = []
     for n in notices:
         color = "info" if n.status is Status.RESOLVED else "warning"
@@ -30,7 +29,12 @@ def render(notices: Sequence[Notice]) -> dict[str, Any]:
         if n.url:
             lines.append(f"[Open dashboard]({n.url})")
         parts.append("\n".join(lines))
-    text = truncate("\n\n".join(parts), MARKDOWN_MAX_BYTES, encoding="utf-8")
+    return "\n\n".join(parts)
+
+
+def render(notices: Sequence[Notice]) -> dict[str, Any]:
+    """Build a markdown message; firing headlines in warning colour, resolved in info."""
+    text = truncate(_joined(notices), MARKDOWN_MAX_BYTES, encoding="utf-8")
     return {"msgtype": "markdown", "markdown": {"content": text}}
 
 
@@ -45,7 +49,10 @@ class WeComPlatform:
         self.limits: tuple[Limit, ...] = (SlidingWindow(limit=20, window=60.0),)
 
     def build(self, notices: Sequence[Notice], now_ns: int) -> HttpRequest:
-        return HttpRequest(url=self._url, body=dumps(render(notices)))
+        count = len(notices)  # whole notices only: the rest go in the next message
+        while count > 1 and len(_joined(notices[:count]).encode()) > MARKDOWN_MAX_BYTES:
+            count -= 1
+        return HttpRequest(url=self._url, body=dumps(render(notices[:count])), count=count)
 
     def judge(self, status: int, headers: Mapping[str, str], body: bytes) -> Outcome:
         failed = judge_http(status, headers)

@@ -1,0 +1,67 @@
+"""Alert configuration: ratio syntax, level checks, defaults, state file robustness."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from monitor.alerts.config import AlertsConfig, PremiumRule
+from monitor.alerts.service import AlertService
+from monitor.alerts.store import StateStore
+from tests.unit.alerts.alert_snapshots import T0, pair_view, snapshot
+
+
+def test_ratio_accepts_percent_bp_and_plain() -> None:
+    rules = AlertsConfig.model_validate(
+        {
+            "rules": {
+                "a": {"kind": "premium", "threshold": "1.5%"},
+                "b": {"kind": "premium", "threshold": "150bp", "clear": "120 bp"},
+                "c": {"kind": "premium", "threshold": 0.015, "direction": "below", "clear": 0.02},
+            }
+        }
+    ).rules
+    assert [r.threshold for r in rules.values() if isinstance(r, PremiumRule)] == [
+        pytest.approx(0.015)
+    ] * 3
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        {"kind": "premium", "threshold": "2 pct"},
+        {"kind": "premium", "threshold": "2%", "clear": "2.5%"},
+        {"kind": "premium", "threshold": "-2%", "direction": "below", "clear": "-3%"},
+        {"kind": "fx_band", "low": 7.85, "high": 7.75},
+        {"kind": "spread", "multiple": 2, "clear_multiple": 3},
+        {"kind": "nonsense"},
+    ],
+)
+def test_bad_rules_are_rejected(rule: dict[str, object]) -> None:
+    with pytest.raises(ValidationError):
+        AlertsConfig.model_validate({"rules": {"r": rule}})
+
+
+def test_defaults_cover_data_quality_and_peg() -> None:
+    kinds = {r.kind for r in AlertsConfig().rules.values()}
+    assert kinds == {"stale_leg", "feed_down", "fx_band", "edge"}
+
+
+async def test_corrupt_state_file_is_reported_and_ignored(tmp_path: Path) -> None:
+    cfg = AlertsConfig(state_dir=tmp_path)
+    StateStore(tmp_path).path.write_text("{not json", encoding="utf-8")
+    service = AlertService(cfg, lambda now: snapshot(pair_view(now=now), now=now), list)
+    await service.start()
+    assert service.api_alerts() == []
+    await service.evaluate_once()
+    await service.close()
+    assert StateStore(tmp_path).load() == {"version": 1, "alerts": []}
+
+
+def test_state_store_writes_atomically(tmp_path: Path) -> None:
+    store = StateStore(tmp_path / "nested")
+    store.save({"version": 1, "alerts": [{"t": T0}]})
+    assert store.load() == {"version": 1, "alerts": [{"t": T0}]}
+    assert not list((tmp_path / "nested").glob("*.tmp"))
