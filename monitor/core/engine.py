@@ -10,6 +10,7 @@ import math
 from collections.abc import Callable, Iterable, Mapping
 
 from monitor.core import validation as v
+from monitor.core.analytics import DEFAULT_ANALYTICS, Analytics, AnalyticsSettings
 from monitor.core.events import NS_PER_SECOND, Event, FxQuote, Quote, Trade
 from monitor.core.instruments import Instrument, Pair
 from monitor.core.premium import EdgeCalculator
@@ -82,6 +83,7 @@ class Engine:
         windows: Mapping[str, int] | None = None,
         priorities: Mapping[str, int] | None = None,
         max_future_skew_seconds: float = 5.0,
+        analytics: AnalyticsSettings | None = DEFAULT_ANALYTICS,
     ) -> None:
         self.pairs = tuple(pairs)
         self.sessions = sessions
@@ -101,6 +103,10 @@ class Engine:
             self.pair_states.append(pair_state)
             for state in legs:
                 state.pairs.append(pair_state)
+        self.analytics: Analytics | None = None  # premium and liquidity statistics (issue 7)
+        if analytics is not None:
+            self.analytics = Analytics(self.pair_states, self.instruments, sessions, analytics)
+            self.listeners.append(self.analytics.on_event)
 
     def _add_instrument(self, pair: Pair, instrument: Instrument) -> InstrumentState:
         state = self.instruments.get(instrument.symbol)
@@ -215,6 +221,11 @@ class Engine:
             mid, hk_us, us_hk = ps.premiums(ps.us.active, ps.hk.active, ps.fx.active)
             premium = PremiumView(_finite(mid), _finite(hk_us), _finite(us_hk))
         live = us.session in ("regular",) and hk.session == "continuous"
+        extra = None
+        if self.analytics is not None:  # session-aware: a closed venue counts at its close
+            values, live, extra = self.analytics.pair_view(pair.name, now_ns, bool(stale_reasons))
+            if values is not None:
+                premium = PremiumView(_finite(values[0]), _finite(values[1]), _finite(values[2]))
         return PairView(
             pair=pair.name,
             ads_ratio=pair.ads_ratio,
@@ -226,6 +237,7 @@ class Engine:
             stale_reasons=stale_reasons,
             basis="live" if live else "reference",
             as_of=now_ns,
+            analytics=extra,
         )
 
     def _leg_view(

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from monitor.core.analytics_view import PairAnalytics
+
 
 @dataclass(frozen=True, slots=True)
 class WindowStats:
@@ -81,6 +83,7 @@ class PairView:
     stale_reasons: tuple[str, ...]
     basis: str  # "live" when both equity venues trade, "reference" when one is closed
     as_of: int
+    analytics: PairAnalytics | None = None  # premium and liquidity statistics
 
 
 @dataclass(frozen=True, slots=True)
