@@ -57,6 +57,16 @@ def _cmd_replay(args: argparse.Namespace) -> int:
     )
 
 
+def _cmd_test_alert(args: argparse.Namespace) -> int:
+    from monitor.config import load_settings
+    from monitor.logs import configure_logging
+    from monitor.notify.testalert import send_test_alert
+
+    settings = load_settings(args.config)
+    configure_logging(settings.log.level, settings.log.format)
+    return asyncio.run(send_test_alert(settings, args.sink))
+
+
 def _speed(value: str) -> float:
     from monitor.feeds.replay.config import parse_speed
 
@@ -92,6 +102,11 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("--json", action="store_true", help="print the summary as JSON")
     replay.add_argument("--strict", action="store_true", help="stop at the first malformed row")
     replay.set_defaults(func=_cmd_replay)
+
+    test_alert = sub.add_parser("test-alert", help="send a test notification to one sink")
+    test_alert.add_argument("--sink", required=True, metavar="NAME", help="a notify.sinks name")
+    test_alert.add_argument("--config", help="YAML config (default: $DLMON_CONFIG or built-in)")
+    test_alert.set_defaults(func=_cmd_test_alert)
 
     pairs = sub.add_parser("pairs", help="list the built-in catalogue of HK/US dual listings")
     pairs.set_defaults(func=_cmd_pairs)

@@ -124,3 +124,10 @@ def test_routes_must_name_known_sinks_and_match() -> None:
     assert route.matches("critical", "PONY", "any")
     assert not route.matches("warning", "PONY", "any")
     assert not route.matches("critical", "BABA", "any")
+
+
+def test_cli_test_alert_unknown_sink_exit_code(capsys: pytest.CaptureFixture[str]) -> None:
+    from monitor.cli import main
+
+    assert main(["test-alert", "--sink", "nope"]) == 2
+    assert "unknown sink 'nope'" in capsys.readouterr().out
