@@ -45,6 +45,7 @@ class Daemon:
             windows=settings.liquidity.windows,
             priorities=feed_priorities(settings),
             max_future_skew_seconds=settings.sessions.max_future_skew_seconds,
+            analytics=settings.analytics.core(),
         )
         self.feeds: list[Feed] = build_feeds(
             settings, self.pairs, self.engine.on_event, clock, self.sessions

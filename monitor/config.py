@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
 from pydantic import (
@@ -29,6 +29,9 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 from monitor.alerts.config import AlertsConfig
 from monitor.errors import ConfigError
+
+if TYPE_CHECKING:
+    from monitor.core.analytics import AnalyticsSettings
 from monitor.notify.config import NotifyConfig
 from monitor.recorder.config import RecorderConfig
 
@@ -163,6 +166,35 @@ class LiquidityConfig(Model):
         return value
 
 
+class AnalyticsConfig(Model):
+    """Premium and liquidity statistics (docs/analytics.md); ``enabled: false`` turns them off."""
+
+    enabled: bool = True
+    windows: dict[str, int] = Field(default_factory=lambda: {"5m": 300, "1h": 3600, "1d": 86_400})
+    half_life_window_seconds: int = Field(default=3600, ge=60, le=86_400)
+    min_samples: int = Field(default=30, ge=2)
+    trade_notional_usd: float = Field(default=100_000.0, gt=0)
+    daily_history_days: int = Field(default=30, ge=1, le=3660)
+    us_close_grace_seconds: float = Field(default=2.0, ge=0, le=600)
+    us_overnight_session: bool = False
+    amihud_bucket_seconds: int = Field(default=60, ge=1, le=3600)
+
+    @field_validator("windows")
+    @classmethod
+    def _check_windows(cls, value: dict[str, int]) -> dict[str, int]:
+        return LiquidityConfig._check_windows(value)
+
+    def core(self) -> AnalyticsSettings | None:
+        """The core settings, or None when analytics are disabled."""
+        from monitor.core.analytics import AnalyticsSettings
+
+        if not self.enabled:
+            return None
+        return AnalyticsSettings.from_mapping(
+            self.windows, **self.model_dump(exclude={"enabled", "windows"})
+        )
+
+
 class Settings(BaseSettings):
     """The whole daemon configuration."""
 
@@ -178,6 +210,7 @@ class Settings(BaseSettings):
     sessions: SessionsConfig = SessionsConfig()
     staleness: StalenessConfig = StalenessConfig()
     liquidity: LiquidityConfig = LiquidityConfig()
+    analytics: AnalyticsConfig = AnalyticsConfig()
     fees: FeeOverrides = FeeOverrides()
     pairs: dict[str, PairConfig] = Field(default_factory=dict)
     feeds: dict[str, FeedConfig] = Field(default_factory=dict)
