@@ -18,8 +18,8 @@ run: $(STAMP)
 	$(BIN)/dlmon run $(if $(CONFIG),--config $(CONFIG),)
 
 lint: $(STAMP)
-	$(BIN)/ruff check monitor tests benchmarks
-	$(BIN)/ruff format --check monitor tests benchmarks
+	$(BIN)/ruff check monitor tests benchmarks deploy
+	$(BIN)/ruff format --check monitor tests benchmarks deploy
 
 types: $(STAMP)
 	$(BIN)/mypy monitor
@@ -31,6 +31,24 @@ test: lint types pytest
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_core.py
+
+# --- deploy: image lock file, Grafana dashboards, stack checks (docs/deploy.md) ---------
+.PHONY: lock dashboards deploy-check
+UV ?= uv
+
+# Re-pin the image's runtime dependencies (needs uv: pip install uv).
+lock:
+	$(UV) pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes \
+		--custom-compile-command "make lock" -o requirements.lock
+
+# Regenerate deploy/grafana/dashboards/*.json from deploy/grafana/generate.py.
+dashboards: $(STAMP)
+	$(BIN)/python deploy/grafana/generate.py
+
+# The deploy checks only (promtool, Alertmanager, Dockerfile replay, Prometheus e2e).
+deploy-check: $(STAMP)
+	$(BIN)/python deploy/grafana/generate.py --check
+	$(BIN)/pytest -q tests/deploy
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
