@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from monitor.api_analytics import analytics_json
 from monitor.core.snapshot import LegView, Liquidity, MarketSnapshot, PairView
 from monitor.feeds.base import FeedHealth
 
@@ -82,6 +83,7 @@ def pair_json(view: PairView) -> dict[str, Any]:
             view.us.instrument: liquidity_json(view.us.liquidity),
             view.hk.instrument: liquidity_json(view.hk.liquidity),
         },
+        "analytics": analytics_json(view.analytics),
         "as_of": iso(now),
     }
 

@@ -17,6 +17,7 @@ from prometheus_client.registry import Collector
 from monitor.core.engine import Engine
 from monitor.core.snapshot import LegView, MarketSnapshot
 from monitor.feeds.base import FeedHealth
+from monitor.metrics_analytics import analytics_metrics
 
 log = structlog.get_logger(__name__)
 NS = 1e9
@@ -50,6 +51,7 @@ class DlmonCollector(Collector):
             log.exception("snapshot_failed")
         else:
             yield from _pair_metrics(snapshot)
+            yield from analytics_metrics(snapshot)
             yield from _instrument_metrics(snapshot)
             yield from _engine_metrics(src.engine)
         yield from _feed_metrics(src.feeds())
