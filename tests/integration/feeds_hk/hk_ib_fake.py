@@ -41,14 +41,20 @@ class Gateway:
 
     def req_id(self, symbol: str) -> int:
         ib = self.current
-        return max(rid for rid, c in ib.wrapper._reqId2Contract.items() if c.symbol == symbol)
+        ids: list[int] = [
+            rid for rid, c in ib.wrapper._reqId2Contract.items() if c.symbol == symbol
+        ]
+        return max(ids)
 
     def send(
-        self, symbol: str, *ticks: tuple[int, float, float], at: datetime | None = None
+        self, symbol: str, *ticks: tuple[int, float | None, float], at: datetime | None = None
     ) -> None:
-        """Deliver one socket read with ``(tickType, price, size)`` ticks for ``symbol``."""
+        """Deliver one socket read with ``(tickType, price, size)`` ticks for ``symbol``.
+
+        A ``None`` price is a size-only tick (``tickSize``, e.g. volume 8).
+        """
         ib = self.current
-        wrapper = ib.wrapper
+        wrapper: Any = ib.wrapper
         wrapper.tcpDataArrived()
         if at is not None:
             wrapper.lastTime = at
@@ -69,7 +75,8 @@ class Gateway:
         """Close the API socket from the gateway side (TWS restart, network loss)."""
         ib = self.current
         ib.connected = False
-        ib.wrapper.connectionClosed()
+        wrapper: Any = ib.wrapper
+        wrapper.connectionClosed()
         ib.disconnectedEvent.emit()
 
 
@@ -85,7 +92,7 @@ class FakeIB:
         self.disconnectedEvent = Event("disconnectedEvent")
         self.connectedEvent = Event("connectedEvent")
         self.updateEvent = Event("updateEvent")
-        self.wrapper = Wrapper(self)  # type: ignore[arg-type]
+        self.wrapper: Any = Wrapper(self)  # type: ignore[arg-type]
         self.connected = False
         self.market_data_type: int | None = None
         self.requested: list[Contract] = []
@@ -129,7 +136,7 @@ class FakeIB:
 
     def reqMktData(self, contract: Contract, *args: Any) -> Ticker:  # noqa: N802
         req_id = next(self.gateway._req_ids)
-        ticker = self.wrapper.startTicker(req_id, contract, "mktData")
+        ticker: Ticker = self.wrapper.startTicker(req_id, contract, "mktData")
         self.requested.append(contract)
         problem = self.gateway.entitlement_errors.get(contract.symbol)
         if problem is not None:

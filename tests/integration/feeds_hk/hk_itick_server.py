@@ -68,7 +68,7 @@ class ItickServer:
     async def drop(self) -> None:
         """Close every connection abruptly (network loss / server restart)."""
         for ws in list(self.subscribed):
-            ws.transport.abort()  # type: ignore[union-attr]
+            ws.transport.abort()
 
     async def _handle(self, ws: ServerConnection) -> None:
         self.connections += 1

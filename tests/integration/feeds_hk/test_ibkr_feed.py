@@ -48,6 +48,10 @@ def make_feed(gateway: Gateway, rec: Recorder, silence: float = 30.0, **options:
     )
 
 
+def state_of(rec: Recorder) -> FeedState:
+    return rec.health.state
+
+
 def streaming(rec: Recorder) -> Callable[[], bool]:
     return lambda: rec.health.state is FeedState.STREAMING
 
@@ -151,11 +155,11 @@ async def test_refused_connection_backs_off_then_connects(gateway: Gateway) -> N
     gateway.refuse = True
     async with running(make_feed(gateway, rec)):
         await eventually(lambda: gateway.connect_calls >= 3, what="retries")
-        assert rec.health.state in (FeedState.BACKOFF, FeedState.CONNECTING)
+        assert state_of(rec) in (FeedState.BACKOFF, FeedState.CONNECTING)
         assert rec.health.errors_total["connect"] >= 2
         gateway.refuse = False
         await eventually(streaming(rec))
-    assert rec.health.state is FeedState.STOPPED
+    assert state_of(rec) is FeedState.STOPPED
 
 
 async def test_hk_entitlement_error_marks_the_leg_and_keeps_the_others(gateway: Gateway) -> None:
@@ -212,7 +216,7 @@ async def test_tws_connectivity_loss_and_restore_with_data_lost_resubscribes(
         gateway.error(-1, 1100, "Connectivity between IB and Trader Workstation has been lost.")
         assert rec.health.state is FeedState.CONNECTING and "1100" in rec.health.reason
         gateway.error(-1, 1101, "Connectivity restored - data lost.")
-        assert rec.health.state is FeedState.STREAMING
+        assert state_of(rec) is FeedState.STREAMING
         assert len(gateway.current.cancelled) == 3 and len(gateway.current.requested) == 6
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from typing import Any
 
 import pytest
 
@@ -57,7 +58,7 @@ def test_codes_and_zones() -> None:
 
 def test_order_book_without_server_time_uses_receive_time() -> None:
     parser = FutuParser({"HK.02026": "2026.HK"})
-    book = {
+    book: dict[str, Any] = {
         "code": "HK.02026",
         "svr_recv_time_bid": "",
         "svr_recv_time_ask": "",

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+import monitor.logs
 from monitor.cli import main
 from monitor.config import load_settings
 from monitor.core.sessions import SessionCalendar
@@ -55,6 +56,8 @@ def test_run_without_the_extra_says_which_extra_to_install(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.setitem(sys.modules, module, None)
+    # keep the process-wide structlog setup: main() would bind it to the captured stdout
+    monkeypatch.setattr(monitor.logs, "configure_logging", lambda *a, **k: None)
     assert main(["check-config", str(EXAMPLES / example)]) == 0  # options still validate
     capsys.readouterr()
     assert main(["run", "--config", str(EXAMPLES / example)]) == 1
