@@ -12,6 +12,7 @@ from aiohttp import web
 from prometheus_client.registry import CollectorRegistry
 
 from monitor import __version__
+from monitor.alerts import AlertingCollector, build_alerting
 from monitor.config import Settings
 from monitor.core.engine import Engine
 from monitor.core.sessions import SessionCalendar
@@ -67,6 +68,10 @@ class Daemon:
         if self.recorder is not None:
             self.engine.listeners.append(self.recorder.offer)
             self.registry.register(RecorderCollector(self.recorder))
+        self.alerting = build_alerting(
+            settings, self.engine.snapshot, self.feed_health, clock=clock
+        )
+        self.registry.register(AlertingCollector(self.alerting))
         self.web_app = create_app(
             ServerState(
                 registry=self.registry,
@@ -74,6 +79,7 @@ class Daemon:
                 feeds=self.feed_health,
                 alive=lambda: self.supervisor.alive,
                 version=__version__,
+                alerts=self.alerting.api_alerts,
             )
         )
         self._runner: web.AppRunner | None = None
@@ -94,6 +100,8 @@ class Daemon:
         await site.start()
         sockets = [s for s in self._runner.addresses if isinstance(s, tuple)]
         self.port = sockets[0][1] if sockets else server.port
+        await self.alerting.start()  # restores alert state and the notification spool
+        self.supervisor.spawn("alerts", self.alerting.run)
         for feed in self.feeds:
             self.supervisor.spawn(f"feed:{feed.name}", feed.run)
         if self.recorder is not None:
@@ -110,6 +118,7 @@ class Daemon:
     async def stop(self) -> None:
         """Stop feeds, then the HTTP server. Safe to call twice."""
         await self.supervisor.stop(SHUTDOWN_GRACE_SECONDS)
+        await self.alerting.close()  # save alert state; drain notifications, spool the rest
         if self.recorder is not None:
             await self.recorder.close()  # final flush of what the feeds delivered
         if self._runner is not None:

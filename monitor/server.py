@@ -25,6 +25,7 @@ class ServerState:
     feeds: Callable[[], Sequence[FeedHealth]]
     alive: Callable[[], bool]
     version: str
+    alerts: Callable[[], list[dict[str, Any]]] = list  # firing alerts (monitor.alerts)
 
 
 STATE_KEY = web.AppKey("dlmon_state", ServerState)
@@ -59,6 +60,10 @@ async def pairs(request: web.Request) -> web.Response:
 
 async def feeds(request: web.Request) -> web.Response:
     return json_response([api.feed_json(f) for f in request.app[STATE_KEY].feeds()])
+
+
+async def alerts(request: web.Request) -> web.Response:
+    return json_response(request.app[STATE_KEY].alerts())
 
 
 async def index(request: web.Request) -> web.Response:
@@ -103,4 +108,5 @@ def create_app(state: ServerState) -> web.Application:
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/api/v1/pairs", pairs)
     app.router.add_get("/api/v1/feeds", feeds)
+    app.router.add_get("/api/v1/alerts", alerts)
     return app

@@ -121,7 +121,7 @@ class StaleLegRule(RuleBase):
 
     kind: Literal["stale_leg"]
     legs: list[Leg] = Field(default_factory=_all_legs)
-    for_seconds: float = Field(default=0.0, ge=0)
+    for_seconds: float = Field(default=30.0, ge=0, description="grace for startup / gaps")
     clear_for_seconds: float = Field(default=10.0, ge=0)
 
 

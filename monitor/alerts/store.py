@@ -28,6 +28,9 @@ class StateStore:
         return data
 
     def save(self, data: dict[str, Any]) -> None:
+        """Replace the file with ``data``; an empty state is not written where none was."""
+        if not data.get("alerts") and not self.path.exists():
+            return
         directory = self.path.parent
         directory.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(".tmp")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -69,11 +70,18 @@ def build_alerting(
     snapshot_fn: SnapshotFn,
     feeds_fn: FeedsFn,
     *,
+    clock: Callable[[], int] = time.time_ns,
     session: aiohttp.ClientSession | None = None,
 ) -> Alerting:
-    """Wire alerting from ``settings``; ``snapshot_fn(now_ns)`` is the engine's snapshot."""
+    """Wire alerting from ``settings``; ``snapshot_fn(now_ns)`` is the engine's snapshot and
+    ``clock`` the daemon's clock (recorded time under replay)."""
     notify = NotifyService(settings.notify, session=session)
     alerts = AlertService(
-        settings.alerts, snapshot_fn, feeds_fn, notify, dashboard_url=settings.dashboard_url
+        settings.alerts,
+        snapshot_fn,
+        feeds_fn,
+        notify,
+        dashboard_url=settings.dashboard_url,
+        clock=clock,
     )
     return Alerting(alerts=alerts, notify=notify)

@@ -60,6 +60,12 @@ async def test_corrupt_state_file_is_reported_and_ignored(tmp_path: Path) -> Non
     assert StateStore(tmp_path).load() == {"version": 1, "alerts": []}
 
 
+def test_empty_state_creates_no_file(tmp_path: Path) -> None:
+    store = StateStore(tmp_path / "never")
+    store.save({"version": 1, "alerts": []})
+    assert not (tmp_path / "never").exists()
+
+
 def test_state_store_writes_atomically(tmp_path: Path) -> None:
     store = StateStore(tmp_path / "nested")
     store.save({"version": 1, "alerts": [{"t": T0}]})
