@@ -41,9 +41,9 @@ from websockets.frames import CloseCode
 
 from monitor.config import Model
 from monitor.core.events import NS_PER_SECOND
-from monitor.errors import FeedError, FeedFatalError, FeedProtocolError
-from monitor.feeds.base import FeedContext, FeedHealth, FeedState
-from monitor.feeds.wire import Control, Parsed, truncate
+from monitor.errors import ConfigError, FeedError, FeedFatalError, FeedProtocolError
+from monitor.feeds.base import FeedContext, FeedHealth, FeedSpec, FeedState
+from monitor.feeds.wire import Control, Parsed, symbol_map, truncate
 
 log = structlog.get_logger("monitor.feeds.connection")
 
@@ -77,6 +77,24 @@ class ConnectionOptions(Model):
         if self.fatal_retry_max_seconds < self.fatal_retry_min_seconds:
             raise ValueError("fatal_retry_max_seconds must be >= fatal_retry_min_seconds")
         return self
+
+
+def served_symbols(
+    spec: FeedSpec, provider: str, default: Callable[[str], str | None]
+) -> dict[str, str]:
+    """Map the spec's instruments to provider symbols; warn about the ones not served.
+
+    Raises :class:`~monitor.errors.ConfigError` when the provider serves none of them.
+    """
+    symbols, skipped = symbol_map(spec.instruments, spec.symbols, default)
+    if skipped:
+        log.warning("instruments not served", feed=spec.name, provider=provider, skipped=skipped)
+    if not symbols:
+        raise ConfigError(
+            f"feeds.{spec.name}: {provider} serves none of {', '.join(spec.instruments) or '[]'}"
+            " (list instruments it covers, or map them in symbols)"
+        )
+    return symbols
 
 
 class FeedSilentError(FeedError):
@@ -682,6 +700,7 @@ __all__ = [
     "WsConnector",
     "WsLink",
     "classify",
+    "served_symbols",
     "connect_websocket",
     "default_http_session",
     "Session",

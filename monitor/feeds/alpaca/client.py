@@ -21,8 +21,9 @@ from monitor.feeds.connection import (
     WsConnector,
     WsLink,
     connect_websocket,
+    served_symbols,
 )
-from monitor.feeds.wire import Control, Parsed, is_fx_id, is_hk_id, reverse_symbols, symbol_map
+from monitor.feeds.wire import Control, Parsed, is_fx_id, is_hk_id, reverse_symbols
 
 log = structlog.get_logger("monitor.feeds.alpaca")
 
@@ -115,9 +116,7 @@ def create_alpaca_feed(
     rng: random.Random | None = None,
 ) -> WebSocketFeed:
     """Build (without starting) an Alpaca feed for the spec's US instruments."""
-    symbols, skipped = symbol_map(spec.instruments, spec.symbols, default_symbol)
-    if skipped:
-        log.warning("instruments not served by alpaca", feed=spec.name, skipped=skipped)
+    symbols = served_symbols(spec, "alpaca", default_symbol)
     return WebSocketFeed(
         spec.name,
         AlpacaAdapter(options, symbols),

@@ -17,10 +17,11 @@ from monitor.feeds.connection import (
     WsConnector,
     WsLink,
     connect_websocket,
+    served_symbols,
 )
 from monitor.feeds.finnhub.config import FinnhubOptions
 from monitor.feeds.finnhub.parse import FinnhubParser
-from monitor.feeds.wire import Control, Parsed, is_fx_id, is_hk_id, reverse_symbols, symbol_map
+from monitor.feeds.wire import Control, Parsed, is_fx_id, is_hk_id, reverse_symbols
 
 log = structlog.get_logger("monitor.feeds.finnhub")
 
@@ -71,9 +72,7 @@ def create_finnhub_feed(
     rng: random.Random | None = None,
 ) -> WebSocketFeed:
     """Build (without starting) a Finnhub feed for the spec's instruments."""
-    symbols, skipped = symbol_map(spec.instruments, spec.symbols, default_symbol)
-    if skipped:
-        log.warning("instruments not served by finnhub", feed=spec.name, skipped=skipped)
+    symbols = served_symbols(spec, "finnhub", default_symbol)
     return WebSocketFeed(
         spec.name,
         FinnhubAdapter(options, symbols),

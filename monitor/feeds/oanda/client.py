@@ -6,7 +6,6 @@ import asyncio
 import random
 
 import orjson
-import structlog
 
 from monitor.errors import FeedFatalError, FeedProtocolError
 from monitor.feeds.base import FeedContext, FeedSpec
@@ -17,12 +16,11 @@ from monitor.feeds.connection import (
     SessionFactory,
     Sleep,
     default_http_session,
+    served_symbols,
 )
 from monitor.feeds.oanda.config import OandaOptions
 from monitor.feeds.oanda.parse import OandaParser
-from monitor.feeds.wire import Parsed, is_fx_id, reverse_symbols, symbol_map, truncate
-
-log = structlog.get_logger("monitor.feeds.oanda")
+from monitor.feeds.wire import Parsed, is_fx_id, reverse_symbols, truncate
 
 FATAL_STATUSES = frozenset({401, 403, 404})
 """Bad token, no access to the account, unknown account: retry slowly."""
@@ -83,9 +81,7 @@ def create_oanda_feed(
     rng: random.Random | None = None,
 ) -> HttpStreamFeed:
     """Build (without starting) an OANDA feed for the spec's FX instruments."""
-    symbols, skipped = symbol_map(spec.instruments, spec.symbols, default_symbol)
-    if skipped:
-        log.warning("instruments not served by oanda", feed=spec.name, skipped=skipped)
+    symbols = served_symbols(spec, "oanda", default_symbol)
     return HttpStreamFeed(
         spec.name,
         OandaAdapter(options, symbols),

@@ -5,8 +5,6 @@ from __future__ import annotations
 import asyncio
 import random
 
-import structlog
-
 from monitor.errors import FeedFatalError, FeedProtocolError
 from monitor.feeds.base import FeedContext, FeedSpec
 from monitor.feeds.connection import (
@@ -17,12 +15,11 @@ from monitor.feeds.connection import (
     WsConnector,
     WsLink,
     connect_websocket,
+    served_symbols,
 )
 from monitor.feeds.polygon.config import PolygonOptions
 from monitor.feeds.polygon.parse import PolygonParser
-from monitor.feeds.wire import Control, Parsed, is_fx_id, is_hk_id, reverse_symbols, symbol_map
-
-log = structlog.get_logger("monitor.feeds.polygon")
+from monitor.feeds.wire import Control, Parsed, is_fx_id, is_hk_id, reverse_symbols
 
 FATAL_STATUSES = frozenset({"auth_failed", "max_connections"})
 _ENTITLEMENT_WORDS = ("not authorized", "entitle", "plan", "upgrade")
@@ -89,11 +86,9 @@ def create_polygon_feed(
     rng: random.Random | None = None,
 ) -> WebSocketFeed:
     """Build (without starting) a Polygon feed for the spec's instruments."""
-    symbols, skipped = symbol_map(
-        spec.instruments, spec.symbols, lambda i: default_symbol(options.market, i)
+    symbols = served_symbols(
+        spec, f"polygon {options.market}", lambda i: default_symbol(options.market, i)
     )
-    if skipped:
-        log.warning("instruments not served by polygon", feed=spec.name, skipped=skipped)
     adapter = PolygonAdapter(options, symbols)
     return WebSocketFeed(
         spec.name,

@@ -94,3 +94,17 @@ def test_instrument_kinds_and_truncation() -> None:
     assert is_hk_id("2026.HK") and not is_hk_id("PONY")
     assert truncate("x" * 300, 10) == "xxxxxxxxxx...(300 chars)"
     assert truncate(b"short") == "short"
+
+
+def test_a_feed_that_serves_none_of_its_instruments_is_a_config_error() -> None:
+    from monitor.errors import ConfigError
+    from monitor.feeds.base import FeedSpec
+    from monitor.feeds.connection import served_symbols
+
+    spec = FeedSpec("fx", "oanda", 0, ["PONY", "2026.HK"], {}, 30.0)
+    with pytest.raises(ConfigError, match="feeds.fx: oanda serves none of PONY, 2026.HK"):
+        served_symbols(spec, "oanda", lambda i: None)
+    spec = FeedSpec("fx", "oanda", 0, ["PONY", "USDHKD"], {}, 30.0)
+    assert served_symbols(spec, "oanda", lambda i: "USD_HKD" if i == "USDHKD" else None) == {
+        "USDHKD": "USD_HKD"
+    }
