@@ -1,0 +1,254 @@
+"""The same synthetic events through the engine and through pandas give the same numbers.
+
+The oracle rebuilds the state after every event with pandas (forward-filled quotes),
+samples it at the end of each receive-time second (``groupby(second).last()`` then
+``ffill``), and computes every statistic with pandas rolling windows. The engine does
+the same incrementally (per-second rings, numpy at read time). Checked at several
+instants, after the rings have wrapped around.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from monitor.core.analytics_view import PairAnalytics
+from monitor.core.engine import Engine
+from monitor.core.events import Event, FxQuote, Quote, Trade
+from monitor.core.fees import DEFAULT_FEES
+from monitor.core.premium import edge_buy_hk_sell_us, edge_buy_us_sell_hk
+
+from .conftest import S, make_engine, pony_pair
+
+T0 = 1_790_000_000 * S
+WINDOWS = (("1m", 60), ("5m", 300))
+HALF_LIFE_WINDOW = 300
+MIN_SAMPLES = 10
+REL = 1e-9
+
+
+def synthetic_events(seed: int, n: int) -> list[dict[str, Any]]:
+    """Random walk quotes and prints of PONY, 2026.HK and USD/HKD, with gaps and bursts."""
+    rng = random.Random(seed)
+    t = T0
+    us, hk, fx = 15.20, 118.40, 7.7810
+    rows: list[dict[str, Any]] = []
+    for i in range(n):
+        t += rng.choice([rng.randint(1, 200_000_000), rng.randint(1, 3 * S), 7 * S])
+        if i < 3:
+            kind, inst = "quote", ("PONY", "2026.HK", "USDHKD")[i]
+        else:
+            k = rng.random()
+            inst = "PONY" if k < 0.35 else "2026.HK" if k < 0.7 else "USDHKD"
+            kind = "trade" if inst != "USDHKD" and rng.random() < 0.25 else "quote"
+        row: dict[str, Any] = {"ts": t, "instrument": inst, "kind": kind}
+        if inst == "PONY":
+            us = max(1.0, us * (1 + rng.gauss(0, 4e-4)))
+            bid = round(us, 2)
+            ask = bid + 0.01 * rng.randint(1, 3)
+            price = rng.choice([bid, ask])
+        elif inst == "2026.HK":
+            hk = max(10.0, hk * (1 + rng.gauss(0, 4e-4)))
+            bid = round(hk, 1)
+            ask = round(bid + 0.1 * rng.randint(1, 3), 1)
+            price = rng.choice([bid, ask])
+        else:
+            fx = min(7.84, max(7.76, fx + rng.gauss(0, 2e-4)))
+            bid = round(fx, 4)
+            ask = round(bid + 0.0002, 4)
+            price = math.nan
+        if kind == "quote":
+            row.update(bid=bid, ask=ask, bid_size=rng.randint(1, 20) * 100.0)
+            row["ask_size"] = rng.randint(1, 20) * 100.0
+        else:
+            row.update(price=price, size=rng.randint(1, 30) * 100.0)
+        rows.append(row)
+    return rows
+
+
+def to_event(row: dict[str, Any]) -> Event:
+    t, inst = row["ts"], row["instrument"]
+    if row["kind"] == "trade":
+        return Trade(inst, row["price"], row["size"], t, t, "a")
+    if inst == "USDHKD":
+        return FxQuote(inst, row["bid"], row["ask"], t, t, "a")
+    return Quote(inst, row["bid"], row["bid_size"], row["ask"], row["ask_size"], t, t, "a")
+
+
+@dataclass
+class Oracle:
+    """Per-second pandas series of everything the analytics look at."""
+
+    premium: dict[str, pd.Series]
+    mid: dict[str, pd.Series]
+    spread: dict[str, pd.Series]
+    turnover: dict[str, pd.Series]
+
+
+def build_oracle(rows: list[dict[str, Any]], now: int, horizon: int) -> Oracle:
+    df = pd.DataFrame(rows)
+    df = df[df["ts"] <= now].reset_index(drop=True)
+    for inst in ("PONY", "2026.HK", "USDHKD"):
+        quote = df["kind"].eq("quote") & df["instrument"].eq(inst)
+        for field in ("bid", "ask"):
+            df[f"{inst}.{field}"] = df[field].where(quote).ffill()
+        df[f"{inst}.mid"] = (df[f"{inst}.bid"] + df[f"{inst}.ask"]) / 2
+    us_b, us_a, us_m = df["PONY.bid"], df["PONY.ask"], df["PONY.mid"]
+    hk_b, hk_a, hk_m = df["2026.HK.bid"], df["2026.HK.ask"], df["2026.HK.mid"]
+    fx_b, fx_a, fx_m = df["USDHKD.bid"], df["USDHKD.ask"], df["USDHKD.mid"]
+    ratio, notional = 1.0, pony_pair().edge_notional_usd
+    df["premium.mid"] = (us_m * fx_m / ratio) / hk_m - 1
+    df["premium.buy_hk_sell_us"] = [
+        edge_buy_hk_sell_us(u, h, f, ratio, DEFAULT_FEES, notional)
+        for u, h, f in zip(us_b, hk_a, fx_b, strict=True)
+    ]
+    df["premium.buy_us_sell_hk"] = [
+        edge_buy_us_sell_hk(u, h, f, ratio, DEFAULT_FEES, notional)
+        for u, h, f in zip(us_a, hk_b, fx_a, strict=True)
+    ]
+    df["sec"] = df["ts"] // S
+    now_sec = now // S
+    index = pd.RangeIndex(now_sec - horizon, now_sec + 1)
+
+    def sampled(frame: pd.DataFrame, column: str) -> pd.Series:
+        per_second = frame.groupby("sec")[column].last()
+        return per_second.reindex(per_second.index.union(index)).ffill().reindex(index)
+
+    oracle = Oracle({}, {}, {}, {})
+    for basis in ("mid", "buy_hk_sell_us", "buy_us_sell_hk"):
+        oracle.premium[basis] = sampled(df, f"premium.{basis}")
+    for inst in ("PONY", "2026.HK"):
+        mine = df[df["instrument"].eq(inst)].copy()
+        mine["spread"] = (mine[f"{inst}.ask"] - mine[f"{inst}.bid"]) / mine[f"{inst}.mid"]
+        oracle.mid[inst] = sampled(mine, f"{inst}.mid")
+        oracle.spread[inst] = sampled(mine, "spread")
+        trades = mine[mine["kind"].eq("trade")]
+        to_usd = 1.0 if inst == "PONY" else 1.0 / trades["USDHKD.mid"]
+        value = trades["price"] * trades["size"] * to_usd
+        oracle.turnover[inst] = value.groupby(trades["sec"]).sum().reindex(index).fillna(0.0)
+    return oracle
+
+
+def rolling_last(series: pd.Series, window: int, how: str, min_periods: int) -> float:
+    value = getattr(series.rolling(window, min_periods=min_periods), how)().iloc[-1]
+    return float(value)
+
+
+def amihud_oracle(mid: pd.Series, turnover: pd.Series, window: int, bucket: int) -> float:
+    m = np.log(mid.iloc[-(window + 1) :].to_numpy())
+    t = turnover.iloc[-window:]
+    starts = np.arange(0, window, bucket)
+    ends = np.minimum(starts + bucket, window)
+    ret = np.abs(m[ends] - m[starts])
+    turn = t.groupby(np.arange(window) // bucket).sum().to_numpy()
+    ok = np.isfinite(ret) & (turn > 0)
+    return float(np.mean(ret[ok] / turn[ok])) if ok.any() else math.nan
+
+
+def ar1_oracle(series: pd.Series) -> tuple[float, float, int]:
+    frame = pd.concat([series.shift(1), series], axis=1, keys=["prev", "curr"]).dropna()
+    phi = float(frame.cov().to_numpy()[0, 1]) / float(frame["prev"].var())
+    dev_prev = frame["prev"] - frame["prev"].mean()
+    resid = (frame["curr"] - frame["curr"].mean()) - phi * dev_prev
+    n = len(frame)
+    stderr = math.sqrt(float((resid**2).sum()) / (n - 2) / float((dev_prev**2).sum()))
+    return phi, stderr, n
+
+
+def close(actual: float | None, expected: float) -> bool:
+    if actual is None:
+        return math.isnan(expected)
+    return actual == pytest.approx(expected, rel=REL, abs=1e-15)
+
+
+def check_premium(a: PairAnalytics, oracle: Oracle) -> None:
+    for w in a.premium_windows:
+        series = oracle.premium[w.basis]
+        seconds = w.seconds
+        mean = rolling_last(series, seconds, "mean", MIN_SAMPLES)
+        std = rolling_last(series, seconds, "std", MIN_SAMPLES)
+        assert close(w.mean, mean), (w, mean)
+        assert close(w.stddev, std), (w, std)
+        assert w.samples == int(series.iloc[-seconds:].notna().sum())
+        assert close(w.zscore, (series.iloc[-1] - mean) / std), w
+        if w.basis != "mid":
+            positive = (series > 0).astype(float).where(series.notna())
+            assert close(w.positive_share, rolling_last(positive, seconds, "mean", MIN_SAMPLES))
+
+
+def check_instruments(a: PairAnalytics, oracle: Oracle) -> None:
+    for item in (a.us, a.hk):
+        mid, turnover = oracle.mid[item.instrument], oracle.turnover[item.instrument]
+        returns2 = np.log(mid).diff() ** 2
+        for w in item.windows:
+            rv = math.sqrt(rolling_last(returns2, w.seconds, "sum", 1))
+            assert close(w.realized_volatility, rv), (item.instrument, w)
+            spread = rolling_last(oracle.spread[item.instrument], w.seconds, "mean", 1)
+            assert close(w.time_weighted_spread, spread)
+            assert close(w.turnover_usd, rolling_last(turnover, w.seconds, "sum", 1))
+            amihud = amihud_oracle(mid, turnover, w.seconds, 60)
+            assert close(w.amihud_illiquidity, amihud), (item.instrument, w, amihud)
+    for share in a.turnover_shares:
+        us = rolling_last(oracle.turnover["PONY"], share.seconds, "sum", 1)
+        hk = rolling_last(oracle.turnover["2026.HK"], share.seconds, "sum", 1)
+        assert close(share.us, us / (us + hk)) and close(share.hk, hk / (us + hk))
+
+
+def assert_not_vacuous(a: PairAnalytics) -> None:
+    """The comparisons below must compare numbers, not two missing values."""
+    assert all(w.mean is not None and w.zscore is not None for w in a.premium_windows)
+    assert all(w.positive_share is not None for w in a.premium_windows if w.basis != "mid")
+    five = [w for item in (a.us, a.hk) for w in item.windows if w.window == "5m"]
+    assert all(w.realized_volatility and w.amihud_illiquidity for w in five)
+    assert all(w.time_weighted_spread and w.turnover_usd > 0 for w in five)
+    assert a.turnover_shares[-1].us is not None
+
+
+def run_to(engine: Engine, rows: list[dict[str, Any]], start: int, now: int) -> int:
+    i = start
+    while i < len(rows) and rows[i]["ts"] <= now:
+        assert engine.on_event(to_event(rows[i]))
+        i += 1
+    return i
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_every_statistic_matches_pandas_rolling_windows(seed: int) -> None:
+    rows = synthetic_events(seed, 2500)
+    engine = make_engine()
+    horizon = max(HALF_LIFE_WINDOW, max(s for _, s in WINDOWS))
+    checkpoints = [rows[600]["ts"] + S // 3, rows[1700]["ts"], rows[-1]["ts"] + 5 * S]
+    done = 0
+    for now in checkpoints:
+        done = run_to(engine, rows, done, now)
+        view = engine.snapshot(now).pairs[0]
+        assert view.analytics is not None and not view.stale
+        oracle = build_oracle(rows, now, horizon)
+        assert_not_vacuous(view.analytics)
+        check_premium(view.analytics, oracle)
+        check_instruments(view.analytics, oracle)
+        assert close(view.premium.mid, oracle.premium["mid"].iloc[-1])
+        half = view.analytics.half_life
+        phi, stderr, n = ar1_oracle(oracle.premium["mid"].iloc[-(HALF_LIFE_WINDOW + 1) :])
+        assert half is not None and half.samples == n
+        assert close(half.ar1_coefficient, phi) and close(half.ar1_stderr, stderr)
+        if 0 < phi < 1:
+            assert close(half.half_life_seconds, -math.log(2) / math.log(phi))
+
+
+def test_the_rings_stay_bounded_whatever_the_run_time() -> None:
+    rows = synthetic_events(4, 4000)
+    engine = make_engine()
+    run_to(engine, rows, 0, rows[-1]["ts"])
+    assert engine.analytics is not None
+    tracker = engine.analytics.pairs["PONY"]
+    span = (rows[-1]["ts"] - rows[0]["ts"]) // S
+    assert span > 3 * tracker.ring.capacity  # the run outlived the rings several times
+    for ring in (tracker.ring, tracker.us.quotes, tracker.hk.trades):
+        assert ring is not None and len(ring.secs) == ring.capacity == 302
