@@ -4,13 +4,16 @@
 to ``<directory>/<prefix>-<UTC time of first row>Z-<seq>.<csv|parquet>``, starts a new
 file when the current one reaches ``rotate_bytes`` or (with ``rotate_daily``) when an event
 of a later UTC day arrives, and before opening a file deletes the oldest of its files until
-the rest plus a full new file fit in ``max_total_bytes``. A file may overshoot
-``rotate_bytes`` by at most one chunk of :data:`CHUNK_ROWS` rows.
+the rest plus a full new file fit in ``max_total_bytes`` (oldest = least recently
+written; files of other prefixes or formats are left alone). Writes are split where the
+current file's average row size says it will be full, so a CSV file ends within about a
+row of ``rotate_bytes`` (a Parquet file within one row group).
 """
 
 from __future__ import annotations
 
 import csv
+import math
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -121,6 +124,8 @@ class RotatingTickStore:
         self._current: TickFile | None = None
         self._day = -1
         self._closed_bytes = 0
+        self._seq: dict[str, int] = {}
+        self._rows_in_file = 0
         self._lock = threading.Lock()
 
     @property
@@ -128,11 +133,12 @@ class RotatingTickStore:
         return self._current.path if self._current else None
 
     def files(self) -> list[Path]:
-        """This store's files in the directory, oldest first."""
+        """This store's files in the directory, least recently written first."""
         if not self.directory.is_dir():
             return []
         pattern = f"{self.config.prefix}-*Z-*.{self.extension}"
-        return sorted(p for p in self.directory.glob(pattern) if p.is_file())
+        found = [(p.stat().st_mtime_ns, p.name, p) for p in self.directory.glob(pattern)]
+        return [p for _, _, p in sorted(found)]
 
     def write(self, events: Sequence[Event]) -> None:
         """Append ``events`` (in order), rotating and enforcing the disk bound as needed."""
@@ -156,11 +162,19 @@ class RotatingTickStore:
                 self._open(rows[0][0])
             assert self._current is not None
             split = self._day_split(rows) if self.config.rotate_daily else len(rows)
+            split = min(split, self._rows_that_fit())
             self._current.write(rows[:split])
+            self._rows_in_file += split
             self.stats.rows_written += split
             rows = rows[split:]
             if self._current.size() >= self.config.rotate_bytes:
                 self._close_current()
+
+    def _rows_that_fit(self) -> int:
+        assert self._current is not None
+        size = self._current.size()
+        per_row = size / self._rows_in_file if self._rows_in_file else 64.0
+        return max(1, math.ceil((self.config.rotate_bytes - size) / per_row))
 
     def _day_split(self, rows: list[Row]) -> int:
         for i, row in enumerate(rows):
@@ -172,7 +186,7 @@ class RotatingTickStore:
         self.directory.mkdir(parents=True, exist_ok=True)
         self._make_room()
         stamp = datetime.fromtimestamp(first_ts // NS_PER_SECOND, tz=UTC).strftime("%Y%m%dT%H%M%S")
-        seq = 0
+        seq = self._seq.get(stamp, -1) + 1  # never reuse a name, even of a deleted file
         while True:
             path = self.directory / f"{self.config.prefix}-{stamp}Z-{seq:04d}.{self.extension}"
             try:
@@ -180,6 +194,8 @@ class RotatingTickStore:
                 break
             except FileExistsError:
                 seq += 1
+        self._seq[stamp] = seq
+        self._rows_in_file = 0
         self._day = max(self._day, first_ts // NS_PER_DAY)
         self.stats.files_opened += 1
         log.info("recorder_file_opened", path=str(path))

@@ -43,7 +43,7 @@ class Recorder:
         self._queue: deque[Event] = deque()
         self._limit = config.queue_size
         self._batch = config.batch_size
-        self._wake: asyncio.Event | None = None
+        self._wake = asyncio.Event()  # binds to no loop until first awaited
         self._inflight: asyncio.Future[None] | None = None
         self._closed = False
 
@@ -59,12 +59,12 @@ class Recorder:
             self.stats.dropped += 1
             return
         queue.append(event)
-        if len(queue) >= self._batch and self._wake is not None:
+        if len(queue) >= self._batch:
             self._wake.set()
 
     async def run(self) -> None:
         """Write queued events until cancelled (the supervised writer task)."""
-        self._wake = wake = asyncio.Event()
+        wake = self._wake
         interval = self.config.flush_interval_seconds
         while True:
             try:

@@ -39,7 +39,10 @@ def replay_clock(settings: Settings, default: Clock) -> Clock:
             f"feeds.{replays[0]}: a replay feed runs on recorded time and must be the only"
             f" enabled feed (enabled: {', '.join(enabled)})"
         )
-    options = ReplayOptions.model_validate(enabled[replays[0]].options_data())
+    from monitor.wiring import feed_options  # late: wiring imports the feed registry
+
+    options = feed_options(replays[0], enabled[replays[0]])
+    assert isinstance(options, ReplayOptions)
     return ReplayClock(options.speed)
 
 

@@ -1,0 +1,110 @@
+"""``dlmon replay`` as a user runs it: a subprocess over the fixture files."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from monitor.core.premium import mid_premium
+
+FIXTURES = Path(__file__).parents[2] / "fixtures" / "ticks"
+ROOT = Path(__file__).parents[3]
+
+
+def dlmon(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "monitor", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+        check=False,
+    )
+
+
+def test_replay_prints_the_per_pair_summary() -> None:
+    result = dlmon("replay", str(FIXTURES / "pony_iso.csv"))
+
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "10 events, 10 accepted, 0 rejected, 0 malformed rows" in out
+    assert "recorded time 2026-11-20T14:30:00.000000000Z .. 2026-11-20T14:30:07.500000000Z" in out
+    assert "pair PONY: 8 premium updates" in out
+    assert "final snapshot at 2026-11-20T14:30:07.500000000Z (live, fresh)" in out
+
+
+def test_replay_json_summary_has_the_recorded_premiums() -> None:
+    result = dlmon("replay", str(FIXTURES / "pony_iso.csv"), "--speed", "max", "--json")
+
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    (pony,) = summary["pairs"]
+    first = mid_premium(15.23, 7.7812, 118.45, 1.0)  # all three legs quoted at 14:30:00.5
+    last = mid_premium(15.27, 7.781, 118.55, 1.0)
+    assert summary["events"] == 10 and summary["malformed_rows"] == 0
+    assert pony["mid"]["first"] == {
+        "value": pytest.approx(first),
+        "ts": "2026-11-20T14:30:00.500000000Z",
+    }
+    assert pony["mid"]["last"]["value"] == pytest.approx(last)
+    assert pony["mid"]["max"]["value"] >= pony["mid"]["min"]["value"]
+    assert pony["final"]["premium"]["mid"] == pytest.approx(last)
+    assert pony["final"]["stale"] is False
+
+
+def test_replay_reports_malformed_rows_by_file_and_line() -> None:
+    path = FIXTURES / "pony_malformed.csv"
+
+    result = dlmon("replay", str(path), "--json")
+
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["events"] == 4
+    assert summary["malformed_rows"] == 5
+    assert summary["malformed_examples"][0].startswith(f"{path}:4: ts ")
+    assert f"{path}:9: expected 9 columns, got 8" in result.stderr
+
+
+def test_strict_replay_fails_on_the_first_malformed_row() -> None:
+    path = FIXTURES / "pony_malformed.csv"
+
+    result = dlmon("replay", str(path), "--strict")
+
+    assert result.returncode == 1
+    assert f"{path}:4:" in result.stderr
+
+
+def test_series_csv_has_one_row_per_premium_update(tmp_path: Path) -> None:
+    out = tmp_path / "premiums.csv"
+
+    result = dlmon("replay", str(FIXTURES / "pony_sim_recorded.csv"), "--series", str(out))
+
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert rows[0].keys() == {
+        "ts", "pair", "mid", "buy_hk_sell_us", "buy_us_sell_hk", "us_mid", "hk_mid", "fx_mid",
+    }  # fmt: skip
+    assert len(rows) > 100
+    last = rows[-1]
+    expected = mid_premium(float(last["us_mid"]), float(last["fx_mid"]), float(last["hk_mid"]), 1)
+    assert float(last["mid"]) == pytest.approx(expected, rel=1e-12)
+
+
+def test_missing_file_exits_with_the_config_code(tmp_path: Path) -> None:
+    result = dlmon("replay", str(tmp_path / "nope.csv"))
+
+    assert result.returncode == 2
+    assert "no such file" in result.stderr
+
+
+def test_bad_speed_is_a_usage_error() -> None:
+    result = dlmon("replay", str(FIXTURES / "pony_iso.csv"), "--speed", "-3")
+
+    assert result.returncode == 2
+    assert "speed must be a number >= 0" in result.stderr
