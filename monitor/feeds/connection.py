@@ -139,16 +139,19 @@ class Failure:
     fatal: bool = False
 
 
+_BY_TYPE: tuple[tuple[type[BaseException] | tuple[type[BaseException], ...], str, bool], ...] = (
+    (FeedFatalError, "fatal", True),
+    (FeedSilentError, "silence", False),
+    (FrameTooLargeError, "oversize", False),
+    (FeedProtocolError, "protocol", False),
+    (TimeoutError, "timeout", False),
+    ((ConnectionResetError, aiohttp.ClientPayloadError), "disconnect", False),
+    ((OSError, InvalidHandshake, aiohttp.ClientError), "connect", False),
+)
+
+
 def classify(exc: BaseException) -> Failure:
     """Translate an exception that ended a session into a :class:`Failure` (pure)."""
-    if isinstance(exc, FeedFatalError):
-        return Failure("fatal", str(exc), fatal=True)
-    if isinstance(exc, FeedSilentError):
-        return Failure("silence", str(exc))
-    if isinstance(exc, FrameTooLargeError):
-        return Failure("oversize", str(exc))
-    if isinstance(exc, FeedProtocolError):
-        return Failure("protocol", str(exc))
     if isinstance(exc, ConnectionClosed):
         return _classify_closed(exc)
     if isinstance(exc, InvalidStatus):
@@ -158,10 +161,10 @@ def classify(exc: BaseException) -> Failure:
         )
     if isinstance(exc, InvalidURI):
         return Failure("connect", "invalid websocket URL", fatal=True)  # the URL may hold a key
-    if isinstance(exc, TimeoutError):
-        return Failure("timeout", str(exc) or "timed out")
-    if isinstance(exc, OSError | InvalidHandshake | aiohttp.ClientError):
-        return Failure("connect", f"{type(exc).__name__}: {exc}")
+    for types, kind, fatal in _BY_TYPE:
+        if isinstance(exc, types):
+            detail = str(exc) if isinstance(exc, FeedError) else f"{type(exc).__name__}: {exc}"
+            return Failure(kind, detail, fatal)
     return Failure("internal", f"{type(exc).__name__}: {exc}")
 
 

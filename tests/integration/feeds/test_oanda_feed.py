@@ -81,6 +81,7 @@ async def test_dropped_stream_reconnects_and_requests_again() -> None:
             await eventually(lambda: len(rec.events) == 2, what="price after reconnect")
     assert server.queries == [{"instruments": "USD_HKD"}] * 2
     assert rec.health.reconnects_total == 1
+    assert rec.health.errors_total == {"disconnect": 1}
 
 
 async def test_no_line_at_all_reconnects_after_line_timeout() -> None:

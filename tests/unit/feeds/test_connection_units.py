@@ -89,6 +89,7 @@ def closed(rcvd: int | None, sent: int | None, reason: str = "") -> ConnectionCl
         (InvalidStatus(Response(502, "Bad Gateway", {}, b"")), "connect", False),  # type: ignore[arg-type]
         (TimeoutError(), "timeout", False),
         (ConnectionRefusedError(), "connect", False),
+        (ConnectionResetError("stream ended by the server"), "disconnect", False),
         (KeyError("bug"), "internal", False),
     ],
 )
@@ -226,7 +227,7 @@ async def test_supervisor_resets_backoff_after_a_healthy_period_and_retries_fata
     ceilings = [1, 2, 4, 1, 2]  # reset after the healthy (61 s) session
     assert all(d <= c for d, c in zip(delays[:5], ceilings, strict=True))
     assert all(100.0 <= d <= 200.0 for d in delays[5:])
-    assert health.errors_total == {"connect": 5, "fatal": 2}
+    assert health.errors_total == {"disconnect": 5, "fatal": 2}
     assert health.reconnects_total == 7
     assert states[-1] is FeedState.FATAL  # the retry after a fatal error keeps the reason shown
     assert health.state is FeedState.STOPPED
