@@ -83,13 +83,18 @@ class PremiumRule(RuleBase):
 
 
 class EdgeRule(RuleBase):
-    """Executable edge (net of costs) above ``threshold`` (default 0) on a basis or either."""
+    """Executable edge (net of costs) above ``threshold`` (default 0) on a basis or either.
+
+    HK and US regular sessions never overlap, so by default the edge is also checked
+    against a closed venue's reference price (the message says so); ``live_only: true``
+    restricts the rule to moments when both venues trade (e.g. US overnight venues).
+    """
 
     kind: Literal["edge"]
     basis: EdgeBasis = "any"
     threshold: Ratio = 0.0
     clear: Ratio | None = None
-    live_only: bool = True
+    live_only: bool = False
 
     @model_validator(mode="after")
     def _check_clear(self) -> EdgeRule:
@@ -229,7 +234,7 @@ def default_rules() -> dict[str, RuleConfig]:
         "leg_stale": StaleLegRule(kind="stale_leg", severity="warning"),
         "feed_down": FeedDownRule(kind="feed_down", severity="critical"),
         "usdhkd_peg_band": FxBandRule(kind="fx_band", severity="warning"),
-        "edge_positive": EdgeRule(kind="edge", severity="critical"),
+        "edge_positive": EdgeRule(kind="edge", severity="warning"),
     }
 
 

@@ -125,13 +125,14 @@ class EdgePositive:
                 cond = Condition.UNKNOWN
             else:
                 cond = classify(value, c.threshold, self.clear, True)
+            ref = "" if pv.basis == "live" else " vs a closed venue's reference price"
             yield Observation(
                 subject=pv.pair,
                 pair=pv.pair,
                 condition=cond,
                 value=value,
                 threshold=c.threshold,
-                text=f"{BASIS_LABEL[basis]} {pct_bp(value)} net of costs",
+                text=f"{BASIS_LABEL[basis]} {pct_bp(value)} net of costs{ref}",
                 trigger=f"above {pct_bp(c.threshold)}",
                 clear_text=f"back below {pct_bp(self.clear)}",
                 labels={"basis": basis if c.basis == "any" else c.basis},

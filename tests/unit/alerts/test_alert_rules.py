@@ -55,7 +55,11 @@ def test_edge_any_basis_picks_best_and_needs_live_session() -> None:
     [o] = observe(cfg, snapshot(pair_view(hk_us=-0.001, us_hk=0.0012)))
     assert o.condition is Condition.ACTIVE and o.labels["basis"] == "buy_us_sell_hk"
     [ref] = observe(cfg, snapshot(pair_view(hk_us=0.01, basis="reference")))
-    assert ref.condition is Condition.CLEAR
+    assert ref.condition is Condition.ACTIVE and ref.text.endswith("reference price")
+    [live_only] = observe(
+        {**cfg, "live_only": True}, snapshot(pair_view(hk_us=0.01, basis="reference"))
+    )
+    assert live_only.condition is Condition.CLEAR
 
 
 def test_zscore_needs_history_then_flags_outlier() -> None:

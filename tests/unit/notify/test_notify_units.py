@@ -126,8 +126,13 @@ def test_routes_must_name_known_sinks_and_match() -> None:
     assert not route.matches("critical", "BABA", "any")
 
 
-def test_cli_test_alert_unknown_sink_exit_code(capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_test_alert_unknown_sink_exit_code(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from monitor import logs
     from monitor.cli import main
 
+    # Keep the global logging setup of the test session (it would bind to capsys' stream).
+    monkeypatch.setattr(logs, "configure_logging", lambda *_: None)
     assert main(["test-alert", "--sink", "nope"]) == 2
     assert "unknown sink 'nope'" in capsys.readouterr().out
