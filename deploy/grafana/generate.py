@@ -38,6 +38,14 @@ PAIR = 'pair="$pair"'
 OF_PAIR = f"and on (instance, instrument) dlmon_pair_leg_info{{{PAIR}}}"
 
 
+# dlmon's own alerts about the pair, its FX rate (pair="USDHKD") and global ones (no pair).
+DLMON_ALERTS_OF_PAIR = (
+    'dlmon_alerts_firing{pair=~"$pair|"}\n'
+    "or (dlmon_alerts_firing and on (instance, pair) label_replace(\n"
+    f'  dlmon_pair_leg_info{{{PAIR}, leg="fx"}}, "pair", "$1", "instrument", "(.*)"))'
+)
+
+
 def fx_of_pair(matchers: str = "") -> str:
     """Return dlmon_fx_rate{matchers} for the FX leg of $pair (fx_rate's pair is USDHKD)."""
     selector = f"dlmon_fx_rate{{{matchers}}}" if matchers else "dlmon_fx_rate"
@@ -524,8 +532,9 @@ def alerts_row(d: db.Dashboard, ids: Ids) -> db.Dashboard:
         state_timeline(
             ids,
             "dlmon alert rules for the pair",
-            "dlmon_alerts_firing: the daemon's own rules (hysteresis, cooldown) that notify chat.",
-            query(f"max by (rule) (dlmon_alerts_firing{{{PAIR}}})", "{{rule}}"),
+            "dlmon_alerts_firing: the daemon's own rules (hysteresis, cooldown) that notify"
+            " chat, for the pair, its FX rate and feeds.",
+            query(f"max by (rule, pair) ({DLMON_ALERTS_OF_PAIR})", "{{rule}} {{pair}}"),
             state_mappings("ok", "firing", "green", "red"),
         )
     )
@@ -617,7 +626,7 @@ def main_dashboard() -> db.Dashboard:
         .annotation(
             annotation(
                 "dlmon alerts",
-                f"dlmon_alerts_firing{{{PAIR}}} == 1",
+                f"({DLMON_ALERTS_OF_PAIR}) == 1",
                 "red",
                 "{{rule}}",
                 "rule,pair",

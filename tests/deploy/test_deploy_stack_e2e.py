@@ -72,6 +72,8 @@ NOT_METRICS = {
     "bool", "offset", "instance", "instrument", "venue", "pair", "feed", "kind", "sink",
     "rule", "leg", "basis", "window", "field", "side", "job", "alertname", "alertstate",
     "version", "severity",
+    "sum", "min", "max", "avg", "group", "count", "count_values", "stddev", "stdvar",
+    "topk", "bottomk", "quantile",
 }  # fmt: skip
 
 
@@ -292,9 +294,11 @@ def test_metric_name_extraction_sees_joins_and_recording_rules() -> None:
         'dlmon_pair_leg_info{leg=~"us|hk"}\n* on (instance, instrument) group_left (venue)'
         " (time() - dlmon_last_update_timestamp_seconds) and on (instance) "
         'pair_leg:dlmon_turnover_usd:share{pair="PONY"} or vector(0)'
+        " or max by (feed) (dlmon_feed_up)"
     )
     assert selected_metrics(expr) == {
         "dlmon_pair_leg_info",
         "dlmon_last_update_timestamp_seconds",
         "pair_leg:dlmon_turnover_usd:share",
+        "dlmon_feed_up",
     }
