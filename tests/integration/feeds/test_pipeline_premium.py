@@ -21,7 +21,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from monitor.app import Daemon
 from monitor.config import load_settings
-from tests.integration.feeds.feedtest import fast_connection
+from tests.integration.feeds.feedtest import eventually, fast_connection
 from tests.integration.feeds.servers.alpaca import AlpacaServer
 from tests.integration.feeds.servers.finnhub import FinnhubServer
 from tests.integration.feeds.servers.generic import GenericServer
@@ -71,8 +71,9 @@ def hk_feed(server: GenericServer) -> dict[str, Any]:
     }
 
 
-def write_config(tmp_path: Path, feeds: dict[str, Any]) -> Path:
+def write_config(tmp_path: Path, feeds: dict[str, Any], **extra: Any) -> Path:
     config = {
+        **extra,
         "server": {"host": "127.0.0.1", "port": 0},
         "sessions": {"mode": "always_open"},
         "pairs": {"PONY": {"us": "PONY", "hk": "2026.HK", "ads_ratio": 1}},
@@ -287,3 +288,78 @@ async def test_generic_all_legs(tmp_path: Path, daemons: list[Daemon]) -> None:
         assert pair["premium"]["mid"] == pytest.approx(QUOTE_MID_PREMIUM, rel=1e-9)
         assert {pair[leg]["source"] for leg in ("us", "hk", "fx")} == {"gen"}
         await check_metrics(daemon, QUOTE_MID_PREMIUM, ["gen"])
+
+
+async def wait_pair(daemon: Daemon, check: Any, what: str) -> dict[str, Any]:
+    deadline = time.monotonic() + 5.0
+    pair: dict[str, Any] = {}
+    while time.monotonic() < deadline:
+        pair = (await api_pairs(daemon))[0]
+        if check(pair):
+            return pair
+        await asyncio.sleep(0.01)  # poll interval, bounded by the deadline
+    raise AssertionError(f"timed out waiting for {what}: {pair}")
+
+
+async def test_failover_to_finnhub_and_failback_to_polygon(
+    tmp_path: Path, daemons: list[Daemon]
+) -> None:
+    def quote(bid: float, ask: float) -> list[dict[str, Any]]:
+        return [{"ev": "Q", "sym": "PONY", "bp": bid, "bs": 1, "ap": ask, "as": 1, "t": now_ms()}]
+
+    fx = {"ev": "C", "p": "USD/HKD", "b": FX_BID, "a": FX_ASK, "t": now_ms()}
+    async with (
+        PolygonServer(frames=[quote(US_BID, US_ASK)]) as us,
+        PolygonServer(frames=[[fx]], market="forex") as fxs,
+        FinnhubServer() as fh,
+        hk_server() as hk,
+    ):
+        feeds = {
+            "poly_us": {
+                "type": "polygon",
+                "api_key": "good-key",
+                "url": us.url,
+                "priority": 10,
+                "instruments": ["PONY"],
+                "connection": FAST,
+            },
+            "poly_fx": {
+                "type": "polygon",
+                "market": "forex",
+                "api_key": "good-key",
+                "url": fxs.url,
+                "instruments": ["USDHKD"],
+                "connection": FAST,
+            },
+            "backup": {
+                "type": "finnhub",
+                "api_key": "good-token",
+                "url": fh.url,
+                "priority": 1,
+                "instruments": ["PONY"],
+                "connection": FAST,
+            },
+            "hk": hk_feed(hk),
+        }
+        staleness = {"us_seconds": 0.3, "hk_seconds": 60, "fx_seconds": 60}
+        daemon = await run_daemon(write_config(tmp_path, feeds, staleness=staleness), daemons)
+        await wait_pair(daemon, lambda p: p["us"]["source"] == "poly_us", "polygon as US source")
+        await eventually(lambda: bool(fh.subscriptions), what="backup subscribed")
+
+        # Polygon goes quiet: once the US leg is stale, the backup's print takes over.
+        await wait_pair(daemon, lambda p: p["us"]["stale"], "stale US leg")
+        await fh.broadcast(
+            {"type": "trade", "data": [{"p": 18.50, "s": "PONY", "t": now_ms(), "v": 100}]}
+        )
+        pair = await wait_pair(daemon, lambda p: p["us"]["source"] == "backup", "failover")
+        assert pair["us"]["price_basis"] == "last"
+        assert pair["premium"]["mid"] == pytest.approx(
+            18.50 * (FX_BID + FX_ASK) / 2 / HK_MID - 1, rel=1e-9
+        )
+
+        # Polygon is back: the preferred source wins again.
+        await us.broadcast(quote(18.60, 18.62))
+        pair = await wait_pair(daemon, lambda p: p["us"]["source"] == "poly_us", "failback")
+        assert pair["premium"]["mid"] == pytest.approx(
+            18.61 * (FX_BID + FX_ASK) / 2 / HK_MID - 1, rel=1e-9
+        )
