@@ -204,14 +204,19 @@ class StaleLeg:
                 leg = _leg(pv, leg_name)
                 active = leg.stale and leg.market_open
                 silent = None if leg.ts_recv is None else (now_ns - leg.ts_recv) / NS
-                reason = leg.stale_reason or "stale"
+                if leg.stale:
+                    state = f"stale: {leg.stale_reason or 'no fresh data'}"
+                else:
+                    state = "fresh" if silent is None else f"fresh (age {duration(silent)})"
+                if not leg.market_open:
+                    state += ", venue closed"
                 yield Observation(
                     subject=f"{pv.pair}:{leg_name}",
                     pair=pv.pair,
                     condition=Condition.ACTIVE if active else Condition.CLEAR,
                     value=silent,
                     threshold=0.0,
-                    text=f"{LEG_LABEL[leg_name]} leg {leg.instrument} {reason}",
+                    text=f"{LEG_LABEL[leg_name]} leg {leg.instrument} {state}",
                     trigger=f"while {leg.venue} is in session",
                     clear_text="fresh again or venue closed",
                     labels={"leg": leg_name, "instrument": leg.instrument},
@@ -413,15 +418,16 @@ class NoTrades:
                 cond = Condition.CLEAR
                 if idle is not None and idle >= c.minutes * 60:
                     cond = Condition.ACTIVE
-                shown = "n/a" if idle is None else duration(idle)
+                what = f"venue not trading ({leg.session})"
+                if idle is not None:
+                    what = f"no trades for {duration(idle)} in session ({leg.session})"
                 yield Observation(
                     subject=key,
                     pair=pv.pair,
                     condition=cond,
                     value=None if idle is None else idle / 60,
                     threshold=c.minutes,
-                    text=f"{LEG_LABEL[leg_name]} {leg.instrument} no trades for {shown} "
-                    f"in session ({leg.session})",
+                    text=f"{LEG_LABEL[leg_name]} {leg.instrument} {what}",
                     trigger=f"for {c.minutes:g} min",
                     clear_text="trading again or venue closed",
                     labels={"leg": leg_name, "instrument": leg.instrument},

@@ -86,7 +86,7 @@ class NotifyService:
             raise RuntimeError(f"cannot start a {self.state.value} NotifyService")
         self.state = ServiceState.RUNNING
         if self._session is None and self._destinations:
-            self._session = aiohttp.ClientSession()
+            self._session = aiohttp.ClientSession(trust_env=True)  # honours HTTPS_PROXY
         for dest in self._destinations.values():
             await dest.open()
             task = asyncio.create_task(dest.run(), name=f"notify:{dest.name}")
@@ -132,7 +132,8 @@ class NotifyService:
         await asyncio.gather(*(d.persist() for d in self._destinations.values()))
 
     async def send_once(self, sink: str, notice: Notice) -> Outcome:
-        """Send one notice to ``sink`` immediately (no spool, no retry); needs :meth:`start`."""
+        """Send one notice to ``sink`` now (no queue, spool or retry); needs a session
+        (injected, or opened by :meth:`start`)."""
         return await self._destinations[sink].send_once([notice])
 
     async def close(self, drain_seconds: float | None = None) -> None:

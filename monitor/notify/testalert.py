@@ -7,6 +7,8 @@ import time
 import uuid
 from typing import TYPE_CHECKING, TextIO
 
+import aiohttp
+
 from monitor.notify.models import Notice, Status
 from monitor.notify.service import NotifyService
 
@@ -45,13 +47,11 @@ async def send_test_alert(settings: Settings, sink_name: str, out: TextIO | None
         print(f"unknown sink {sink_name!r} (sinks: {known})", file=stream)
         return 2
     only = notify.model_copy(update={"sinks": {sink_name: notify.sinks[sink_name]}, "routes": []})
-    service = NotifyService(only)
-    await service.start()
-    try:
-        url = settings.alerts.dashboard_url or settings.dashboard_url
+    url = settings.alerts.dashboard_url or settings.dashboard_url
+    # No start(): the daemon may be running on the same spool; touch neither queue nor spool.
+    async with aiohttp.ClientSession(trust_env=True) as session:
+        service = NotifyService(only, session=session)
         outcome = await service.send_once(sink_name, sample_notice(url, time.time_ns()))
-    finally:
-        await service.close(drain_seconds=0)
     if outcome.ok:
         print(f"test alert delivered to {sink_name}", file=stream)
         return 0

@@ -18,6 +18,7 @@ from monitor.config import load_settings
 from monitor.errors import ConfigError
 from monitor.notify.config import NotifyConfig
 from monitor.notify.service import NotifyService
+from monitor.notify.spool import Spool
 from monitor.notify.testalert import send_test_alert
 from tests.integration.notify.notify_support import FakeTime, Receiver, eventually, notice
 
@@ -115,9 +116,12 @@ async def test_send_test_alert_exit_codes(
     monkeypatch.setenv("DLMON_TEST_SLACK_URL", "http://127.0.0.1:9/x")
     receiver.respond = lambda _: web.json_response({"ok": True, "result": {}})
     settings = load_settings(config_yaml(tmp_path, receiver.url("")))
+    pending = Spool(settings.notify.spool_dir / "tg")  # the running daemon's backlog
+    pending.write([notice(created_ns=FakeTime().wall_ns())])
     out = io.StringIO()
     assert await send_test_alert(settings, "tg", out) == 0
     assert out.getvalue() == "test alert delivered to tg\n"
+    assert len(pending.load()) == 1  # test-alert touches neither queue nor spool
     [req] = receiver.requests
     assert req.path == f"/bot{SECRET}/sendMessage"
     assert "test alert from dlmon" in req.json()["text"]

@@ -85,9 +85,11 @@ def test_stale_leg_only_counts_in_session() -> None:
     )
     obs = observe({"kind": "stale_leg", "legs": ["hk"]}, snapshot(pair_view(hk=hk_stale)))
     assert [o.condition for o in obs] == [Condition.ACTIVE]
-    assert obs[0].value == 90.0 and "2026.HK" in obs[0].text
+    assert obs[0].value == 90.0
+    assert obs[0].text == "HK leg 2026.HK stale: silent"
     obs = observe({"kind": "stale_leg", "legs": ["hk"]}, snapshot(pair_view(hk=hk_closed)))
     assert [o.condition for o in obs] == [Condition.CLEAR]
+    assert obs[0].text == "HK leg 2026.HK stale: old, venue closed"
 
 
 def test_feed_down_per_feed() -> None:
