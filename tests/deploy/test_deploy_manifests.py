@@ -6,6 +6,7 @@ file exists, ports, paths and labels line up, and the shipped dlmon configs vali
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -150,3 +151,20 @@ def test_k8s_service_and_pod_monitor_select_the_pods() -> None:
     assert {"action": "replace", "targetLabel": "job", "replacement": "dlmon"} in endpoint[
         "relabelings"
     ]
+
+
+def test_k8s_prometheus_rule_is_generated_from_the_rule_files() -> None:
+    spec = importlib.util.spec_from_file_location(
+        "dlmon_render_k8s_rules", DEPLOY / "prometheus" / "render_k8s_rules.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.main(["--check"]) == 0, "run python deploy/prometheus/render_k8s_rules.py"
+    rule = k8s_objects()["PrometheusRule"]
+    groups = [
+        g
+        for path in sorted((DEPLOY / "prometheus" / "rules").glob("*.yml"))
+        for g in yaml.safe_load(path.read_text())["groups"]
+    ]
+    assert rule["spec"]["groups"] == groups
