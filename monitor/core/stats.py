@@ -49,7 +49,10 @@ def moments(x: FloatArray, min_samples: int) -> Moments:
     if n < max(min_samples, 1):
         return Moments(n, None, None)
     mean = float(values.mean())
-    std = float(values.std(ddof=1)) if n >= 2 else None
+    if n < 2:
+        return Moments(n, mean, None)
+    flat = values.max() == values.min()  # exact: no rounding noise in a constant window
+    std = 0.0 if flat else float(values.std(ddof=1))
     return Moments(n, mean, std)
 
 
@@ -85,6 +88,8 @@ def ar1_fit(x: FloatArray, min_samples: int) -> Ar1Fit | None:
     if n < max(min_samples, 3):
         return None
     p, c = prev[ok], curr[ok]
+    if p.max() == p.min():
+        return None
     pd_ = p - p.mean()
     sxx = float(pd_ @ pd_)
     if sxx <= 0.0:
