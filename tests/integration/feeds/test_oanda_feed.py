@@ -124,3 +124,14 @@ async def test_unknown_account_404_is_fatal() -> None:
         async with running(make_feed(server, rec, account="101-001-0000000-009")):
             await eventually(lambda: rec.health.state is FeedState.FATAL, what="fatal")
             assert rec.health.reason == "oanda HTTP 404: The specified Account does not exist."
+
+
+async def test_over_long_line_is_dropped_and_counted_while_the_stream_goes_on() -> None:
+    long_line = b'{"type":"PRICE","padding":"' + b"x" * 5000 + b'"}'
+    async with OandaServer(frames=[long_line, b"{not json", PRICE]) as server:
+        rec = Recorder("oa")
+        async with running(make_feed(server, rec, max_frame_bytes=1024)):
+            await eventually(lambda: rec.events, what="price after the long line")
+            assert server.connections == 1
+    assert rec.health.errors_total == {"oversize": 1, "parse": 1}
+    assert isinstance(rec.events[0], FxQuote)
