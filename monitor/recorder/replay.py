@@ -10,6 +10,7 @@ the counts, per-pair premium statistics and the final snapshot (same JSON shape 
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -278,6 +279,9 @@ def replay_main(
         if series is not None:
             out = sys.stdout if series == "-" else Path(series).open("w", encoding="utf-8")
         summary = asyncio.run(run_replay(settings, files, speed, strict=strict, series=out))
+    except BrokenPipeError:  # e.g. `--series - | head`: the reader left, stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     finally:
         if out is not None and out is not sys.stdout:
             out.close()
