@@ -88,7 +88,7 @@ class Destination:
         self._policy = policy or RetryPolicy()
         self._max_pending = max_pending
         self._pending: deque[Notice] = deque()
-        self._keys: set[str] = set()
+        self._keys: dict[str, int] = {}  # key -> wall time it was queued (for max age)
         self._unspooled: list[Notice] = []
         self._to_remove: list[Notice] = []
         self._wake = asyncio.Event()
@@ -111,12 +111,12 @@ class Destination:
             return True
         if len(self._pending) >= self._max_pending:
             oldest = self._pending.popleft()
-            self._keys.discard(oldest.key)
+            self._keys.pop(oldest.key, None)
             self._to_remove.append(oldest)
             self.stats.failed += 1
             log.error("notify_spool_full_dropped_oldest", sink=self.name, key=oldest.key)
         self._pending.append(notice)
-        self._keys.add(notice.key)
+        self._keys[notice.key] = self._rt.wall_ns()
         self._unspooled.append(notice)
         self.stats.spool_depth = len(self._pending)
         self._drained.clear()
@@ -125,10 +125,10 @@ class Destination:
 
     async def open(self) -> None:
         """Load the spool left by a previous run (its notices are already durable)."""
-        for notice in await asyncio.to_thread(self._spool.load):
+        for notice, spooled_ns in await asyncio.to_thread(self._spool.load):
             if notice.key not in self._keys:
                 self._pending.append(notice)
-                self._keys.add(notice.key)
+                self._keys[notice.key] = spooled_ns
         self.stats.spool_depth = len(self._pending)
         if self._pending:
             self._drained.clear()
@@ -182,10 +182,11 @@ class Destination:
                 await self._send_batch()
 
     def _expire(self) -> None:
-        horizon = self._rt.wall_ns() - int(self._policy.max_age_seconds * 1e9)
-        while self._pending and 0 < self._pending[0].created_ns < horizon:
+        now = self._rt.wall_ns()
+        horizon = now - int(self._policy.max_age_seconds * 1e9)
+        while self._pending and self._keys.get(self._pending[0].key, now) < horizon:
             old = self._pending.popleft()
-            self._keys.discard(old.key)
+            self._keys.pop(old.key, None)
             self._to_remove.append(old)
             self.stats.failed += 1
             log.error("notify_gave_up_too_old", sink=self.name, key=old.key)
@@ -239,7 +240,7 @@ class Destination:
     def _finish(self, batch: list[Notice]) -> None:
         done = {n.key for n in batch}
         while self._pending and self._pending[0].key in done:
-            self._keys.discard(self._pending.popleft().key)
+            self._keys.pop(self._pending.popleft().key, None)
         self._to_remove.extend(batch)
         self.stats.spool_depth = len(self._pending)
 

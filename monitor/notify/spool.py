@@ -39,14 +39,16 @@ class Spool:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
 
-    def load(self) -> list[Notice]:
-        """Return every spooled notice, oldest first; unreadable files are set aside."""
+    def load(self) -> list[tuple[Notice, int]]:
+        """Return every spooled notice with the time it was spooled (ns), oldest first;
+        unreadable files are set aside as ``*.bad``."""
         if not self.directory.is_dir():
             return []
         out = []
         for path in sorted(self.directory.glob("*.json")):
             try:
-                out.append(Notice.from_dict(json.loads(path.read_text(encoding="utf-8"))))
+                notice = Notice.from_dict(json.loads(path.read_text(encoding="utf-8")))
+                out.append((notice, path.stat().st_mtime_ns))
             except (OSError, ValueError) as exc:
                 log.error("spool_file_unreadable", file=path.name, error=type(exc).__name__)
                 path.replace(path.with_suffix(".bad"))

@@ -241,3 +241,19 @@ async def test_permanent_error_is_not_retried(receiver: Receiver, tmp_path: Path
         await service.close(drain_seconds=0)
     assert len(receiver.requests) == 1
     assert service.stats()["s"].last_error == "http 404"
+
+
+async def test_gives_up_after_max_age_and_counts_it(receiver: Receiver, tmp_path: Path) -> None:
+    ft = FakeTime()
+    receiver.respond = lambda _: web.Response(status=503)
+    sink = {"type": "webhook", "url": receiver.url("/")}
+    service = service_for(sink, tmp_path, ft, max_age_seconds=120, retry_max_seconds=30)
+    await service.start()
+    try:
+        service.notify(notice(1, created_ns=0))  # alert time does not matter (e.g. replay)
+        await eventually(lambda: service.stats()["s"].failed == 1)
+    finally:
+        await service.close(drain_seconds=0)
+    assert ft.mono - 1000.0 >= 120
+    assert service.stats()["s"].sent == 0 and service.stats()["s"].attempt_errors >= 4
+    assert list(tmp_path.joinpath("s").glob("*.json")) == []
