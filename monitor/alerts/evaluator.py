@@ -160,7 +160,9 @@ class Evaluator:
         return out
 
     def firing_counts(self) -> dict[tuple[str, str], int]:
-        """Firing alerts per (rule, pair), with 0 for every instance seen but quiet."""
+        """Firing alerts per (rule, pair), with 0 for every instance seen but quiet.
+
+        Several subjects may share a (rule, pair): legs of one pair, or feeds (pair "")."""
         counts: dict[tuple[str, str], int] = {}
         for st in self._states.values():
             key = (st.rule, st.pair)

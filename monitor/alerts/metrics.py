@@ -10,14 +10,22 @@ from monitor.alerts.service import AlertService
 
 
 def alert_metric_families(service: AlertService) -> Iterator[Metric]:
-    """Yield ``dlmon_alerts_firing{rule,pair}`` (alerts firing; 0 for known quiet ones),
+    """Yield ``dlmon_alerts_firing{rule,pair}`` (1 while any alert of the rule fires for the
+    pair, 0 for known quiet ones), ``dlmon_alerts_firing_count`` (how many: legs, feeds),
     evaluation and rule-error counters."""
     firing = GaugeMetricFamily(
-        "dlmon_alerts_firing", "Alerts firing now (1 while firing).", labels=["rule", "pair"]
+        "dlmon_alerts_firing", "1 while the rule fires for the pair.", labels=["rule", "pair"]
+    )
+    count_family = GaugeMetricFamily(
+        "dlmon_alerts_firing_count",
+        "Alerts firing per rule and pair (several legs or feeds may fire at once).",
+        labels=["rule", "pair"],
     )
     for (rule, pair), count in sorted(service.evaluator.firing_counts().items()):
-        firing.add_metric([rule, pair], count)
+        firing.add_metric([rule, pair], 1 if count else 0)
+        count_family.add_metric([rule, pair], count)
     yield firing
+    yield count_family
     evaluations = CounterMetricFamily("dlmon_alert_evaluations", "Alert evaluation rounds.")
     evaluations.add_metric([], service.evaluations)
     yield evaluations

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from pydantic import TypeAdapter
 
@@ -126,3 +127,31 @@ def test_rule_error_is_counted_not_raised() -> None:
     object.__setattr__(bad.pairs[0], "premium", None)  # break the input on purpose
     assert ev.evaluate(bad, [], T0) == []
     assert ev.errors == {"premium_high": 1}
+
+
+async def test_firing_metric_is_one_per_rule_and_pair_with_a_count(tmp_path: Path) -> None:
+    from prometheus_client import CollectorRegistry
+    from prometheus_client.registry import Collector
+
+    from monitor.alerts.config import AlertsConfig
+    from monitor.alerts.metrics import alert_metric_families
+    from monitor.alerts.service import AlertService
+
+    cfg = AlertsConfig.model_validate(
+        {"state_dir": str(tmp_path), "rules": {"down": {"kind": "feed_down", "for_seconds": 0}}}
+    )
+    feeds = [feed("a", up=False), feed("b", up=False), feed("c")]
+    service = AlertService(cfg, lambda now: snapshot(pair_view(now=now), now=now), lambda: feeds)
+    await service.evaluate_once()
+
+    class Source(Collector):
+        def collect(self):  # type: ignore[no-untyped-def]
+            return alert_metric_families(service)
+
+    registry = CollectorRegistry()
+    registry.register(Source())
+    labels = {"rule": "down", "pair": ""}
+    assert registry.get_sample_value("dlmon_alerts_firing", labels) == 1.0
+    assert registry.get_sample_value("dlmon_alerts_firing_count", labels) == 2.0
+    assert registry.get_sample_value("dlmon_alert_evaluations_total") == 1.0
+    assert len(service.api_alerts()) == 2
