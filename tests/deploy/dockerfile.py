@@ -70,8 +70,8 @@ def parse(path: Path) -> list[Stage]:
         elif keyword == "FROM":
             words = rest.split()
             base = re.sub(r"\$\{(\w+)\}", lambda m: args[m.group(1)], words[0])
-            name = words[2] if len(words) == 3 and words[1].upper() == "AS" else None
-            stages.append(Stage(base=base, name=name))
+            alias = words[2] if len(words) == 3 and words[1].upper() == "AS" else None
+            stages.append(Stage(base=base, name=alias))
         else:
             assert stages, f"{keyword} before FROM"
             stages[-1].instructions.append(Instruction(keyword, rest))

@@ -42,7 +42,7 @@ class ImageRoot:
         """Replace every known image path in ``text`` by its host path."""
         for prefix in self.prefixes:
             pattern = rf"(?<![\w/]){re.escape(prefix)}(?=/|:|$|\s|')"
-            text = re.sub(pattern, lambda _m, p=prefix: str(self.host(p)), text)
+            text = re.sub(pattern, str(self.host(prefix)).replace("\\", "\\\\"), text)
         return text
 
 
