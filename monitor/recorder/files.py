@@ -209,8 +209,10 @@ class RotatingTickStore:
         if self._current is None:
             return
         current, self._current = self._current, None
-        current.close()
-        self._closed_bytes += current.path.stat().st_size
+        try:
+            current.close()
+        finally:
+            self._closed_bytes += current.path.stat().st_size if current.path.exists() else 0
 
     def _make_room(self) -> None:
         files = self.files()

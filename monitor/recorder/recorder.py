@@ -88,7 +88,7 @@ class Recorder:
                 self.stats.write_errors += 1
                 self.stats.dropped += len(batch)
                 log.error("recorder_write_failed", error=str(exc), events_lost=len(batch))
-                await asyncio.to_thread(self.store.close)
+                await self._close_store()  # the next batch starts a new file
                 return
             self.stats.batches += 1
 
@@ -98,7 +98,7 @@ class Recorder:
             return
         await self.drain()
         self._closed = True
-        await asyncio.to_thread(self.store.close)
+        await self._close_store()
         log.info(
             "recorder_closed",
             rows_written=self.store.stats.rows_written,
@@ -113,6 +113,13 @@ class Recorder:
             except OSError as exc:
                 self.stats.write_errors += 1
                 log.error("recorder_write_failed", error=str(exc))
+
+    async def _close_store(self) -> None:
+        try:
+            await asyncio.to_thread(self.store.close)
+        except OSError as exc:
+            self.stats.write_errors += 1
+            log.error("recorder_close_failed", error=str(exc))
 
     def _take(self) -> list[Event]:
         queue, n = self._queue, min(self._batch, len(self._queue))

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import structlog
+import yaml
 
 from monitor.api import pair_json
 from monitor.config import FeedConfig, Settings
@@ -253,6 +254,50 @@ def _pair_json(stats: PairStats, view: PairView | None) -> dict[str, Any]:
     }
 
 
+def replay_settings(
+    path: str | None,
+    files: Sequence[str],
+    speed: float,
+    strict: bool,
+    sessions: str | None = None,
+) -> Settings:
+    """The settings of ``path`` (or ``$DLMON_CONFIG``, or the built-in default) for a replay.
+
+    The file's ``feeds`` and ``recorder`` sections are dropped before ``${VAR}`` expansion
+    and validation (a production config replays without its feeds' credentials) and
+    one replay feed over ``files`` takes their place.
+    """
+    from pydantic import ValidationError
+
+    from monitor.config import default_config_text, expand_env, format_validation_error
+    from monitor.errors import ConfigError
+    from monitor.wiring import validate_settings
+
+    path = path or os.environ.get("DLMON_CONFIG") or None
+    origin = path or "<built-in default>"
+    try:
+        text = default_config_text() if path is None else Path(path).read_text(encoding="utf-8")
+        data = yaml.safe_load(text) or {}
+    except OSError as exc:
+        raise ConfigError(f"{origin}: cannot read: {exc.strerror}") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{origin}: not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{origin}: the top level must be a mapping")
+    data = expand_env({k: v for k, v in data.items() if k not in ("feeds", "recorder")})
+    data["feeds"] = {
+        FEED_NAME: {"type": "replay", "files": list(files), "speed": speed, "strict": strict}
+    }
+    if sessions is not None:
+        data["sessions"] = {**data.get("sessions", {}), "mode": sessions}
+    try:
+        settings = Settings(**data)
+    except ValidationError as exc:
+        raise ConfigError(format_validation_error(exc, origin)) from None
+    validate_settings(settings, origin)
+    return settings
+
+
 def replay_main(
     files: Sequence[str],
     speed: float,
@@ -267,13 +312,8 @@ def replay_main(
 
     import orjson
 
-    from monitor.config import load_settings
-
     configure_replay_logging()
-    settings = load_settings(config)
-    if sessions is not None:
-        mode = settings.sessions.model_copy(update={"mode": sessions})
-        settings = settings.model_copy(update={"sessions": mode})
+    settings = replay_settings(config, files, speed, strict, sessions)
     out: TextIO | None = None
     try:
         if series is not None:

@@ -108,3 +108,24 @@ def test_bad_speed_is_a_usage_error() -> None:
 
     assert result.returncode == 2
     assert "speed must be a number >= 0" in result.stderr
+
+
+def test_production_config_replays_on_the_recorded_days_sessions(tmp_path: Path) -> None:
+    config = tmp_path / "prod.yaml"
+    config.write_text(
+        "sessions: {mode: exchange}\n"
+        "pairs:\n  PONY: {us: PONY, hk: 2026.HK, ads_ratio: 1}\n"
+        "feeds:\n  polygon: {type: polygon, api_key: '${DLMON_TEST_UNSET_KEY}'}\n"
+        f"recorder: {{enabled: true, directory: {tmp_path / 'ticks'}}}\n",
+        encoding="utf-8",
+    )
+
+    result = dlmon("replay", str(FIXTURES / "pony_iso.csv"), "--config", str(config), "--json")
+
+    assert result.returncode == 0, result.stderr
+    (pony,) = json.loads(result.stdout)["pairs"]
+    final = pony["final"]
+    assert final["us"]["session"] == "regular"  # Friday 2026-11-20 09:30:07 New York
+    assert final["hk"]["session"] == "closed"  # 22:30 in Hong Kong
+    assert final["premium"]["basis"] == "reference"
+    assert not (tmp_path / "ticks").exists()  # a replay never records

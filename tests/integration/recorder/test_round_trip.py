@@ -69,6 +69,8 @@ async def test_recorded_session_replays_to_the_same_premiums(tmp_path: Path, fmt
         await daemon.stop()
     assert daemon.recorder is not None
     assert daemon.recorder.stats.dropped == 0
+    recorded_total = daemon.registry.get_sample_value("dlmon_recorder_events_total")
+    assert recorded_total == daemon.engine.accepted_total
     assert sum(daemon.engine.rejects.values()) > 0  # the faults happened and were not recorded
     files = sorted((tmp_path / "ticks").glob(f"*.{fmt}"))
     assert len(files) > 1

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from monitor.core.events import Event, FxQuote, Quote, Trade
 from monitor.recorder.format import (
@@ -98,3 +100,22 @@ def test_trade_without_size_is_a_last_price_update() -> None:
     event = row_event([str(T0), "PONY", "trade", "", "", "", "", "15.2", ""], "f")
 
     assert event == Trade("PONY", 15.2, 0.0, T0, T0, "f")
+
+
+prices = st.floats(min_value=1e-6, max_value=1e7, allow_nan=False, allow_infinity=False)
+sizes = st.floats(min_value=0, max_value=1e9, allow_nan=False, allow_infinity=False)
+stamps = st.integers(min_value=10**17, max_value=4_102_444_800 * 10**9)  # up to 2100
+
+
+@given(
+    st.one_of(
+        st.builds(Quote, st.just("PONY"), prices, sizes, prices, sizes, stamps, st.just(0)),
+        st.builds(FxQuote, st.just("USDHKD"), prices, prices, stamps, st.just(0)),
+        st.builds(Trade, st.just("2026.HK"), prices, sizes, stamps, st.just(0)),
+    )
+)
+def test_any_finite_event_round_trips_exactly(event: Event) -> None:
+    event.ts_recv = event.ts_event  # the file carries one timestamp
+    event.source = "r"
+
+    assert row_event(csv_cells(event_row(event)), "r") == event

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from prometheus_client.registry import CollectorRegistry
 
 from monitor.core.events import Event, Trade
 from monitor.recorder.config import RecorderConfig
+from monitor.recorder.files import RotatingTickStore
 from monitor.recorder.metrics import RecorderCollector
 from monitor.recorder.reader import ReadReport, merge_ticks
 from monitor.recorder.recorder import Recorder
@@ -125,3 +126,33 @@ async def test_collector_exports_the_counters(tmp_path: Path) -> None:
     disk = registry.get_sample_value("dlmon_recorder_disk_bytes")
     assert disk == disk_usage(tmp_path)
     await recorder.close()
+
+
+class FlakyStore(RotatingTickStore):
+    """Fails the first write as a full disk would, then works."""
+
+    def __init__(self, config: RecorderConfig) -> None:
+        super().__init__(config)
+        self.failures = 1
+
+    def write(self, events: Sequence[Event]) -> None:
+        if self.failures:
+            self.failures -= 1
+            raise OSError(28, "No space left on device")
+        super().write(events)
+
+
+async def test_after_a_failed_write_the_next_batch_is_written(tmp_path: Path) -> None:
+    config = RecorderConfig(directory=tmp_path, batch_size=3)
+    recorder = Recorder(config, FlakyStore(config))
+    events = trades(6)
+    for event in events:
+        recorder.offer(event)
+
+    await recorder.drain()  # first batch fails: counted, writer stops this round
+    await recorder.drain()  # the rest is written
+    await recorder.close()
+
+    assert recorder.stats.write_errors == 1
+    assert recorder.stats.dropped == 3
+    assert recorded(tmp_path) == events[3:]
