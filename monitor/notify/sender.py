@@ -179,7 +179,14 @@ class Destination:
                 await self._rt.sleep(min(wait, 1.0))
                 continue
             if self._pending:
-                await self._send_batch()
+                try:
+                    await self._send_batch()
+                except Exception:  # never let one bad response stop this sink for good
+                    log.exception("notification_worker_error", sink=self.name)
+                    self.stats.attempt_errors += 1
+                    self._attempts += 1
+                    delay = self._policy.backoff(self._attempts, self._rt.rng())
+                    self._not_before = self._rt.monotonic() + delay
 
     def _expire(self) -> None:
         now = self._rt.wall_ns()

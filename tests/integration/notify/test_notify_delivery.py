@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -257,3 +257,36 @@ async def test_gives_up_after_max_age_and_counts_it(receiver: Receiver, tmp_path
     assert ft.mono - 1000.0 >= 120
     assert service.stats()["s"].sent == 0 and service.stats()["s"].attempt_errors >= 4
     assert list(tmp_path.joinpath("s").glob("*.json")) == []
+
+
+async def test_a_platform_bug_delays_but_does_not_stop_the_sink(
+    receiver: Receiver, tmp_path: Path
+) -> None:
+    from monitor.notify.base import Outcome
+    from monitor.notify.webhook import WebhookPlatform
+
+    class Flaky(WebhookPlatform):
+        calls = 0
+
+        def judge(self, status: int, headers: Mapping[str, str], body: bytes) -> Outcome:
+            Flaky.calls += 1
+            if Flaky.calls == 1:
+                raise KeyError("unexpected response shape")
+            return super().judge(status, headers, body)
+
+    ft = FakeTime()
+    receiver.respond = lambda _: web.Response(status=200)
+    cfg = NotifyConfig.model_validate(
+        {"sinks": {"s": {"type": "webhook", "url": receiver.url("/")}}, "spool_dir": str(tmp_path)}
+    )
+    flaky = Flaky(receiver.url("/"), receiver="s")
+    service = NotifyService(
+        cfg, wall_ns=ft.wall_ns, monotonic=ft.monotonic, sleep=ft.sleep, platforms={"s": flaky}
+    )
+    await service.start()
+    try:
+        service.notify(notice(1, created_ns=ft.wall_ns()))
+        await eventually(lambda: service.stats()["s"].sent == 1)
+    finally:
+        await service.close(drain_seconds=0)
+    assert Flaky.calls == 2 and service.stats()["s"].attempt_errors == 1
