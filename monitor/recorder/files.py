@@ -7,7 +7,8 @@ of a later UTC day arrives, and before opening a file deletes the oldest of its 
 the rest plus a full new file fit in ``max_total_bytes`` (oldest = least recently
 written; files of other prefixes or formats are left alone). Writes are split where the
 current file's average row size says it will be full, so a CSV file ends within about a
-row of ``rotate_bytes`` (a Parquet file within one row group).
+row of ``rotate_bytes``; a Parquet file (buffered in row groups, sized by estimate) ends
+near it.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ log = structlog.get_logger(__name__)
 
 NS_PER_DAY = 86_400 * NS_PER_SECOND
 CHUNK_ROWS = 1024
+PARQUET_ROW_GROUP_ROWS = 65_536
 
 
 class TickFile(Protocol):
@@ -67,9 +69,14 @@ class CsvTickFile:
 
 
 class ParquetTickFile:
-    """A Parquet tick file; every write is one row group, the footer comes at close."""
+    """A Parquet tick file: rows are buffered into row groups of ``row_group_rows``.
 
-    def __init__(self, path: Path) -> None:
+    A Parquet file is unreadable until its footer is written at close, so buffering a row
+    group in memory loses nothing that was readable, and avoids the tiny row groups (and
+    poor compression) that a write per flush interval would make at quiet times.
+    """
+
+    def __init__(self, path: Path, row_group_rows: int = PARQUET_ROW_GROUP_ROWS) -> None:
         try:
             import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
             import pyarrow.parquet as pq  # type: ignore[import-untyped,unused-ignore]
@@ -81,25 +88,36 @@ class ParquetTickFile:
             [("ts", pa.int64()), ("instrument", pa.string()), ("kind", pa.string())]
             + [(name, pa.float64()) for name in COLUMNS[3:]]
         )
+        self._group = row_group_rows
+        self._buffer: list[Row] = []
+        self._rows_on_disk = 0
         path.touch(exist_ok=False)
         self._writer: Any = pq.ParquetWriter(str(path), self._schema, compression="zstd")
 
     def write(self, rows: Sequence[Row]) -> None:
-        columns = list(zip(*rows, strict=True))
-        table = self._pa.Table.from_arrays(
-            [
-                self._pa.array(col, type=f.type)
-                for col, f in zip(columns, self._schema, strict=True)
-            ],
-            schema=self._schema,
-        )
-        self._writer.write_table(table)
+        self._buffer.extend(rows)
+        while len(self._buffer) >= self._group:
+            self._write_group(self._buffer[: self._group])
+            del self._buffer[: self._group]
 
     def size(self) -> int:
-        return self.path.stat().st_size
+        """Bytes on disk plus an estimate for the buffered rows."""
+        on_disk = self.path.stat().st_size
+        per_row = on_disk / self._rows_on_disk if self._rows_on_disk else 16.0
+        return on_disk + int(len(self._buffer) * per_row)
 
     def close(self) -> None:
+        if self._buffer:
+            self._write_group(self._buffer)
+            self._buffer = []
         self._writer.close()
+
+    def _write_group(self, rows: Sequence[Row]) -> None:
+        pa = self._pa
+        columns = list(zip(*rows, strict=True))
+        arrays = [pa.array(col, type=f.type) for col, f in zip(columns, self._schema, strict=True)]
+        self._writer.write_table(pa.Table.from_arrays(arrays, schema=self._schema))
+        self._rows_on_disk += len(rows)
 
 
 @dataclass(slots=True)
