@@ -13,6 +13,7 @@ from prometheus_client.registry import Collector
 
 from monitor.alerts.metrics import alert_metric_families
 from monitor.alerts.service import AlertService, FeedsFn, SnapshotFn
+from monitor.errors import ConfigError
 from monitor.notify.metrics import notify_metric_families
 from monitor.notify.service import NotifyService
 
@@ -65,6 +66,14 @@ class AlertingCollector(Collector):
         return []
 
 
+def check_rule_pairs(settings: Settings) -> None:
+    """Raise :class:`ConfigError` when a rule names a pair that is not configured."""
+    for name, rule in settings.alerts.rules.items():
+        unknown = sorted(set(rule.pairs) - set(settings.pairs))
+        if unknown:
+            raise ConfigError(f"alerts.rules.{name}.pairs: unknown pair(s) {', '.join(unknown)}")
+
+
 def build_alerting(
     settings: Settings,
     snapshot_fn: SnapshotFn,
@@ -75,6 +84,7 @@ def build_alerting(
 ) -> Alerting:
     """Wire alerting from ``settings``; ``snapshot_fn(now_ns)`` is the engine's snapshot and
     ``clock`` the daemon's clock (recorded time under replay)."""
+    check_rule_pairs(settings)
     notify = NotifyService(settings.notify, session=session)
     alerts = AlertService(
         settings.alerts,

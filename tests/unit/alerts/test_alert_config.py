@@ -71,3 +71,20 @@ def test_state_store_writes_atomically(tmp_path: Path) -> None:
     store.save({"version": 1, "alerts": [{"t": T0}]})
     assert store.load() == {"version": 1, "alerts": [{"t": T0}]}
     assert not list((tmp_path / "nested").glob("*.tmp"))
+
+
+def test_rule_naming_an_unknown_pair_is_a_config_error() -> None:
+    from monitor.alerts.wiring import build_alerting
+    from monitor.config import load_settings
+    from monitor.errors import ConfigError
+
+    base = load_settings()
+    bad = base.model_copy(
+        update={
+            "alerts": AlertsConfig.model_validate(
+                {"rules": {"p": {"kind": "premium", "threshold": "2%", "pairs": ["NOPE"]}}}
+            )
+        }
+    )
+    with pytest.raises(ConfigError, match=r"alerts.rules.p.pairs: unknown pair\(s\) NOPE"):
+        build_alerting(bad, lambda now: snapshot(pair_view(now=now), now=now), list)
