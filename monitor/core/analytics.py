@@ -24,7 +24,7 @@ from monitor.core.analytics_view import PairAnalytics
 from monitor.core.events import NS_PER_SECOND, Event, Trade
 from monitor.core.instruments import Pair
 from monitor.core.premium import edge_buy_hk_sell_us, edge_buy_us_sell_hk
-from monitor.core.reference import LIVE, NOT_TRADING, CloseTracker, SessionClock
+from monitor.core.reference import LIVE, MINUTE_NS, NOT_TRADING, CloseTracker, SessionClock
 from monitor.core.series import LastRing, SumRing
 from monitor.core.sessions import Phase, SessionCalendar
 from monitor.core.state import InstrumentState
@@ -71,12 +71,14 @@ class LegTracker:
         "bid",
         "close",
         "fx",
+        "has_quote",
         "live_day",
         "mid",
+        "minute",
+        "opening",
         "pairs",
         "pending",
         "quotes",
-        "spread",
         "state",
         "trades",
         "usd",
@@ -89,27 +91,27 @@ class LegTracker:
         self.venue = instrument.venue
         self.usd = instrument.currency == "USD"
         self.fx: LegTracker | None = None  # converts this line's currency to USD
-        self.mid = self.bid = self.ask = self.spread = NAN
+        self.mid = self.bid = self.ask = NAN
+        self.has_quote = False
         self.pending = -1
-        self.live_day = -1
+        self.minute = -1  # exchange-time minute of the latest phase lookup
+        self.live_day = -1  # venue-local day of the latest live phase seen
+        self.opening = False  # some pair still waits for this venue's opening premium
         self.pairs: list[PairTracker] = []
         equity = not instrument.is_fx
         self.quotes = LastRing(capacity, 2) if equity else None  # mid, spread
         self.trades = SumRing(capacity) if equity else None  # USD turnover
         self.close = CloseTracker(self.venue, grace_seconds) if equity else None
 
-    def advance(self, second: int) -> None:
-        """Write the previous second's sample if a new second began, then copy the prices."""
-        if second > self.pending:
-            if self.pending >= 0 and self.quotes is not None:
-                self.quotes.put(self.pending, self.mid, self.spread)
-            self.pending = second
-        src = self.state.active
-        if src is None or not src.has_price:
-            return
-        self.mid = mid = src.mid
-        self.bid, self.ask = src.exec_bid, src.exec_ask
-        self.spread = (src.ask - src.bid) / mid if src.has_quote and mid > 0 else NAN
+    def spread(self) -> float:
+        """Quoted spread ratio of the stored prices (NaN without a two-sided quote)."""
+        mid = self.mid
+        return (self.ask - self.bid) / mid if self.has_quote and mid > 0 else NAN
+
+    def flush(self) -> None:
+        """Record the pending second's sample (the prices in force at its end)."""
+        if self.quotes is not None and self.pending >= 0:
+            self.quotes.put(self.pending, self.mid, self.spread())
 
     def usd_per_unit(self) -> float:
         """USD per unit of this line's currency (NaN when the FX leg has no price)."""
@@ -159,7 +161,18 @@ class PairLegs(Protocol):
 class PairTracker:
     """Per-second samples of the three premium bases of one pair, and its daily marks."""
 
-    __slots__ = ("clock", "days", "fx", "hk", "open_day", "pair", "pending", "ring", "us")
+    __slots__ = (
+        "clock",
+        "closes",
+        "days",
+        "fx",
+        "hk",
+        "open_day",
+        "pair",
+        "pending",
+        "ring",
+        "us",
+    )
 
     def __init__(
         self,
@@ -179,6 +192,7 @@ class PairTracker:
             self.hk.venue: deque(maxlen=history_days),
         }
         self.open_day: dict[str, int] = {self.us.venue: -1, self.hk.venue: -1}
+        self.closes: list[LegTracker] = []  # legs whose official close moved this second
 
     # ------------------------------------------------------------------ maths
     def premiums(self, us: Prices, hk: Prices, fx: Prices) -> tuple[float, float, float]:
@@ -210,35 +224,55 @@ class PairTracker:
     def flush(self) -> None:
         """Record the pending second's sample (values in force at its end)."""
         second = self.pending
-        values = self.stored_premiums((second + 1) * NS_PER_SECOND - 1)
+        end = (second + 1) * NS_PER_SECOND - 1
+        values = self.stored_premiums(end)
         if values is None:
             self.ring.put(second, NAN, NAN, NAN)
         else:
             self.ring.put(second, *values)
+        if self.closes:
+            self.mark_closes()
 
-    def mark_open(self, leg: LegTracker, day: int, ts_ns: int) -> None:
-        """Keep the first premium of ``leg``'s live session on ``day``."""
+    def mark_closes(self) -> None:
+        """Premium at the official close of each leg whose close moved (once a second)."""
+        for leg in self.closes:
+            self.mark_close(leg)
+        self.closes.clear()
+
+    def mid_premium(self, us: Prices, hk: Prices) -> float:
+        """Mid premium from (mid, bid, ask) of the equity legs and the stored FX mid."""
+        fx_mid = self.fx.mid
+        if not (us[0] > 0 and hk[0] > 0 and fx_mid > 0):
+            return NAN
+        return (us[0] * fx_mid / self.pair.ads_ratio) / hk[0] - 1.0
+
+    def mark_open(self, leg: LegTracker, day: int, ts_ns: int) -> bool:
+        """Keep the first premium of ``leg``'s live session on ``day``; True once kept."""
         if self.open_day[leg.venue] == day:
-            return
-        values = self.stored_premiums(ts_ns)
-        if values is None or values[0] != values[0]:
-            return
+            return True
+        us, hk = self.us, self.hk
+        mid = self.mid_premium(
+            us.prices(self.clock.phase(us.venue, ts_ns), us.mid, us.bid, us.ask),
+            hk.prices(self.clock.phase(hk.venue, ts_ns), hk.mid, hk.bid, hk.ask),
+        )
+        if mid != mid:
+            return False
         record = self._day(leg.venue, day)
         if record is not None:
-            record.open, record.open_ts = values[0], ts_ns
-            self.open_day[leg.venue] = day
+            record.open, record.open_ts = mid, ts_ns
+        self.open_day[leg.venue] = day
+        return True
 
-    def mark_close(self, leg: LegTracker, ts_ns: int) -> None:
+    def mark_close(self, leg: LegTracker) -> None:
         """Premium with ``leg`` at its (new) official close and the other legs as they are."""
         close = leg.close
         assert close is not None
         other = self.hk if leg is self.us else self.us
         c = (close.price, close.price, close.price)
-        phase = self.clock.phase(other.venue, ts_ns)
+        phase = self.clock.phase(other.venue, close.ts)
         other_prices = other.prices(phase, other.mid, other.bid, other.ask)
-        fx = (self.fx.mid, self.fx.bid, self.fx.ask)
         us, hk = (c, other_prices) if leg is self.us else (other_prices, c)
-        mid = self.premiums(us, hk, fx)[0]
+        mid = self.mid_premium(us, hk)
         record = self._day(leg.venue, close.day)
         if record is not None and mid == mid:
             record.close, record.close_ts = mid, close.ts
@@ -295,23 +329,37 @@ class Analytics:
         if leg is None:
             return
         second = event.ts_recv // NS_PER_SECOND
+        if second > leg.pending:  # a pair's pending second is never behind its legs'
+            self._new_second(leg, second)
+        src = leg.state.active
+        if src is not None:  # copy: the next second's first event flushes these values
+            leg.mid, leg.bid, leg.ask = src.mid, src.exec_bid, src.exec_ask
+            leg.has_quote = src.has_quote
+        if leg.close is None:
+            return
+        ts = event.ts_event
+        if ts // MINUTE_NS != leg.minute:
+            self._new_minute(leg, ts)
+        if leg.opening:
+            leg.opening = not all([p.mark_open(leg, leg.live_day, ts) for p in leg.pairs])
+        if type(event) is Trade:
+            self._on_trade(leg, event, second)
+
+    def _new_second(self, leg: LegTracker, second: int) -> None:
+        leg.flush()
+        leg.pending = second
         for pair in leg.pairs:
             if second > pair.pending:
                 if pair.pending >= 0:
                     pair.flush()
                 pair.pending = second
-        leg.advance(second)
-        if leg.close is None:
-            return
-        ts = event.ts_event
+
+    def _new_minute(self, leg: LegTracker, ts: int) -> None:
+        leg.minute = ts // MINUTE_NS
         phase, day = self.clock.lookup(leg.venue, ts)
-        if phase in LIVE:
+        if phase in LIVE and day != leg.live_day:
             leg.live_day = day
-            for pair in leg.pairs:
-                if pair.open_day[leg.venue] != day:
-                    pair.mark_open(leg, day, ts)
-        if type(event) is Trade:
-            self._on_trade(leg, event, second)
+            leg.opening = True
 
     def _on_trade(self, leg: LegTracker, trade: Trade, second: int) -> None:
         src = leg.state.active
@@ -324,4 +372,5 @@ class Analytics:
         assert leg.close is not None
         if leg.close.on_trade(trade.price, trade.ts_event, self.clock):
             for pair in leg.pairs:
-                pair.mark_close(leg, trade.ts_event)
+                if leg not in pair.closes:
+                    pair.closes.append(leg)

@@ -29,7 +29,7 @@ from monitor.core.analytics_view import (
 )
 from monitor.core.events import NS_PER_SECOND
 from monitor.core.reference import NOT_TRADING
-from monitor.core.series import FloatArray, dense_sums, forward_fill
+from monitor.core.series import FloatArray, dense_sums, fill_positions, take
 
 if TYPE_CHECKING:
     from monitor.core.analytics import Analytics, LegTracker, PairTracker, Prices
@@ -80,6 +80,8 @@ class AnalyticsReader:
             _leg_basis(t.hk, hk_phase, hk_p, now_ns),
             _leg_basis(t.fx, fx_phase, fx_p, now_ns),
         )
+        if t.closes:  # a close moved in the pending second: show its premium already
+            t.mark_closes()
         cached = self._stats(name, t, now_ns, stale)
         view = PairAnalytics(
             basis="live" if live else "reference",
@@ -175,9 +177,10 @@ class AnalyticsReader:
             secs = np.append(secs, t.pending)
             fields = [np.append(f, v) for f, v in zip(fields, values, strict=True)]
         mask = self._trading_mask((t.us.venue, t.hk.venue), start, end)
+        pos = fill_positions(secs, start, end)
         out = []
         for f in fields:
-            dense = forward_fill(secs, f, start, end)
+            dense = take(f, pos)
             if mask is not None:
                 dense[~mask] = NAN
             out.append(dense)
@@ -190,9 +193,9 @@ class AnalyticsReader:
         secs, (mid, spread) = leg.quotes.arrays()
         if leg.pending > leg.quotes.last_second:
             secs = np.append(secs, leg.pending)
-            mid, spread = np.append(mid, leg.mid), np.append(spread, leg.spread)
-        dense_mid = forward_fill(secs, mid, start, end)
-        dense_spread = forward_fill(secs, spread, start + 1, end)
+            mid, spread = np.append(mid, leg.mid), np.append(spread, leg.spread())
+        pos = fill_positions(secs, start, end)
+        dense_mid, dense_spread = take(mid, pos), take(spread, pos[1:])
         mask = self._trading_mask((leg.venue,), start, end)
         if mask is not None:
             dense_mid[~mask] = NAN

@@ -86,14 +86,30 @@ class SumRing(_Ring):
             buf[self._idx] += value
 
 
-def forward_fill(secs: IntArray, values: FloatArray, start: int, end: int) -> FloatArray:
-    """Dense series for seconds ``start..end``: the latest value at or before each second."""
-    targets = np.arange(start, end + 1, dtype=np.int64)
-    pos = np.searchsorted(secs, targets, side="right") - 1
-    out = values[np.maximum(pos, 0)] if len(values) else np.full(len(targets), NAN)
-    out = np.array(out, dtype=np.float64)
+def fill_positions(secs: IntArray, start: int, end: int) -> IntArray:
+    """Per second of ``start..end``: index of the latest entry at or before it (-1: none)."""
+    pos = np.full(end - start + 1, -1, dtype=np.int64)
+    first = int(np.searchsorted(secs, start, side="right")) - 1
+    if first >= 0:
+        pos[0] = first
+    inside = np.nonzero((secs > start) & (secs <= end))[0]
+    pos[secs[inside] - start] = inside
+    np.maximum.accumulate(pos, out=pos)
+    return pos
+
+
+def take(values: FloatArray, pos: IntArray) -> FloatArray:
+    """``values[pos]`` with NaN where ``pos`` is -1."""
+    if not len(values):
+        return np.full(len(pos), NAN)
+    out = values[np.maximum(pos, 0)]
     out[pos < 0] = NAN
     return out
+
+
+def forward_fill(secs: IntArray, values: FloatArray, start: int, end: int) -> FloatArray:
+    """Dense series for seconds ``start..end``: the latest value at or before each second."""
+    return take(values, fill_positions(secs, start, end))
 
 
 def dense_sums(secs: IntArray, values: FloatArray, start: int, end: int) -> FloatArray:
