@@ -34,6 +34,7 @@ test: lint types pytest
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_core.py
+	$(BIN)/python benchmarks/bench_analytics.py
 
 # --- deploy: image lock file, Grafana dashboards, stack checks (docs/deploy.md) ---------
 .PHONY: lock dashboards deploy-check
