@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import shutil
+import subprocess
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import pytest
+from prometheus_client import generate_latest
 from prometheus_client.registry import CollectorRegistry
 
 from monitor.core.events import Event, Trade
@@ -156,3 +160,21 @@ async def test_after_a_failed_write_the_next_batch_is_written(tmp_path: Path) ->
     assert recorder.stats.write_errors == 1
     assert recorder.stats.dropped == 3
     assert recorded(tmp_path) == events[3:]
+
+
+def test_recorder_metrics_pass_promtool(tmp_path: Path) -> None:
+    promtool = shutil.which("promtool")
+    if promtool is None:
+        pytest.skip("promtool is not installed")
+    registry = CollectorRegistry()
+    registry.register(RecorderCollector(Recorder(RecorderConfig(directory=tmp_path))))
+
+    result = subprocess.run(
+        [promtool, "check", "metrics"],
+        input=generate_latest(registry),
+        capture_output=True,
+        timeout=30,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr.decode()
