@@ -124,8 +124,17 @@ class Destination:
         return True
 
     async def open(self) -> None:
-        """Load the spool left by a previous run (its notices are already durable)."""
-        for notice, spooled_ns in await asyncio.to_thread(self._spool.load):
+        """Load the spool left by a previous run (its notices are already durable).
+
+        An unreadable spool directory is logged and counted; delivery still works from memory.
+        """
+        try:
+            spooled = await asyncio.to_thread(self._spool.load)
+        except OSError as exc:
+            self.stats.spool_errors += 1
+            log.error("notify_spool_unreadable", sink=self.name, error=type(exc).__name__)
+            spooled = []
+        for notice, spooled_ns in spooled:
             if notice.key not in self._keys:
                 self._pending.append(notice)
                 self._keys[notice.key] = spooled_ns

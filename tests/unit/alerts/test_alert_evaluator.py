@@ -155,3 +155,14 @@ async def test_firing_metric_is_one_per_rule_and_pair_with_a_count(tmp_path: Pat
     assert registry.get_sample_value("dlmon_alerts_firing_count", labels) == 2.0
     assert registry.get_sample_value("dlmon_alert_evaluations_total") == 1.0
     assert len(service.api_alerts()) == 2
+
+
+def test_feed_alert_notice_has_no_pair_context() -> None:
+    rules = RULES.validate_python({"feed_down": {"kind": "feed_down", "for_seconds": 0}})
+    ev = Evaluator(rules)
+    [t] = ev.evaluate(snapshot(pair_view()), [feed("polygon", up=False, last_ns=T0 - 90 * NS)], T0)
+    n = to_notice(t, "https://g/d?var-pair={pair}")
+    assert n.title == (
+        "feed_down: feed polygon is backoff (refused), last message 1 min 30 s ago not streaming"
+    )
+    assert n.pair == "" and n.labels == {"feed": "polygon"} and len(n.lines) == 1

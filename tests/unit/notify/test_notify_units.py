@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
@@ -14,6 +15,7 @@ from monitor.notify.feishu import FeishuPlatform
 from monitor.notify.models import Notice, Status
 from monitor.notify.ratelimit import SlidingWindow, TokenBucket, combined_delay, record_all
 from monitor.notify.sender import RetryPolicy
+from monitor.notify.spool import Spool
 from monitor.notify.telegram import TEXT_MAX, TelegramPlatform
 from monitor.notify.wecom import MARKDOWN_MAX_BYTES, WeComPlatform, render
 
@@ -136,3 +138,16 @@ def test_cli_test_alert_unknown_sink_exit_code(
     monkeypatch.setattr(logs, "configure_logging", lambda *_: None)
     assert main(["test-alert", "--sink", "nope"]) == 2
     assert "unknown sink 'nope'" in capsys.readouterr().out
+
+
+def test_spool_round_trip_sets_corrupt_files_aside(tmp_path: Path) -> None:
+    spool = Spool(tmp_path / "sink")
+    spool.write([notice(1), notice(2)])
+    (tmp_path / "sink" / "00000000000000000000-garbage.json").write_text("{", encoding="utf-8")
+    loaded = spool.load()
+    assert sorted(n.key for n, _ in loaded) == ["k1", "k2"]
+    assert [p.name for p in (tmp_path / "sink").glob("*.bad")] == [
+        "00000000000000000000-garbage.bad"
+    ]
+    spool.remove([notice(1)])
+    assert [n.key for n, _ in spool.load()] == ["k2"]
