@@ -164,7 +164,7 @@ async def test_disconnect_reconnects_with_a_new_context_and_resubscribes() -> No
         opend.drop()
         await eventually(lambda: len(opend.contexts) == 2 and subscribed(opend))
         assert first.closed and rec.health.reconnects_total == 1
-        assert rec.health.errors_total["connect"] == 1
+        assert rec.health.errors_total["disconnect"] == 1
         opend.push("order_book", order_book_pb("HK.02026", [(118.4, 100)], [(118.5, 100)]))
         await eventually(lambda: len(rec.events) == 1)
         assert rec.events[0].ts_event == rec.events[0].ts_recv  # no server time: receive time
