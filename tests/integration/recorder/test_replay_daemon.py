@@ -159,3 +159,17 @@ async def test_provider_symbols_map_back_and_other_instruments_are_skipped(
     assert [(e.instrument, e.price) for e in sink] == [("PONY", 15.2)]  # type: ignore[union-attr]
     assert lap.skipped == 1
     assert feed.health.errors_total == {"skipped_instrument": 1}
+
+
+async def test_unreadable_file_marks_the_feed_fatal_with_the_reason(tmp_path: Path) -> None:
+    path = tmp_path / "empty.csv"
+    path.write_text("", encoding="utf-8")
+    feed = make_feed(ReplayOptions(files=[path], speed=0), ReplayClock(0.0), [])
+
+    task = asyncio.create_task(feed.run())
+    await eventually(feed.finished.is_set)
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+
+    assert feed.health.state == "fatal"
+    assert feed.health.reason == f"{path}:1: empty file: no header line"
