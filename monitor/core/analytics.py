@@ -24,7 +24,13 @@ from monitor.core.analytics_view import PairAnalytics
 from monitor.core.events import NS_PER_SECOND, Event, Trade
 from monitor.core.instruments import Pair
 from monitor.core.premium import edge_buy_hk_sell_us, edge_buy_us_sell_hk
-from monitor.core.reference import LIVE, MINUTE_NS, NOT_TRADING, CloseTracker, SessionClock
+from monitor.core.reference import (
+    MAIN_SESSION,
+    MINUTE_NS,
+    NOT_TRADING,
+    CloseTracker,
+    SessionClock,
+)
 from monitor.core.series import LastRing, SumRing
 from monitor.core.sessions import Phase, SessionCalendar
 from monitor.core.state import InstrumentState
@@ -95,7 +101,7 @@ class LegTracker:
         self.has_quote = False
         self.pending = -1
         self.minute = -1  # exchange-time minute of the latest phase lookup
-        self.live_day = -1  # venue-local day of the latest live phase seen
+        self.live_day = -1  # venue-local day of the latest main session (continuous/regular)
         self.opening = False  # some pair still waits for this venue's opening premium
         self.pairs: list[PairTracker] = []
         equity = not instrument.is_fx
@@ -357,7 +363,7 @@ class Analytics:
     def _new_minute(self, leg: LegTracker, ts: int) -> None:
         leg.minute = ts // MINUTE_NS
         phase, day = self.clock.lookup(leg.venue, ts)
-        if phase in LIVE and day != leg.live_day:
+        if phase in MAIN_SESSION and day != leg.live_day:
             leg.live_day = day
             leg.opening = True
 

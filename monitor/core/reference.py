@@ -27,7 +27,7 @@ MINUTE_NS = 60 * NS
 HOUR_NS = 3600 * NS
 OVERNIGHT = "overnight"
 NOT_TRADING = frozenset({Phase.CLOSED.value, Phase.LUNCH.value})
-LIVE = frozenset({Phase.CONTINUOUS.value, Phase.REGULAR.value, Phase.OPEN.value, OVERNIGHT})
+MAIN_SESSION = frozenset({Phase.CONTINUOUS.value, Phase.REGULAR.value})  # opens, closes
 _OVERNIGHT_START, _OVERNIGHT_END = time(20, 0), time(4, 0)
 _UTC_OFFSET_HOURS = {"XHKG": 8}  # venue-local day for day keys (US days: New York, see below)
 

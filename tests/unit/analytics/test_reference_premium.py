@@ -172,6 +172,7 @@ def test_the_us_overnight_session_is_live_only_when_enabled() -> None:
         hk_quote(engine, now - S, 118.0, 118.1)
         a, _ = analytics(engine, now)
         assert a.basis == basis
+        assert not [d for d in a.days if d.venue == "XNAS"]  # overnight is not the open
 
 
 @pytest.mark.parametrize(
