@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from monitor.alerts.wiring import check_rule_pairs
 from monitor.catalogue import catalogue
 from monitor.config import FeedConfig, PairConfig, Settings, format_validation_error
 from monitor.core.fees import FeeSchedule
@@ -64,6 +65,7 @@ def validate_settings(settings: Settings, origin: str) -> None:
     try:
         pairs = build_pairs(settings)
         known = instruments_of(pairs)
+        check_rule_pairs(settings)
         for name, cfg in settings.feeds.items():
             feed_options(name, cfg)
             unknown = [i for i in cfg.instruments if i not in known]
