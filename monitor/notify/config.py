@@ -157,7 +157,7 @@ class NotifyConfig(_Section):
     retry_initial_seconds: float = Field(default=1.0, gt=0)
     retry_max_seconds: float = Field(default=60.0, gt=0)
     max_age_seconds: float = Field(default=86_400.0, gt=0, description="give up after")
-    shutdown_flush_seconds: float = Field(default=5.0, ge=0)
+    shutdown_flush_seconds: float = Field(default=1.5, ge=0)
 
     @model_validator(mode="after")
     def _check_routes(self) -> NotifyConfig:
