@@ -24,7 +24,7 @@ from monitor.core.events import Event, FxQuote, Quote, Trade
 from monitor.core.fees import DEFAULT_FEES
 from monitor.core.premium import edge_buy_hk_sell_us, edge_buy_us_sell_hk
 
-from .conftest import S, make_engine, pony_pair
+from .conftest import S, make_engine, ns, pony_pair
 
 T0 = 1_790_000_000 * S
 WINDOWS = (("1m", 60), ("5m", 300))
@@ -33,10 +33,10 @@ MIN_SAMPLES = 10
 REL = 1e-9
 
 
-def synthetic_events(seed: int, n: int) -> list[dict[str, Any]]:
+def synthetic_events(seed: int, n: int, t0: int = T0) -> list[dict[str, Any]]:
     """Random walk quotes and prints of PONY, 2026.HK and USD/HKD, with gaps and bursts."""
     rng = random.Random(seed)
-    t = T0
+    t = t0
     us, hk, fx = 15.20, 118.40, 7.7810
     rows: list[dict[str, Any]] = []
     for i in range(n):
@@ -91,7 +91,10 @@ class Oracle:
     turnover: dict[str, pd.Series]
 
 
-def build_oracle(rows: list[dict[str, Any]], now: int, horizon: int) -> Oracle:
+def build_oracle(
+    rows: list[dict[str, Any]], now: int, horizon: int, blank: dict[str, Any] | None = None
+) -> Oracle:
+    """Pandas series per second; ``blank`` maps a series kind to a mask of idle seconds."""
     df = pd.DataFrame(rows)
     df = df[df["ts"] <= now].reset_index(drop=True)
     for inst in ("PONY", "2026.HK", "USDHKD"):
@@ -120,14 +123,17 @@ def build_oracle(rows: list[dict[str, Any]], now: int, horizon: int) -> Oracle:
         per_second = frame.groupby("sec")[column].last()
         return per_second.reindex(per_second.index.union(index)).ffill().reindex(index)
 
+    blank = blank or {}
+    pair_idle = blank.get("pair", lambda idx: np.zeros(len(idx), dtype=bool))(index)
     oracle = Oracle({}, {}, {}, {})
     for basis in ("mid", "buy_hk_sell_us", "buy_us_sell_hk"):
-        oracle.premium[basis] = sampled(df, f"premium.{basis}")
+        oracle.premium[basis] = sampled(df, f"premium.{basis}").mask(pair_idle)
     for inst in ("PONY", "2026.HK"):
         mine = df[df["instrument"].eq(inst)].copy()
         mine["spread"] = (mine[f"{inst}.ask"] - mine[f"{inst}.bid"]) / mine[f"{inst}.mid"]
-        oracle.mid[inst] = sampled(mine, f"{inst}.mid")
-        oracle.spread[inst] = sampled(mine, "spread")
+        idle = blank.get(inst, lambda idx: np.zeros(len(idx), dtype=bool))(index)
+        oracle.mid[inst] = sampled(mine, f"{inst}.mid").mask(idle)
+        oracle.spread[inst] = sampled(mine, "spread").mask(idle)
         trades = mine[mine["kind"].eq("trade")]
         to_usd = 1.0 if inst == "PONY" else 1.0 / trades["USDHKD.mid"]
         value = trades["price"] * trades["size"] * to_usd
@@ -153,6 +159,8 @@ def amihud_oracle(mid: pd.Series, turnover: pd.Series, window: int, bucket: int)
 
 def ar1_oracle(series: pd.Series) -> tuple[float, float, int]:
     frame = pd.concat([series.shift(1), series], axis=1, keys=["prev", "curr"]).dropna()
+    if len(frame) < MIN_SAMPLES:
+        return math.nan, math.nan, len(frame)
     phi = float(frame.cov().to_numpy()[0, 1]) / float(frame["prev"].var())
     dev_prev = frame["prev"] - frame["prev"].mean()
     resid = (frame["curr"] - frame["curr"].mean()) - phi * dev_prev
@@ -252,3 +260,37 @@ def test_the_rings_stay_bounded_whatever_the_run_time() -> None:
     assert span > 3 * tracker.ring.capacity  # the run outlived the rings several times
     for ring in (tracker.ring, tracker.us.quotes, tracker.hk.trades):
         assert ring is not None and len(ring.secs) == ring.capacity == 302
+
+
+def hk_lunch(index: pd.RangeIndex) -> Any:
+    """Seconds in the HK lunch break (12:00-13:00 HKT = 04:00-05:00 UTC)."""
+    seconds_of_day = np.asarray(index) % 86_400
+    return (seconds_of_day >= 4 * 3600) & (seconds_of_day < 5 * 3600)
+
+
+def test_idle_seconds_are_blank_as_in_pandas_with_the_same_mask() -> None:
+    # Monday 23 Nov 2026 from 11:40 HKT: the US is closed (Sunday night in New York), HK
+    # trades until the lunch break at 12:00. Pair and HK samples are blank over lunch, the
+    # US line is blank throughout; prints in a closed US session set no official close.
+    rows = synthetic_events(6, 2500, t0=ns("2026-11-23 11:40+08:00"))
+    engine = make_engine("exchange")
+    blank = {"pair": hk_lunch, "2026.HK": hk_lunch, "PONY": lambda i: np.ones(len(i), bool)}
+    checkpoints = [ns("2026-11-23 11:59:30+08:00"), ns("2026-11-23 12:02:30+08:00")]
+    checkpoints.append(rows[-1]["ts"] + S)
+    done = 0
+    compared = 0
+    for now in checkpoints:
+        done = run_to(engine, rows, done, now)
+        view = engine.snapshot(now).pairs[0]
+        assert view.analytics is not None
+        oracle = build_oracle(rows, now, 300, blank)
+        check_premium(view.analytics, oracle)
+        check_instruments(view.analytics, oracle)
+        compared += sum(w.mean is not None for w in view.analytics.premium_windows)
+        assert view.analytics.us.windows[-1].realized_volatility is None
+        half = view.analytics.half_life
+        phi, stderr, n = ar1_oracle(oracle.premium["mid"].iloc[-(HALF_LIFE_WINDOW + 1) :])
+        assert (half is None) is math.isnan(phi)
+        if half is not None:
+            assert close(half.ar1_coefficient, phi) and close(half.ar1_stderr, stderr)
+    assert compared > 0  # the checkpoint before lunch has statistics to compare
