@@ -2,9 +2,11 @@
 
 ``ib_async`` is asyncio-native, so its events (eventkit) fire on the daemon's loop. The
 ``IB`` object is built by an injected factory (tests pass a fake at that boundary); each
-connection gets a fresh ``IB``. Entitlement and contract errors mark a leg, not the
-connection: the feed is FATAL only when no leg can be served, and those legs are
-re-requested every ``entitlement_retry_seconds``.
+connection gets a fresh ``IB``, and the shared connection supervisor
+(:mod:`monitor.feeds.connection`) owns backoff, reconnect counting and slow fatal
+retries. Entitlement and contract errors mark a leg, not the connection: the feed is
+FATAL only when no leg can be served, and those legs are re-requested every
+``entitlement_retry_seconds``.
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from monitor.errors import FeedFatalError
 from monitor.feeds.base import FeedContext, FeedSpec, FeedState
+from monitor.feeds.connection import Sleep, StreamingCallback, Supervisor
 from monitor.feeds.ibkr.codes import CodeKind, classify
 from monitor.feeds.ibkr.config import MARKET_DATA_TYPE_CODES, IbkrContract, IbkrOptions
 from monitor.feeds.ibkr.parse import LegParser, default_contract, market_data_type_name
@@ -44,12 +48,6 @@ class LegStatus:
     since_ns: int = 0
 
 
-def reconnect_delay(attempt: int, initial: float, cap: float, rng: random.Random) -> float:
-    """Return the capped exponential delay before attempt ``attempt`` (0-based), jittered."""
-    base = min(cap, initial * (2.0 ** min(attempt, 30)))
-    return base * (0.5 + 0.5 * rng.random())
-
-
 def describe(contract: IbkrContract) -> str:
     where = contract.exchange + (
         f"/{contract.primary_exchange}" if contract.primary_exchange else ""
@@ -67,6 +65,7 @@ class IbkrFeed:
         ctx: FeedContext,
         ib_factory: IBFactory,
         contract_factory: ContractFactory,
+        sleep: Sleep = asyncio.sleep,
         rng: random.Random | None = None,
     ) -> None:
         self.name = spec.name
@@ -76,7 +75,8 @@ class IbkrFeed:
         self._silence_ns = int(spec.silence_timeout_seconds * NS)
         self._ib_factory = ib_factory
         self._contract_factory = contract_factory
-        self._rng = rng or random.Random()
+        self._supervisor = Supervisor(ctx.health, options.connection, sleep=sleep, rng=rng)
+        self._connect_error = ""
         self._specs = {
             inst: options.contracts.get(inst) or default_contract(inst, spec.symbols)
             for inst in spec.instruments
@@ -101,60 +101,52 @@ class IbkrFeed:
         return {inst: asdict(leg) for inst, leg in self.legs.items()}
 
     async def run(self) -> None:
-        """Connect, subscribe and stream; reconnect with capped, jittered backoff."""
-        attempt = 0
+        """Connect, subscribe and stream; the shared supervisor reconnects with backoff."""
         try:
-            while True:
-                streamed = await self._session()
-                attempt = 0 if streamed else attempt + 1
-                delay = reconnect_delay(
-                    attempt,
-                    self._options.reconnect_initial_seconds,
-                    self._options.reconnect_max_seconds,
-                    self._rng,
-                )
-                if self.health.state is not FeedState.FATAL:
-                    self.health.set_state(FeedState.BACKOFF, self.health.reason)
-                await asyncio.sleep(delay)
+            await self._supervisor.run(self._session)
         finally:
             self._close()
-            self.health.set_state(FeedState.STOPPED)
 
     # -- one connection ----------------------------------------------------------------
 
-    async def _session(self) -> bool:
-        """Run one connection; return whether it got as far as subscribing."""
+    async def _session(self, streaming: StreamingCallback) -> None:
+        """Run one API connection until it closes (always ends by raising)."""
         self._disconnected = asyncio.Event()
         self._connectivity_lost = ""
+        self._connect_error = ""
         ib = self._ib = self._ib_factory()
         ib.pendingTickersEvent += self._on_pending_tickers
         ib.errorEvent += self._on_error
         ib.disconnectedEvent += self._on_disconnected
-        self.health.set_state(FeedState.CONNECTING)
         try:
-            await ib.connectAsync(
-                self._options.host,
-                self._options.port,
-                clientId=self._options.client_id,
-                timeout=self._options.connect_timeout_seconds,
-                readonly=True,
-            )
-        except (OSError, TimeoutError, ConnectionError) as exc:
-            self.health.count_error("connect")
-            self.health.set_state(
-                FeedState.BACKOFF,
-                f"cannot connect to TWS/Gateway at {self._options.host}:{self._options.port}: "
-                f"{exc!r}",
-            )
-            self._close()
-            return False
-        try:
+            await self._connect(ib)
             await self._subscribe_all(ib)
+            streaming()
+            self._update_state()
             await self._watch()
+            raise ConnectionResetError("TWS/Gateway closed the API connection")
         finally:
             self._close()
-        self.health.reconnects_total += 1
-        return True
+
+    async def _connect(self, ib: Any) -> None:
+        options = self._options
+        where = f"TWS/Gateway at {options.host}:{options.port}"
+        try:
+            await ib.connectAsync(
+                options.host,
+                options.port,
+                clientId=options.client_id,
+                timeout=options.connect_timeout_seconds,
+                readonly=True,
+            )
+        except TimeoutError:
+            raise TimeoutError(
+                f"{where}: no API handshake within {options.connect_timeout_seconds:g}s"
+            ) from None
+        except OSError as exc:
+            if self._connect_error.startswith("TWS 326"):  # client id in use: not transient
+                raise FeedFatalError(f"{where}: {self._connect_error}") from exc
+            raise ConnectionRefusedError(f"cannot connect to {where}: {exc}") from exc
 
     async def _subscribe_all(self, ib: Any) -> None:
         self.health.set_state(FeedState.SUBSCRIBING)
@@ -276,8 +268,7 @@ class IbkrFeed:
         elif kind is CodeKind.RESTORED:
             self._connectivity_lost = ""
         elif kind is CodeKind.CONNECTION:
-            self.health.count_error("connect")
-            self.health.reason = f"TWS {code}: {message}"
+            self._connect_error = f"TWS {code}: {message}"  # the supervisor counts the failure
             return
         self._update_state()
 
@@ -316,4 +307,4 @@ class IbkrFeed:
             self.health.set_state(FeedState.STREAMING, reason)
 
 
-__all__ = ["IbkrFeed", "LegStatus", "reconnect_delay"]
+__all__ = ["IbkrFeed", "LegStatus"]

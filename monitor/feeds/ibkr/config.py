@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field
 
 from monitor.config import Model
+from monitor.feeds.connection import ConnectionOptions
 
 MarketDataType = Literal["live", "frozen", "delayed", "delayed_frozen"]
 
@@ -42,10 +43,9 @@ class IbkrOptions(Model):
     client_id: int = Field(default=17, ge=0)
     market_data_type: MarketDataType = "live"
     connect_timeout_seconds: float = Field(default=10.0, gt=0)
-    reconnect_initial_seconds: float = Field(default=1.0, gt=0)
-    reconnect_max_seconds: float = Field(default=60.0, gt=0)
     entitlement_retry_seconds: float = Field(default=600.0, gt=0)
     contracts: dict[str, IbkrContract] = Field(default_factory=dict)
+    connection: ConnectionOptions = ConnectionOptions()  # backoff and fatal retry timing
 
 
 __all__ = [

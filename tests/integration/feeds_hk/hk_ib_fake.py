@@ -24,6 +24,7 @@ class Gateway:
     """The TWS/Gateway the fakes talk to; tests drive it."""
 
     refuse: bool = False
+    client_id_in_use: bool = False
     entitlement_errors: dict[str, tuple[int, str]] = field(default_factory=dict)
     delayed: set[str] = field(default_factory=set)
     clients: list[FakeIB] = field(default_factory=list)
@@ -104,6 +105,10 @@ class FakeIB:
         self.connect_args = {"host": host, "port": port, **kwargs}
         if self.gateway.refuse:
             raise ConnectionRefusedError(111, "Connect call failed")
+        if self.gateway.client_id_in_use:
+            message = "Unable to connect as the client id is already in use."
+            self.wrapper.error(-1, 326, message, "")
+            raise ConnectionError("Socket disconnect")
         self.connected = True
         self.connectedEvent.emit()
         return self

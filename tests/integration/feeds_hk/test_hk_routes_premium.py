@@ -82,8 +82,7 @@ async def test_ibkr_route_computes_the_premium(
                 "instruments": ["PONY", "2026.HK", "USDHKD"],
                 "port": 4002,
                 "market_data_type": "delayed",
-                "reconnect_initial_seconds": 0.01,
-                "reconnect_max_seconds": 0.05,
+                "connection": fast_connection(),
             }
         },
     )

@@ -15,13 +15,13 @@ from monitor.core.events import FxQuote, Quote, Trade
 from monitor.errors import MissingExtraError
 from monitor.feeds.base import FeedState
 from monitor.feeds.ibkr import FEED_TYPE, IbkrFeed, IbkrOptions, build_contract
-from tests.integration.feeds_hk.hk_helpers import Recorder, Spec, eventually
+from tests.integration.feeds_hk.hk_helpers import Recorder, Spec, eventually, fast_connection
 from tests.integration.feeds_hk.hk_ib_fake import Gateway
 
 LEGS = ["PONY", "2026.HK", "USDHKD"]
 AT = datetime(2026, 2, 11, 2, 15, 30, 250000, tzinfo=UTC)
 AT_NS = 1_770_776_130_250_000_000
-FAST = {"reconnect_initial_seconds": 0.01, "reconnect_max_seconds": 0.05}
+FAST = {"connection": fast_connection()}
 
 
 @pytest.fixture
@@ -160,6 +160,16 @@ async def test_refused_connection_backs_off_then_connects(gateway: Gateway) -> N
         gateway.refuse = False
         await eventually(streaming(rec))
     assert state_of(rec) is FeedState.STOPPED
+
+
+async def test_client_id_in_use_is_fatal_and_retried_slowly(gateway: Gateway) -> None:
+    rec = Recorder()
+    gateway.client_id_in_use = True
+    async with running(make_feed(gateway, rec)):
+        await eventually(lambda: state_of(rec) is FeedState.FATAL)
+        assert "TWS 326" in rec.health.reason and "client id" in rec.health.reason
+        gateway.client_id_in_use = False
+        await eventually(streaming(rec), what="slow retry succeeds")
 
 
 async def test_hk_entitlement_error_marks_the_leg_and_keeps_the_others(gateway: Gateway) -> None:
