@@ -187,6 +187,9 @@ async def test_itick_route_computes_the_premium(tmp_path: Path, daemons: list[Da
         await eventually(lambda: all(f.health.state is FeedState.STREAMING for f in daemon.feeds))
         await server.push(depth("2026.HK", 118.3, 118.4))
         await eventually(lambda: pony(daemon).hk.bid == 118.3)
+        # an off-grid HK price (HK$0.10 tick at HK$100-200) is flagged by the core
+        await server.push(depth("2026.HK", 118.35, 118.4))
+        await eventually(lambda: daemon.engine.flags.get(("2026.HK", "off_tick_grid"), 0) == 1)
 
 
 def depth(symbol: str, bid: float, ask: float) -> dict[str, Any]:
