@@ -9,9 +9,9 @@ ARG PYTHON_IMAGE=python:3.11-slim-bookworm
 
 # --- build: dependencies from the hashed lock file, then the dlmon wheel ------------------
 FROM ${PYTHON_IMAGE} AS build
+# pip compiles the bytecode here, so the runtime image never writes .pyc files.
 ENV VIRTUAL_ENV=/opt/dlmon \
-    PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    PYTHONDONTWRITEBYTECODE=1
+    PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /src
 RUN python -m venv "$VIRTUAL_ENV"
 COPY requirements.lock ./
