@@ -208,6 +208,8 @@ class PairTracker:
         if not (us[0] > 0 and hk[0] > 0 and fx[0] > 0):
             return NAN, NAN, NAN
         mid = (us[0] * fx[0] / ratio) / hk[0] - 1.0
+        if not all(x > 0 for x in (us[1], us[2], hk[1], hk[2], fx[1], fx[2])):  # NaN too
+            return mid, NAN, NAN
         fees, notional = pair.fees, pair.edge_notional_usd
         a = edge_buy_hk_sell_us(us[1], hk[2], fx[1], ratio, fees, notional)
         b = edge_buy_us_sell_hk(us[2], hk[1], fx[2], ratio, fees, notional)

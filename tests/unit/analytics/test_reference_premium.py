@@ -213,3 +213,16 @@ def test_trade_cost_walks_only_the_top_level_and_says_when_it_is_short() -> None
     assert hk_buy.fees_ratio == pytest.approx(
         DEFAULT_FEES.hk_cost_hkd(100_000 * FX_MID) / (100_000 * FX_MID)
     )
+
+
+def test_the_daily_open_close_series_keeps_only_the_configured_days() -> None:
+    engine = make_engine("exchange", daily_history_days=2)
+    friday_us_session(engine)
+    for day in ("2026-11-23", "2026-11-24", "2026-11-25"):
+        fx(engine, ns(f"{day} 09:30:00+08:00"))
+        hk_quote(engine, ns(f"{day} 09:30:05+08:00"), 117.9, 118.0)
+        trade(engine, "2026.HK", ns(f"{day} 16:08:30+08:00"), 118.5)
+    a, _ = analytics(engine, ns("2026-11-25 17:00+08:00"))
+    hk_days = [d for d in a.days if d.venue == "XHKG"]
+    assert [d.date for d in hk_days] == ["2026-11-24", "2026-11-25"]
+    assert all(d.open_premium is not None and d.close_premium is not None for d in hk_days)
