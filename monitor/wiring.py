@@ -16,6 +16,7 @@ from monitor.core.sessions import SessionCalendar
 from monitor.errors import ConfigError
 from monitor.feeds.base import Clock, EventSink, Feed, FeedContext, FeedHealth, FeedSpec
 from monitor.feeds.registry import feed_type
+from monitor.feeds.replay import check_replay_alone
 
 
 def build_pairs(settings: Settings) -> list[Pair]:
@@ -66,6 +67,7 @@ def validate_settings(settings: Settings, origin: str) -> None:
         pairs = build_pairs(settings)
         known = instruments_of(pairs)
         check_rule_pairs(settings)
+        check_replay_alone(settings)
         for name, cfg in settings.feeds.items():
             feed_options(name, cfg)
             unknown = [i for i in cfg.instruments if i not in known]

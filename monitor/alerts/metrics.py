@@ -11,13 +11,13 @@ from monitor.alerts.service import AlertService
 
 def alert_metric_families(service: AlertService) -> Iterator[Metric]:
     """Yield ``dlmon_alerts_firing{rule,pair}`` (1 while any alert of the rule fires for the
-    pair, 0 for known quiet ones), ``dlmon_alerts_firing_count`` (how many: legs, feeds),
+    pair, 0 for known quiet ones), ``dlmon_alert_instances_firing`` (how many: legs, feeds),
     evaluation and rule-error counters."""
     firing = GaugeMetricFamily(
         "dlmon_alerts_firing", "1 while the rule fires for the pair.", labels=["rule", "pair"]
     )
     count_family = GaugeMetricFamily(
-        "dlmon_alerts_firing_count",
+        "dlmon_alert_instances_firing",
         "Alerts firing per rule and pair (several legs or feeds may fire at once).",
         labels=["rule", "pair"],
     )

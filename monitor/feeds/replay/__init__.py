@@ -25,20 +25,27 @@ def create_feed(spec: FeedSpec, options: BaseModel, ctx: FeedContext) -> Feed:
 FEED_TYPE = FeedType(options=ReplayOptions, factory=create_feed)
 
 
+def check_replay_alone(settings: Settings) -> list[str]:
+    """Names of the enabled replay feeds; ConfigError if one runs beside other feeds."""
+    enabled = [name for name, cfg in settings.feeds.items() if cfg.enabled]
+    replays = [name for name in enabled if settings.feeds[name].type == "replay"]
+    if replays and len(enabled) > 1:
+        raise ConfigError(
+            f"feeds.{replays[0]}: a replay feed runs on recorded time and must be the only"
+            f" enabled feed (enabled: {', '.join(enabled)})"
+        )
+    return replays
+
+
 def replay_clock(settings: Settings, default: Clock) -> Clock:
     """The daemon's clock: a :class:`ReplayClock` when a replay feed is enabled, else ``default``.
 
     A replay feed brings its own time, so it must be the only enabled feed.
     """
     enabled = {name: cfg for name, cfg in settings.feeds.items() if cfg.enabled}
-    replays = [name for name, cfg in enabled.items() if cfg.type == "replay"]
+    replays = check_replay_alone(settings)
     if not replays:
         return default
-    if len(enabled) > 1:
-        raise ConfigError(
-            f"feeds.{replays[0]}: a replay feed runs on recorded time and must be the only"
-            f" enabled feed (enabled: {', '.join(enabled)})"
-        )
     from monitor.wiring import feed_options  # late: wiring imports the feed registry
 
     options = feed_options(replays[0], enabled[replays[0]])

@@ -152,7 +152,7 @@ async def test_firing_metric_is_one_per_rule_and_pair_with_a_count(tmp_path: Pat
     registry.register(Source())
     labels = {"rule": "down", "pair": ""}
     assert registry.get_sample_value("dlmon_alerts_firing", labels) == 1.0
-    assert registry.get_sample_value("dlmon_alerts_firing_count", labels) == 2.0
+    assert registry.get_sample_value("dlmon_alert_instances_firing", labels) == 2.0
     assert registry.get_sample_value("dlmon_alert_evaluations_total") == 1.0
     assert len(service.api_alerts()) == 2
 
