@@ -523,6 +523,38 @@ def health_row(d: db.Dashboard, ids: Ids) -> db.Dashboard:
             width=8,
         )
     )
+    d = d.with_panel(
+        ts(
+            ids,
+            "Events accepted and rejected",
+            "Events the core accepted, and those validation rejected (by instrument and"
+            " reason: crossed book, off-band FX, future timestamp, ...).",
+            [
+                query(
+                    "sum by (instance) (rate(dlmon_events_accepted_total[$__rate_interval]))",
+                    "accepted/s",
+                    "A",
+                ),
+                query(
+                    "sum by (instrument, reason) "
+                    "(rate(dlmon_events_rejected_total[$__rate_interval]))\n"
+                    "or on () (0 * sum(dlmon_events_accepted_total))",
+                    "rejected/s {{instrument}} {{reason}}",
+                    "B",
+                ),
+            ],
+            "reqps",
+        )
+    )
+    d = d.with_panel(
+        ts(
+            ids,
+            "Background task restarts",
+            "Restarts of crashed background tasks by the supervisor in the last hour.",
+            [query("sum by (task) (increase(dlmon_task_restarts_total[1h]))", "{{task}}")],
+            "short",
+        )
+    )
     return d
 
 
@@ -558,7 +590,7 @@ def alerts_row(d: db.Dashboard, ids: Ids) -> db.Dashboard:
         ts(
             ids,
             "Notifications",
-            "Chat notifications delivered and failed (failed ones stay spooled and retry).",
+            "Chat notifications delivered, given up, and waiting in the on-disk spool.",
             [
                 query(
                     "sum by (sink) (increase(dlmon_notifications_sent_total[$__rate_interval]))",
@@ -570,6 +602,7 @@ def alerts_row(d: db.Dashboard, ids: Ids) -> db.Dashboard:
                     "{{sink}} failed",
                     "B",
                 ),
+                query("dlmon_notification_spool_depth", "{{sink}} waiting in spool", "C"),
             ],
             "short",
         ).draw_style(cm.GraphDrawStyle.BARS)
