@@ -135,10 +135,13 @@ class Prometheus:
         return values
 
 
-def wait_http(url: str, proc: subprocess.Popen[bytes], what: str, timeout: float) -> None:
+def wait_http(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float) -> None:
+    what = log.stem
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        assert proc.poll() is None, f"{what} exited with {proc.returncode}"
+        if proc.poll() is not None:
+            tail = log.read_text(errors="replace")[-3000:]
+            raise AssertionError(f"{what} exited with {proc.returncode}:\n{tail}")
         try:
             with urllib.request.urlopen(url, timeout=2) as resp:
                 if resp.status == 200:
@@ -225,8 +228,8 @@ def stack(
         stderr=prom_log,
     )
     try:
-        wait_http(f"http://127.0.0.1:{dlmon_port}/healthz", dlmon, "dlmon", 30)
-        wait_http(f"http://127.0.0.1:{prom_port}/-/ready", prom, "prometheus", 30)
+        wait_http(f"http://127.0.0.1:{dlmon_port}/healthz", dlmon, tmp_path / "dlmon.log", 30)
+        wait_http(f"http://127.0.0.1:{prom_port}/-/ready", prom, tmp_path / "prometheus.log", 30)
         yield Prometheus(f"http://127.0.0.1:{prom_port}"), dlmon
     finally:
         stop(prom)
