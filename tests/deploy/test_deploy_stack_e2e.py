@@ -193,10 +193,16 @@ def substitute(expr: str, variables: dict[str, str]) -> str:
     return expr
 
 
-@pytest.fixture
-def stack(
-    tmp_path: Path, prometheus_bin: str
-) -> Iterator[tuple[Prometheus, subprocess.Popen[bytes]]]:
+@dataclass
+class Stack:
+    prometheus: Prometheus
+    dlmon: subprocess.Popen[bytes]
+    dlmon_url: str
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory, prometheus_bin: str) -> Iterator[Stack]:
+    tmp_path = tmp_path_factory.mktemp("stack")
     dlmon_port, prom_port = free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("DLMON_")}
     env.update(DLMON_SERVER__HOST="127.0.0.1", DLMON_SERVER__PORT=str(dlmon_port))
@@ -230,7 +236,9 @@ def stack(
     try:
         wait_http(f"http://127.0.0.1:{dlmon_port}/healthz", dlmon, tmp_path / "dlmon.log", 30)
         wait_http(f"http://127.0.0.1:{prom_port}/-/ready", prom, tmp_path / "prometheus.log", 30)
-        yield Prometheus(f"http://127.0.0.1:{prom_port}"), dlmon
+        yield Stack(
+            Prometheus(f"http://127.0.0.1:{prom_port}"), dlmon, f"http://127.0.0.1:{dlmon_port}"
+        )
     finally:
         stop(prom)
         stop(dlmon)
@@ -239,10 +247,8 @@ def stack(
 
 
 @pytest.mark.timeout(120)
-def test_every_dashboard_and_rule_expression_returns_series(
-    stack: tuple[Prometheus, subprocess.Popen[bytes]],
-) -> None:
-    prom, dlmon = stack
+def test_every_dashboard_and_rule_expression_returns_series(stack: Stack) -> None:
+    prom, dlmon = stack.prometheus, stack.dlmon
     deadline = time.monotonic() + DEADLINE_SECONDS
     while not prom.query('up{job="dlmon"} == 1')[1]:
         assert time.monotonic() < deadline, "Prometheus never scraped dlmon successfully"
@@ -296,6 +302,16 @@ def test_every_dashboard_and_rule_expression_returns_series(
     ]
     assert not unhealthy, unhealthy
     assert dlmon.poll() is None, "dlmon died during the test"
+
+
+def test_dlmon_metrics_pass_promtool_check_metrics(stack: Stack, promtool: str) -> None:
+    with urllib.request.urlopen(f"{stack.dlmon_url}/metrics", timeout=10) as resp:
+        exposition = resp.read()
+    assert b"dlmon_premium_ratio" in exposition
+    result = subprocess.run(
+        [promtool, "check", "metrics"], input=exposition, capture_output=True, timeout=30
+    )
+    assert result.returncode == 0, (result.stdout + result.stderr).decode()
 
 
 def test_metric_name_extraction_sees_joins_and_recording_rules() -> None:
