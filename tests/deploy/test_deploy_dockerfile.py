@@ -237,6 +237,7 @@ def test_install_entrypoint_healthcheck_and_stop_signal_in_a_fresh_virtualenv(
     env["DLMON_SERVER__HOST"] = "127.0.0.1"  # the image listens on 0.0.0.0; tests stay local
     assert probe(health, env, health_timeout) != 0, "healthcheck passes with nothing listening"
 
+    before = files_outside(image.root, cwd)
     log = (tmp_path / "dlmon.log").open("w")
     proc = subprocess.Popen([executable, *argv[1:]], cwd=cwd, env=env, stdout=log, stderr=log)
     try:
@@ -256,6 +257,17 @@ def test_install_entrypoint_healthcheck_and_stop_signal_in_a_fresh_virtualenv(
             proc.wait()
         log.close()
     assert code == 0, read(tmp_path)
+    # State belongs in the WORKDIR volume: nothing else in the image may change.
+    assert files_outside(image.root, cwd) == before
+
+
+def files_outside(root: Path, volume: Path) -> dict[Path, float]:
+    """Return every file under ``root`` but outside ``volume``, with its mtime."""
+    return {
+        p: p.stat().st_mtime
+        for p in root.rglob("*")
+        if p.is_file() and not p.is_relative_to(volume)
+    }
 
 
 def read(tmp_path: Path) -> str:
