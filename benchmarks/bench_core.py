@@ -2,7 +2,8 @@
 
 Pushes the same pre-generated events (from the simulator's model) through
   * baseline: a loop that only stores each event in a dict by instrument, and
-  * engine:   Engine.on_event (validation, source selection, state, premium, windows),
+  * engine:   Engine.on_event (validation, source selection, state, premium, windows;
+              the analytics of bench_analytics.py switched off),
 and prints events per second for each (median of several runs) and their ratio.
 
     python benchmarks/bench_core.py [--events 2000000] [--runs 5]
@@ -55,7 +56,7 @@ def baseline(events: Sequence[Event]) -> None:
 
 
 def engine_run(events: Sequence[Event]) -> None:
-    on_event = Engine([pony()], SessionCalendar("always_open")).on_event
+    on_event = Engine([pony()], SessionCalendar("always_open"), analytics=None).on_event
     for event in events:
         on_event(event)
 
