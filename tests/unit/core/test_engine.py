@@ -11,7 +11,7 @@ from monitor.core.events import FxQuote, Quote, Trade
 from monitor.core.fees import FeeSchedule
 from monitor.core.premium import edge_buy_hk_sell_us, edge_buy_us_sell_hk
 
-from .conftest import S, T0
+from .conftest import T0, S
 
 
 def feed_all(engine: Engine, t: int = T0, source: str = "a") -> None:
