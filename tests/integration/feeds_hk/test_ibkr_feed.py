@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import socket
 import sys
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
@@ -247,3 +248,27 @@ def test_factory_without_ib_async_raises_missing_extra(monkeypatch: pytest.Monke
     rec = Recorder()
     with pytest.raises(MissingExtraError, match=r"dlmon\[ibkr\]"):
         FEED_TYPE.factory(Spec("ib", "ibkr", LEGS), IbkrOptions(), rec.ctx)
+
+
+async def test_real_ib_async_against_a_closed_port_and_a_mute_server() -> None:
+    """The real ``ib_async.IB`` (no fake): refused -> connect errors; no handshake -> timeout."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    rec = Recorder()
+    options = IbkrOptions.model_validate({**FAST, "port": closed_port})
+    async with running(FEED_TYPE.factory(Spec("ib", "ibkr", LEGS), options, rec.ctx)):
+        await eventually(lambda: rec.health.errors_total.get("connect", 0) >= 2)
+        await eventually(lambda: f"127.0.0.1:{closed_port}" in rec.health.reason)
+
+    async def mute(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.read()  # accept the API handshake and never answer it
+        writer.close()
+
+    server = await asyncio.start_server(mute, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    rec = Recorder()
+    options = IbkrOptions.model_validate({**FAST, "port": port, "connect_timeout_seconds": 0.2})
+    async with server, running(FEED_TYPE.factory(Spec("ib", "ibkr", LEGS), options, rec.ctx)):
+        await eventually(lambda: rec.health.errors_total.get("timeout", 0) >= 1)
+        await eventually(lambda: "no API handshake within 0.2s" in rec.health.reason)
