@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import socket
 import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,7 +15,13 @@ from monitor.core.events import FxQuote, Quote, Trade
 from monitor.errors import MissingExtraError
 from monitor.feeds.base import FeedState
 from monitor.feeds.ibkr import FEED_TYPE, IbkrFeed, IbkrOptions, build_contract
-from tests.integration.feeds_hk.hk_helpers import Recorder, Spec, eventually, fast_connection
+from tests.integration.feeds_hk.hk_helpers import (
+    Recorder,
+    Spec,
+    eventually,
+    fast_connection,
+    running,
+)
 from tests.integration.feeds_hk.hk_ib_fake import Gateway
 
 LEGS = ["PONY", "2026.HK", "USDHKD"]
@@ -28,17 +33,6 @@ FAST = {"connection": fast_connection()}
 @pytest.fixture
 def gateway() -> Gateway:
     return Gateway()
-
-
-@contextlib.asynccontextmanager
-async def running(feed: IbkrFeed) -> AsyncIterator[asyncio.Task[None]]:
-    task = asyncio.create_task(feed.run(), name="ibkr-test")
-    try:
-        yield task
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
 
 
 def make_feed(gateway: Gateway, rec: Recorder, silence: float = 30.0, **options: Any) -> IbkrFeed:
