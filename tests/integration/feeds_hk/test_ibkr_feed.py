@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import socket
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,6 +17,7 @@ from monitor.core.events import FxQuote, Quote, Trade
 from monitor.errors import MissingExtraError
 from monitor.feeds.base import FeedState
 from monitor.feeds.ibkr import FEED_TYPE, IbkrFeed, IbkrOptions, build_contract
+from monitor.feeds.ibkr.parse import datetime_ns
 from tests.integration.feeds_hk.hk_helpers import (
     Recorder,
     Spec,
@@ -25,6 +28,7 @@ from tests.integration.feeds_hk.hk_helpers import (
 from tests.integration.feeds_hk.hk_ib_fake import Gateway
 
 LEGS = ["PONY", "2026.HK", "USDHKD"]
+FIXTURES = Path(__file__).parents[2] / "fixtures" / "ibkr"
 AT = datetime(2026, 2, 11, 2, 15, 30, 250000, tzinfo=UTC)
 AT_NS = 1_770_776_130_250_000_000
 FAST = {"connection": fast_connection()}
@@ -266,3 +270,26 @@ async def test_real_ib_async_against_a_closed_port_and_a_mute_server() -> None:
     async with server, running(FEED_TYPE.factory(Spec("ib", "ibkr", LEGS), options, rec.ctx)):
         await eventually(lambda: rec.health.errors_total.get("timeout", 0) >= 1)
         await eventually(lambda: "no API handshake within 0.2s" in rec.health.reason)
+
+
+async def test_recorded_close_session_replays_to_the_expected_events(gateway: Gateway) -> None:
+    fixture = json.loads((FIXTURES / "session_hk_close.json").read_text(encoding="utf-8"))
+    rec = Recorder()
+    async with running(make_feed(gateway, rec)):
+        await eventually(all_requested(gateway))
+        for read in fixture["reads"]:
+            at = datetime.fromisoformat(read["at"].replace("Z", "+00:00"))
+            gateway.send(read["symbol"], *[tuple(t) for t in read["ticks"]], at=at)
+        await eventually(lambda: rec.health.messages_total == len(fixture["reads"]))
+    summary = [
+        [
+            type(e).__name__,
+            e.instrument,
+            *((e.bid, e.ask) if isinstance(e, Quote | FxQuote) else (e.price, e.size)),
+        ]
+        for e in rec.events
+    ]
+    assert summary == fixture["expected"]
+    # the closing-auction print is the last HK trade: the reference close
+    closing = rec.of(Trade, "2026.HK")[-1]
+    assert closing.ts_event == datetime_ns(datetime(2026, 2, 11, 8, 8, 4, 300000, tzinfo=UTC))
