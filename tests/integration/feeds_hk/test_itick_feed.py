@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import time
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from monitor.core.events import FxQuote, Quote, Trade
-from monitor.feeds.base import Feed, FeedState
+from monitor.core.sessions import HKT, SessionCalendar
+from monitor.feeds.base import Feed, FeedContext, FeedState
 from monitor.feeds.itick import FEED_TYPE, ItickOptions
 from tests.integration.feeds_hk.hk_helpers import (
     Recorder,
@@ -175,3 +180,46 @@ async def test_a_second_connection_evicts_the_first() -> None:
                 await eventually(lambda: first.health.state is FeedState.FATAL)
                 assert "1008" in first.health.reason
                 assert second.health.state is FeedState.STREAMING
+
+
+class CountingCalendar(SessionCalendar):
+    """The real session calendar, counting how often the watchdog asks it."""
+
+    def __init__(self) -> None:
+        super().__init__("exchange")
+        self.asked = 0
+
+    def is_open(self, instrument: str, now_ns: int) -> bool:
+        self.asked += 1
+        return super().is_open(instrument, now_ns)
+
+
+@pytest.mark.parametrize(
+    ("hkt", "in_session"),
+    [
+        ("2026-02-11 12:30", False),  # lunch break
+        ("2026-12-24 14:00", False),  # Christmas Eve: half day, morning only
+        ("2026-02-11 16:05", False),  # closing auction: few updates, no alarm
+        ("2026-02-11 13:30", True),  # afternoon continuous session
+    ],
+)
+async def test_silence_follows_the_real_hkex_calendar(hkt: str, in_session: bool) -> None:
+    target = int(datetime.fromisoformat(hkt).replace(tzinfo=HKT).timestamp()) * 1_000_000_000
+    offset = target - time.time_ns()
+    calendar = CountingCalendar()
+    calendar.register("2026.HK", "XHKG")
+    rec = Recorder("itick")
+    rec.ctx = FeedContext(
+        sink=rec.events.append,
+        clock=lambda: time.time_ns() + offset,
+        sessions=calendar,
+        health=rec.health,
+    )
+    async with ItickServer(silent=True) as server:
+        async with running(make_feed(server, rec, ["2026.HK"], silence=0.1)):
+            if in_session:
+                await eventually(lambda: rec.health.errors_total.get("silence", 0) >= 1)
+            else:
+                await eventually(lambda: calendar.asked >= 5, what="five silence checks")
+                assert "silence" not in rec.health.errors_total
+                assert server.connections == 1
