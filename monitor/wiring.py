@@ -13,7 +13,7 @@ from monitor.config import FeedConfig, PairConfig, Settings, format_validation_e
 from monitor.core.fees import FeeSchedule
 from monitor.core.instruments import USD_HKD_BAND, Instrument, Pair, Staleness
 from monitor.core.sessions import SessionCalendar
-from monitor.errors import ConfigError
+from monitor.errors import ConfigError, MissingExtraError
 from monitor.feeds.base import Clock, EventSink, Feed, FeedContext, FeedHealth, FeedSpec
 from monitor.feeds.registry import feed_type
 from monitor.feeds.replay import check_replay_alone
@@ -55,6 +55,10 @@ def instruments_of(pairs: list[Pair]) -> dict[str, Instrument]:
 def feed_options(name: str, cfg: FeedConfig) -> BaseModel:
     """Validate a feed's provider options with the provider's own model."""
     entry = feed_type(cfg.type)
+    missing = entry.missing_modules()
+    if missing and cfg.enabled and entry.extra:
+        hint = MissingExtraError(f"feed type {cfg.type!r}", entry.extra)
+        raise ConfigError(f"feeds.{name}: {hint} ({', '.join(missing)} not installed)")
     try:
         return entry.options.model_validate(cfg.options_data())
     except ValidationError as exc:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import enum
+import importlib.util
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -104,9 +106,24 @@ class FeedType:
     """A provider's entry in the registry: its options model and its factory.
 
     ``factory`` may import optional dependencies lazily; ``extra`` names the pip extra
-    that provides them, for the error message when they are missing.
+    that provides them and ``requires`` the modules it installs, so that a configuration
+    asking for a missing extra is refused with a clear message before anything starts.
     """
 
     options: type[BaseModel]
     factory: FeedFactory
     extra: str | None = None
+    requires: tuple[str, ...] = ()
+
+    def missing_modules(self) -> list[str]:
+        """The modules of ``requires`` that cannot be imported here."""
+        return [m for m in self.requires if not _importable(m)]
+
+
+def _importable(module: str) -> bool:
+    if module in sys.modules:
+        return sys.modules[module] is not None
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False

@@ -28,6 +28,6 @@ def create_feed(spec: FeedSpec, options: BaseModel, ctx: FeedContext) -> Feed:
     )
 
 
-FEED_TYPE = FeedType(options=FutuOptions, factory=create_feed, extra="futu")
+FEED_TYPE = FeedType(options=FutuOptions, factory=create_feed, extra="futu", requires=("futu",))
 
 __all__ = ["FEED_TYPE", "FutuOptions", "create_feed"]

@@ -42,7 +42,9 @@ def create_ibkr_feed(spec: FeedSpec, options: BaseModel, ctx: FeedContext) -> Fe
     return IbkrFeed(spec, options, ctx, ib_factory=ib_async.IB, contract_factory=build_contract)
 
 
-FEED_TYPE = FeedType(options=IbkrOptions, factory=create_ibkr_feed, extra="ibkr")
+FEED_TYPE = FeedType(
+    options=IbkrOptions, factory=create_ibkr_feed, extra="ibkr", requires=("ib_async",)
+)
 
 __all__ = [
     "FEED_TYPE",

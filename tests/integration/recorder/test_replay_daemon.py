@@ -81,10 +81,9 @@ async def test_replay_must_be_the_only_enabled_feed(tmp_path: Path) -> None:
         "rec": {"type": "replay", "files": [str(ISO_FIXTURE)]},
         "sim": {"type": "simulator"},
     }
-    settings = load_settings(write_config(tmp_path, feeds))
-
+    # check-config (load_settings) refuses it already, before any daemon is built
     with pytest.raises(ConfigError, match="only enabled feed"):
-        Daemon(settings)
+        load_settings(write_config(tmp_path, feeds))
 
 
 def test_missing_file_is_a_config_error(tmp_path: Path) -> None:

@@ -48,7 +48,7 @@ def test_example_builds_every_feed(example: str, types: set[str]) -> None:
         ("futu", "futu-polygon-oanda.yaml", "futu"),
     ],
 )
-def test_run_without_the_extra_says_which_extra_to_install(
+def test_config_without_the_extra_says_which_extra_to_install(
     module: str,
     example: str,
     extra: str,
@@ -58,7 +58,8 @@ def test_run_without_the_extra_says_which_extra_to_install(
     monkeypatch.setitem(sys.modules, module, None)
     # keep the process-wide structlog setup: main() would bind it to the captured stdout
     monkeypatch.setattr(monitor.logs, "configure_logging", lambda *a, **k: None)
-    assert main(["check-config", str(EXAMPLES / example)]) == 0  # options still validate
-    capsys.readouterr()
-    assert main(["run", "--config", str(EXAMPLES / example)]) == 1
+    # both check-config and run refuse the config up front, naming the extra to install
+    assert main(["check-config", str(EXAMPLES / example)]) == 2
+    assert f"pip install 'dlmon[{extra}]'" in capsys.readouterr().err
+    assert main(["run", "--config", str(EXAMPLES / example)]) == 2
     assert f"pip install 'dlmon[{extra}]'" in capsys.readouterr().err
