@@ -152,8 +152,15 @@ class Destination:
             self._unspooled, self._to_remove = [], []
             if not write and not remove:
                 return
+            io = asyncio.ensure_future(asyncio.to_thread(self._io, write, remove))
             try:
-                await asyncio.to_thread(self._io, write, remove)
+                try:
+                    await asyncio.shield(io)
+                except asyncio.CancelledError:
+                    # The disk work cannot be taken back: finish it while holding the lock,
+                    # so that a later persist (close) sees the spool as it really is.
+                    await io
+                    raise
             except OSError as exc:
                 self.stats.spool_errors += 1
                 log.error("notify_spool_error", sink=self.name, error=type(exc).__name__)
