@@ -18,8 +18,10 @@ class Sessions:
     """A session oracle whose open instruments the test sets."""
 
     open: set[str] = field(default_factory=set)
+    asked: list[str] = field(default_factory=list)  # every instrument asked about, in order
 
     def is_open(self, instrument: str, now_ns: int) -> bool:
+        self.asked.append(instrument)
         return instrument in self.open
 
 
@@ -38,6 +40,14 @@ class Recorder:
         self.ctx = FeedContext(
             sink=self.events.append, clock=time.time_ns, sessions=self.sessions, health=self.health
         )
+
+    def of(self, kind: type[Event], instrument: str | None = None) -> list[Event]:
+        """The recorded events of ``kind`` (for ``instrument`` if given)."""
+        return [
+            e
+            for e in self.events
+            if isinstance(e, kind) and (instrument is None or e.instrument == instrument)
+        ]
 
 
 def Spec(  # noqa: N802 - reads like the dataclass it builds
@@ -59,9 +69,14 @@ def Spec(  # noqa: N802 - reads like the dataclass it builds
     )
 
 
-def fast_connection(**overrides: float) -> ConnectionOptions:
+def fast_connection(**overrides: float | None) -> ConnectionOptions:
     """Connection options with test-sized timeouts and delays."""
-    values: dict[str, float] = {
+    return ConnectionOptions.model_validate(fast_connection_data(**overrides))
+
+
+def fast_connection_data(**overrides: float | None) -> dict[str, float | None]:
+    """:func:`fast_connection` as config data (the ``connection`` key of feed options)."""
+    values: dict[str, float | None] = {
         "initial_backoff_seconds": 0.01,
         "max_backoff_seconds": 0.05,
         "fatal_retry_min_seconds": 0.2,
@@ -70,7 +85,7 @@ def fast_connection(**overrides: float) -> ConnectionOptions:
         "close_timeout_seconds": 0.2,
     }
     values.update(overrides)
-    return ConnectionOptions.model_validate(values)
+    return values
 
 
 async def eventually(

@@ -15,7 +15,7 @@ import time
 
 from monitor.feeds.base import FeedState
 from monitor.feeds.futu import FEED_TYPE, FutuOptions
-from tests.integration.feeds_hk.hk_helpers import Recorder, Spec, fast_connection
+from tests.integration.feeds.feedtest import Recorder, Spec, fast_connection_data
 
 
 def open_fds() -> int:
@@ -28,7 +28,7 @@ async def main() -> dict[str, object]:
         port = probe.getsockname()[1]
     rec = Recorder("futu")
     options = FutuOptions.model_validate(
-        {"port": port, "connect_timeout_seconds": 0.3, "connection": fast_connection()}
+        {"port": port, "connect_timeout_seconds": 0.3, "connection": fast_connection_data()}
     )
     feed = FEED_TYPE.factory(Spec("futu", "futu", ["PONY", "2026.HK"]), options, rec.ctx)
     before = open_fds()

@@ -14,14 +14,14 @@ from monitor.feeds.base import Feed, FeedState
 from monitor.feeds.futu import FEED_TYPE, FutuOptions
 from monitor.feeds.futu.client import FutuFeed
 from monitor.feeds.futu.sdk import build_handlers
-from tests.integration.feeds_hk.hk_futu_fake import OpenD, order_book_pb, quote_pb, ticker_pb
-from tests.integration.feeds_hk.hk_helpers import (
+from tests.integration.feeds.feedtest import (
     Recorder,
     Spec,
     eventually,
-    fast_connection,
+    fast_connection_data,
     running,
 )
+from tests.integration.feeds_hk.hk_futu_fake import OpenD, order_book_pb, quote_pb, ticker_pb
 
 LEGS = ["PONY", "2026.HK", "USDHKD"]
 # 10:15:30.250 Beijing time = 02:15:30.250 UTC
@@ -30,7 +30,7 @@ HK_NS = 1_770_776_130_250_000_000
 
 def make_feed(opend: OpenD, rec: Recorder, silence: float = 30.0, **options: Any) -> FutuFeed:
     opts = FutuOptions.model_validate(
-        {"connection": fast_connection(), "connect_timeout_seconds": 0.2, **options}
+        {"connection": fast_connection_data(), "connect_timeout_seconds": 0.2, **options}
     )
     spec = Spec(rec.name, "futu", LEGS, silence_timeout_seconds=silence)
     return FutuFeed(

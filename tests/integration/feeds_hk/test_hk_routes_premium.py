@@ -23,8 +23,8 @@ from monitor.core.snapshot import PairView
 from monitor.feeds.base import FeedState
 from monitor.feeds.futu import sdk as futu_sdk
 from monitor.feeds.futu.parse import BEIJING
+from tests.integration.feeds.feedtest import eventually, fast_connection_data
 from tests.integration.feeds_hk.hk_futu_fake import OpenD, order_book_pb, ticker_pb
-from tests.integration.feeds_hk.hk_helpers import eventually, fast_connection
 from tests.integration.feeds_hk.hk_ib_fake import Gateway
 from tests.integration.feeds_hk.hk_itick_server import ItickServer
 
@@ -82,7 +82,7 @@ async def test_ibkr_route_computes_the_premium(
                 "instruments": ["PONY", "2026.HK", "USDHKD"],
                 "port": 4002,
                 "market_data_type": "delayed",
-                "connection": fast_connection(),
+                "connection": fast_connection_data(),
             }
         },
     )
@@ -120,7 +120,7 @@ async def test_futu_route_with_itick_fx_computes_the_premium(
                 "futu": {
                     "type": "futu",
                     "instruments": ["PONY", "2026.HK"],
-                    "connection": fast_connection(),
+                    "connection": fast_connection_data(),
                 },
                 "fx": {
                     "type": "itick",
@@ -129,7 +129,7 @@ async def test_futu_route_with_itick_fx_computes_the_premium(
                     "url": fx_server.url("forex"),
                     "instruments": ["USDHKD"],
                     "types": ["depth"],
-                    "connection": fast_connection(),
+                    "connection": fast_connection_data(),
                 },
             },
         )
@@ -155,7 +155,7 @@ async def test_futu_route_with_itick_fx_computes_the_premium(
 
 async def test_itick_route_computes_the_premium(tmp_path: Path, daemons: list[Daemon]) -> None:
     async with ItickServer() as server:
-        common = {"token": "t0k3n", "connection": fast_connection()}
+        common = {"token": "t0k3n", "connection": fast_connection_data()}
         path = write_config(
             tmp_path,
             {

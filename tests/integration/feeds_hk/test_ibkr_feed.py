@@ -18,11 +18,11 @@ from monitor.errors import MissingExtraError
 from monitor.feeds.base import FeedState
 from monitor.feeds.ibkr import FEED_TYPE, IbkrFeed, IbkrOptions, build_contract
 from monitor.feeds.ibkr.parse import datetime_ns
-from tests.integration.feeds_hk.hk_helpers import (
+from tests.integration.feeds.feedtest import (
     Recorder,
     Spec,
     eventually,
-    fast_connection,
+    fast_connection_data,
     running,
 )
 from tests.integration.feeds_hk.hk_ib_fake import Gateway
@@ -31,7 +31,7 @@ LEGS = ["PONY", "2026.HK", "USDHKD"]
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "ibkr"
 AT = datetime(2026, 2, 11, 2, 15, 30, 250000, tzinfo=UTC)
 AT_NS = 1_770_776_130_250_000_000
-FAST = {"connection": fast_connection()}
+FAST = {"connection": fast_connection_data()}
 
 
 @pytest.fixture

@@ -14,11 +14,11 @@ from monitor.core.events import FxQuote, Quote, Trade
 from monitor.core.sessions import HKT, SessionCalendar
 from monitor.feeds.base import Feed, FeedContext, FeedState
 from monitor.feeds.itick import FEED_TYPE, ItickOptions
-from tests.integration.feeds_hk.hk_helpers import (
+from tests.integration.feeds.feedtest import (
     Recorder,
     Spec,
     eventually,
-    fast_connection,
+    fast_connection_data,
     running,
 )
 from tests.integration.feeds_hk.hk_itick_server import ItickServer
@@ -46,7 +46,7 @@ def make_feed(
             "token": token,
             "market": market,
             "url": server.url(market),
-            "connection": connection or fast_connection(),
+            "connection": connection or fast_connection_data(),
             **options,
         }
     )
