@@ -46,3 +46,23 @@ class RollingSeries:
         if not self._samples:
             return None
         return statistics.median(v for _, v in self._samples)
+
+
+class SeriesBySubject:
+    """One :class:`RollingSeries` per subject (a pair, or a pair's leg), made on first use."""
+
+    __slots__ = ("_sample_seconds", "_series", "_window_seconds")
+
+    def __init__(self, window_seconds: float, sample_seconds: float) -> None:
+        self._window_seconds = window_seconds
+        self._sample_seconds = sample_seconds
+        self._series: dict[str, RollingSeries] = {}
+
+    def get(self, subject: str, now_ns: int) -> RollingSeries:
+        """The series of ``subject`` with the samples older than its window dropped."""
+        series = self._series.get(subject)
+        if series is None:
+            series = RollingSeries(self._window_seconds, self._sample_seconds)
+            self._series[subject] = series
+        series.prune(now_ns)
+        return series

@@ -22,7 +22,7 @@ from monitor.alerts.config import (
     ZScoreRule,
 )
 from monitor.alerts.model import Condition, Observation, classify
-from monitor.alerts.rolling import RollingSeries
+from monitor.alerts.rolling import SeriesBySubject
 from monitor.alerts.text import bp, duration, pct, pct_bp, usd
 from monitor.core.snapshot import LegView, MarketSnapshot, PairView
 from monitor.feeds.base import FeedHealth
@@ -144,17 +144,14 @@ class PremiumZScore:
 
     def __init__(self, name: str, config: ZScoreRule) -> None:
         self.name, self.config = name, config
-        self._series: dict[str, RollingSeries] = {}
+        self._series = SeriesBySubject(config.window_seconds, config.sample_seconds)
 
     def observe(
         self, snapshot: MarketSnapshot, feeds: Sequence[FeedHealth], now_ns: int
     ) -> Iterator[Observation]:
         c = self.config
         for pv in _pairs(snapshot, c.pairs):
-            series = self._series.setdefault(
-                pv.pair, RollingSeries(c.window_seconds, c.sample_seconds)
-            )
-            series.prune(now_ns)
+            series = self._series.get(pv.pair, now_ns)
             value = getattr(pv.premium, c.basis)
             stats = series.mean_std() if len(series) >= c.min_samples else None
             z = None
@@ -304,7 +301,7 @@ class SpreadWide:
 
     def __init__(self, name: str, config: SpreadRule) -> None:
         self.name, self.config = name, config
-        self._series: dict[str, RollingSeries] = {}
+        self._series = SeriesBySubject(config.window_seconds, config.sample_seconds)
 
     def observe(
         self, snapshot: MarketSnapshot, feeds: Sequence[FeedHealth], now_ns: int
@@ -314,10 +311,7 @@ class SpreadWide:
             for leg_name in c.legs:
                 leg = _leg(pv, leg_name)
                 key = f"{pv.pair}:{leg_name}"
-                series = self._series.setdefault(
-                    key, RollingSeries(c.window_seconds, c.sample_seconds)
-                )
-                series.prune(now_ns)
+                series = self._series.get(key, now_ns)
                 spread = leg.liquidity.quoted_spread_ratio if leg.liquidity else None
                 live = leg.market_open and not leg.stale and spread is not None
                 median = series.median() if len(series) >= c.min_samples else None
@@ -347,7 +341,7 @@ class TurnoverSpike:
 
     def __init__(self, name: str, config: TurnoverRule) -> None:
         self.name, self.config = name, config
-        self._series: dict[str, RollingSeries] = {}
+        self._series = SeriesBySubject(config.baseline_seconds, config.sample_seconds)
 
     def observe(
         self, snapshot: MarketSnapshot, feeds: Sequence[FeedHealth], now_ns: int
@@ -357,10 +351,7 @@ class TurnoverSpike:
             for leg_name in c.legs:
                 leg = _leg(pv, leg_name)
                 key = f"{pv.pair}:{leg_name}"
-                series = self._series.setdefault(
-                    key, RollingSeries(c.baseline_seconds, c.sample_seconds)
-                )
-                series.prune(now_ns)
+                series = self._series.get(key, now_ns)
                 value = _turnover(leg, c.window)
                 median = series.median() if len(series) >= c.min_samples else None
                 cond, multiple = Condition.UNKNOWN, None
