@@ -28,6 +28,7 @@ from pydantic import (
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from monitor.alerts.config import AlertsConfig
+from monitor.core.engine import DEFAULT_WINDOWS
 from monitor.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -153,7 +154,7 @@ class SessionsConfig(Model):
 
 
 class LiquidityConfig(Model):
-    windows: dict[str, int] = Field(default_factory=lambda: {"1m": 60, "5m": 300, "1h": 3600})
+    windows: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_WINDOWS))
 
     @field_validator("windows")
     @classmethod

@@ -29,6 +29,7 @@ from monitor.core.ticks import is_on_hkex_grid
 EventListener = Callable[[Event], None]
 NAN = float("nan")
 CLOSE_GRACE_NS = 15 * 60 * NS_PER_SECOND
+DEFAULT_WINDOWS: Mapping[str, int] = {"1m": 60, "5m": 300, "1h": 3600}
 
 
 class PairState:
@@ -87,8 +88,9 @@ class Engine:
     ) -> None:
         self.pairs = tuple(pairs)
         self.sessions = sessions
-        self.window_labels = tuple((windows or {"1m": 60, "5m": 300, "1h": 3600}).keys())
-        self.window_seconds = tuple((windows or {"1m": 60, "5m": 300, "1h": 3600}).values())
+        windows = windows or DEFAULT_WINDOWS
+        self.window_labels = tuple(windows.keys())
+        self.window_seconds = tuple(windows.values())
         self.priorities = dict(priorities or {})
         self.max_skew_ns = int(max_future_skew_seconds * NS_PER_SECOND)
         self.instruments: dict[str, InstrumentState] = {}
