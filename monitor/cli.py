@@ -16,28 +16,27 @@ EXIT_CONFIG = 2
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from monitor.app import serve
-    from monitor.config import load_settings
+    from monitor.app.build import load
+    from monitor.app.daemon import serve
     from monitor.logs import configure_logging
 
-    settings = load_settings(args.config)
+    settings = load(args.config)
     configure_logging(settings.log.level, settings.log.format)
     asyncio.run(serve(settings))
     return 0
 
 
 def _cmd_check_config(args: argparse.Namespace) -> int:
-    from monitor.config import load_settings
-    from monitor.wiring import redacted
+    from monitor.app.build import load, redacted
 
-    settings = load_settings(args.file)
+    settings = load(args.file)
     sys.stdout.write(yaml.safe_dump(redacted(settings), sort_keys=False))
     sys.stdout.write(f"# {args.file}: OK\n")
     return 0
 
 
 def _cmd_pairs(args: argparse.Namespace) -> int:
-    from monitor.catalogue import catalogue
+    from monitor.core.catalogue import catalogue
 
     print(f"{'pair':<7} {'US':<7} {'venue':<6} {'HK':<9} {'ratio':>5}  {'src':<3} company")
     for p in catalogue().values():
@@ -50,7 +49,7 @@ def _cmd_pairs(args: argparse.Namespace) -> int:
 
 
 def _cmd_replay(args: argparse.Namespace) -> int:
-    from monitor.recorder.replay import replay_main
+    from monitor.app.replay import replay_main
 
     return replay_main(
         args.files, args.speed, args.config, args.sessions, args.series, args.json, args.strict
@@ -58,13 +57,13 @@ def _cmd_replay(args: argparse.Namespace) -> int:
 
 
 def _cmd_test_alert(args: argparse.Namespace) -> int:
-    from monitor.config import load_settings
+    from monitor.app.build import load
     from monitor.logs import configure_logging
     from monitor.notify.testalert import send_test_alert
 
-    settings = load_settings(args.config)
+    settings = load(args.config)
     configure_logging(settings.log.level, settings.log.format)
-    return asyncio.run(send_test_alert(settings, args.sink))
+    return asyncio.run(send_test_alert(settings.notify, settings.alert_dashboard_url, args.sink))
 
 
 def _speed(value: str) -> float:

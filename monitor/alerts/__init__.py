@@ -1,17 +1,7 @@
-"""Alert rules, the alert state machine and the service that evaluates them periodically."""
+"""Alert rules, the alert state machine and the service that evaluates them periodically.
 
-from monitor.alerts.config import AlertsConfig
-from monitor.alerts.evaluator import Evaluator, FiringAlert, Transition
-from monitor.alerts.service import AlertService
-from monitor.alerts.wiring import Alerting, AlertingCollector, build_alerting
-
-__all__ = [
-    "AlertService",
-    "Alerting",
-    "AlertingCollector",
-    "AlertsConfig",
-    "Evaluator",
-    "FiringAlert",
-    "Transition",
-    "build_alerting",
-]
+``rules`` (pure: snapshot -> observations; their models are in :mod:`monitor.settings.alerts`),
+``state`` and ``evaluator`` (pure state machines), ``service`` (the periodic task),
+``metrics`` (its collector). The daemon wires it to :mod:`monitor.notify` in
+:mod:`monitor.app.alerting`.
+"""

@@ -11,12 +11,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from monitor.alerts.config import RuleConfig
 from monitor.alerts.model import Observation, TransitionKind
 from monitor.alerts.rules import Rule, build_rule
 from monitor.alerts.state import AlertState, Phase, Timing
 from monitor.core.snapshot import MarketSnapshot, PairView
 from monitor.feeds.base import FeedHealth
+from monitor.settings.alerts import RuleConfig
 
 STATE_VERSION = 1
 

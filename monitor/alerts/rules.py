@@ -9,7 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Protocol
 
-from monitor.alerts.config import (
+from monitor.alerts.model import Condition, Observation, classify
+from monitor.alerts.rolling import SeriesBySubject
+from monitor.alerts.text import bp, duration, pct, pct_bp, usd
+from monitor.core.snapshot import LegView, MarketSnapshot, PairView
+from monitor.feeds.base import FeedHealth
+from monitor.settings.alerts import (
     EdgeRule,
     FeedDownRule,
     FxBandRule,
@@ -21,11 +26,6 @@ from monitor.alerts.config import (
     TurnoverRule,
     ZScoreRule,
 )
-from monitor.alerts.model import Condition, Observation, classify
-from monitor.alerts.rolling import SeriesBySubject
-from monitor.alerts.text import bp, duration, pct, pct_bp, usd
-from monitor.core.snapshot import LegView, MarketSnapshot, PairView
-from monitor.feeds.base import FeedHealth
 
 NS = 1_000_000_000
 DEFAULT_HYSTERESIS = 0.0005  # 5 bp

@@ -9,7 +9,6 @@ from typing import Any, Protocol
 
 import structlog
 
-from monitor.alerts.config import AlertsConfig
 from monitor.alerts.evaluator import Evaluator, FiringAlert, Transition
 from monitor.alerts.format import to_notice
 from monitor.alerts.store import StateStore
@@ -17,6 +16,7 @@ from monitor.alerts.text import iso
 from monitor.core.snapshot import MarketSnapshot
 from monitor.feeds.base import FeedHealth
 from monitor.notify.models import Notice
+from monitor.settings.alerts import AlertsConfig
 
 log = structlog.get_logger(__name__)
 

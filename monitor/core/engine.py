@@ -13,6 +13,7 @@ from monitor.core import validation as v
 from monitor.core.analytics import DEFAULT_ANALYTICS, Analytics, AnalyticsSettings
 from monitor.core.events import NS_PER_SECOND, Event, FxQuote, Quote, Trade
 from monitor.core.instruments import Instrument, Pair
+from monitor.core.liquidity import DEFAULT_WINDOWS
 from monitor.core.premium import EdgeCalculator
 from monitor.core.sessions import SessionCalendar
 from monitor.core.snapshot import (
@@ -29,7 +30,6 @@ from monitor.core.ticks import is_on_hkex_grid
 EventListener = Callable[[Event], None]
 NAN = float("nan")
 CLOSE_GRACE_NS = 15 * 60 * NS_PER_SECOND
-DEFAULT_WINDOWS: Mapping[str, int] = {"1m": 60, "5m": 300, "1h": 3600}
 
 
 class PairState:

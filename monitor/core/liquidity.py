@@ -8,6 +8,11 @@ O(longest window in seconds), whatever the run time.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+DEFAULT_WINDOWS: Mapping[str, int] = {"1m": 60, "5m": 300, "1h": 3600}
+"""The liquidity windows used when the configuration names none."""
+
 
 class RollingTrades:
     """Volume, turnover and trade count over several trailing windows (in seconds)."""

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from monitor.notify.base import Platform
-from monitor.notify.config import (
+from monitor.notify.dingtalk import DingTalkPlatform
+from monitor.notify.discord import DiscordPlatform
+from monitor.notify.feishu import FeishuPlatform
+from monitor.notify.slack import SlackPlatform
+from monitor.notify.teams import TeamsPlatform
+from monitor.notify.telegram import TelegramPlatform
+from monitor.notify.webhook import WebhookPlatform
+from monitor.notify.wecom import WeComPlatform
+from monitor.settings.notify import (
     DingTalkSink,
     DiscordSink,
     FeishuSink,
@@ -14,14 +22,6 @@ from monitor.notify.config import (
     WebhookSink,
     WeComSink,
 )
-from monitor.notify.dingtalk import DingTalkPlatform
-from monitor.notify.discord import DiscordPlatform
-from monitor.notify.feishu import FeishuPlatform
-from monitor.notify.slack import SlackPlatform
-from monitor.notify.teams import TeamsPlatform
-from monitor.notify.telegram import TelegramPlatform
-from monitor.notify.webhook import WebhookPlatform
-from monitor.notify.wecom import WeComPlatform
 
 
 def make_platform(name: str, cfg: SinkConfig) -> Platform:  # noqa: C901 - a flat dispatch

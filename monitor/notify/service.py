@@ -12,11 +12,11 @@ import aiohttp
 import structlog
 
 from monitor.notify.base import Outcome, Platform
-from monitor.notify.config import NotifyConfig, SinkConfig, sink_types
 from monitor.notify.factory import make_platform
 from monitor.notify.models import Notice, Status, severity_rank
 from monitor.notify.sender import Destination, RetryPolicy, Runtime, SinkStats
 from monitor.notify.spool import Spool
+from monitor.settings.notify import NotifyConfig, SinkConfig, sink_types
 
 log = structlog.get_logger(__name__)
 

@@ -5,15 +5,13 @@ from __future__ import annotations
 import sys
 import time
 import uuid
-from typing import TYPE_CHECKING, TextIO
+from typing import TextIO
 
 import aiohttp
 
 from monitor.notify.models import Notice, Status
 from monitor.notify.service import NotifyService
-
-if TYPE_CHECKING:
-    from monitor.config import Settings
+from monitor.settings.notify import NotifyConfig
 
 
 def sample_notice(dashboard_url: str | None, now_ns: int) -> Notice:
@@ -37,21 +35,21 @@ def sample_notice(dashboard_url: str | None, now_ns: int) -> Notice:
     )
 
 
-async def send_test_alert(settings: Settings, sink_name: str, out: TextIO | None = None) -> int:
+async def send_test_alert(
+    notify: NotifyConfig, dashboard_url: str | None, sink_name: str, out: TextIO | None = None
+) -> int:
     """Send a test notice to ``sink_name``; return 0 on confirmed delivery, 1 on failure,
     2 when the sink is not configured."""
     stream = out or sys.stdout
-    notify = settings.notify
     if sink_name not in notify.sinks:
         known = ", ".join(sorted(notify.sinks)) or "none configured"
         print(f"unknown sink {sink_name!r} (sinks: {known})", file=stream)
         return 2
     only = notify.model_copy(update={"sinks": {sink_name: notify.sinks[sink_name]}, "routes": []})
-    url = settings.alerts.dashboard_url or settings.dashboard_url
     # No start(): the daemon may be running on the same spool; touch neither queue nor spool.
     async with aiohttp.ClientSession(trust_env=True) as session:
         service = NotifyService(only, session=session)
-        outcome = await service.send_once(sink_name, sample_notice(url, time.time_ns()))
+        outcome = await service.send_once(sink_name, sample_notice(dashboard_url, time.time_ns()))
     if outcome.ok:
         print(f"test alert delivered to {sink_name}", file=stream)
         return 0

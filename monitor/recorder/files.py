@@ -26,8 +26,8 @@ import structlog
 
 from monitor.core.events import NS_PER_SECOND, Event
 from monitor.errors import MissingExtraError
-from monitor.recorder.config import RecorderConfig
 from monitor.recorder.format import COLUMNS, Row, csv_cells, event_row
+from monitor.settings.recorder import RecorderConfig
 
 log = structlog.get_logger(__name__)
 

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 import structlog
 
 from monitor.core.events import Event
-from monitor.recorder.config import RecorderConfig
 from monitor.recorder.files import RotatingTickStore
+from monitor.settings.recorder import RecorderConfig
 
 log = structlog.get_logger(__name__)
 

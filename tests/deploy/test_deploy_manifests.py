@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 
 import yaml
 
-from monitor.config import load_settings
+from monitor.app.build import load
 from tests.deploy import dockerfile
 from tests.deploy.support import DEPLOY, REPO
 
@@ -94,7 +94,7 @@ def test_image_default_config_validates() -> None:
     for inst in final.all("COPY"):
         flags, sources, dest = dockerfile.copy_args(inst.args)
         if dest == "/etc/dlmon/dlmon.yaml":
-            settings = load_settings(REPO / sources[0])
+            settings = load(REPO / sources[0])
             assert settings.pairs and settings.feeds
             return
     raise AssertionError("the image ships no /etc/dlmon/dlmon.yaml")
@@ -104,7 +104,7 @@ def test_k8s_config_map_holds_a_valid_dlmon_config(tmp_path: Path) -> None:
     config_map = k8s_objects()["ConfigMap"]
     path = tmp_path / "dlmon.yaml"
     path.write_text(config_map["data"]["dlmon.yaml"])
-    settings = load_settings(path)
+    settings = load(path)
     assert settings.server.host == "0.0.0.0"
     assert settings.server.port == 9108
 

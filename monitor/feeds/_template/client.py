@@ -9,7 +9,7 @@ from monitor.errors import FeedFatalError
 from monitor.feeds._template.config import TemplateOptions
 from monitor.feeds._template.parse import TemplateParser
 from monitor.feeds.base import FeedContext, FeedSpec
-from monitor.feeds.connection import (
+from monitor.feeds.streaming import (
     Endpoint,
     Sleep,
     WebSocketFeed,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pydantic import SecretStr
 
-from monitor.config import Model
-from monitor.feeds.connection import ConnectionOptions
+from monitor.feeds.streaming import ConnectionOptions
+from monitor.settings.base import Model
 
 
 class TemplateOptions(Model):

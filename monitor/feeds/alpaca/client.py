@@ -13,7 +13,7 @@ from monitor.errors import FeedFatalError, FeedProtocolError
 from monitor.feeds.alpaca.config import AlpacaOptions
 from monitor.feeds.alpaca.parse import AlpacaParser
 from monitor.feeds.base import FeedContext, FeedSpec
-from monitor.feeds.connection import (
+from monitor.feeds.streaming import (
     Endpoint,
     Sleep,
     WebSocketFeed,

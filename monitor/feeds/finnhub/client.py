@@ -9,7 +9,9 @@ import structlog
 
 from monitor.errors import FeedFatalError
 from monitor.feeds.base import FeedContext, FeedSpec
-from monitor.feeds.connection import (
+from monitor.feeds.finnhub.config import FinnhubOptions
+from monitor.feeds.finnhub.parse import FinnhubParser
+from monitor.feeds.streaming import (
     Endpoint,
     Sleep,
     WebSocketFeed,
@@ -19,8 +21,6 @@ from monitor.feeds.connection import (
     connect_websocket,
     served_symbols,
 )
-from monitor.feeds.finnhub.config import FinnhubOptions
-from monitor.feeds.finnhub.parse import FinnhubParser
 from monitor.feeds.wire import Control, Parsed, is_fx_id, is_hk_id, reverse_symbols
 
 log = structlog.get_logger("monitor.feeds.finnhub")

@@ -3,7 +3,7 @@
 Each session opens a fresh quote context, waits for OpenD to be ready, subscribes (a
 refused subscription - quota or missing quote rights - is fatal, with Futu's message)
 and then watches connection notices and data silence. A lost OpenD connection ends the
-session; the shared :class:`~monitor.feeds.connection.Supervisor` backs off and starts a
+session; the shared :class:`~monitor.feeds.streaming.ReconnectLoop` backs off and starts a
 new one, which subscribes again.
 """
 
@@ -18,17 +18,17 @@ import structlog
 
 from monitor.core.events import Event
 from monitor.errors import FeedFatalError
-from monitor.feeds._thread_bridge import ThreadBridge
 from monitor.feeds.base import FeedContext, FeedSpec
-from monitor.feeds.connection import (
-    SilenceWatchdog,
-    Sleep,
-    StreamingCallback,
-    Supervisor,
-)
+from monitor.feeds.futu.bridge import ThreadBridge
 from monitor.feeds.futu.config import FutuOptions
 from monitor.feeds.futu.parse import FutuParser, futu_code
 from monitor.feeds.futu.sdk import ContextFactory, HandlerFactory, QuoteContext
+from monitor.feeds.streaming import (
+    ReconnectLoop,
+    SilenceWatchdog,
+    Sleep,
+    StreamingCallback,
+)
 from monitor.feeds.wire import reverse_symbols, symbol_map
 
 log = structlog.get_logger("monitor.feeds.futu")
@@ -85,7 +85,7 @@ class FutuFeed:
             drop_hk_odd_lots=options.drop_hk_odd_lots,
         )
         self._watchdog = SilenceWatchdog(spec.silence_timeout_seconds, list(self.symbols), ctx)
-        self._supervisor = Supervisor(ctx.health, options.connection, sleep=sleep, rng=rng)
+        self._reconnect = ReconnectLoop(ctx.health, options.connection, sleep=sleep, rng=rng)
         self._session_id = 0
 
     @property
@@ -98,8 +98,8 @@ class FutuFeed:
         }
 
     async def run(self) -> None:
-        """Stream until cancelled; sessions are restarted by the shared supervisor."""
-        await self._supervisor.run(self._session)
+        """Stream until cancelled; sessions are restarted by the shared reconnect loop."""
+        await self._reconnect.run(self._session)
 
     async def _session(self, streaming: StreamingCallback) -> None:
         self._session_id += 1

@@ -10,7 +10,9 @@ from typing import Any
 import structlog
 
 from monitor.feeds.base import FeedContext, FeedSpec
-from monitor.feeds.connection import (
+from monitor.feeds.generic.config import GenericOptions
+from monitor.feeds.generic.parse import GenericParser
+from monitor.feeds.streaming import (
     Endpoint,
     Sleep,
     WebSocketFeed,
@@ -19,8 +21,6 @@ from monitor.feeds.connection import (
     WsLink,
     connect_websocket,
 )
-from monitor.feeds.generic.config import GenericOptions
-from monitor.feeds.generic.parse import GenericParser
 from monitor.feeds.wire import Parsed, reverse_symbols, symbol_map
 
 log = structlog.get_logger("monitor.feeds.generic")

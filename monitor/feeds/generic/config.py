@@ -6,8 +6,8 @@ from typing import Any, Literal
 
 from pydantic import Field, SecretStr, model_validator
 
-from monitor.config import Model
-from monitor.feeds.connection import ConnectionOptions
+from monitor.feeds.streaming import ConnectionOptions
+from monitor.settings.base import Model
 
 TsUnit = Literal["s", "ms", "us", "ns", "iso"]
 

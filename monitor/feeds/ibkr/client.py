@@ -2,8 +2,8 @@
 
 ``ib_async`` is asyncio-native, so its events (eventkit) fire on the daemon's loop. The
 ``IB`` object is built by an injected factory (tests pass a fake at that boundary); each
-connection gets a fresh ``IB``, and the shared connection supervisor
-(:mod:`monitor.feeds.connection`) owns backoff, reconnect counting and slow fatal
+connection gets a fresh ``IB``, and the shared reconnect loop
+(:mod:`monitor.feeds.streaming`) owns backoff, reconnect counting and slow fatal
 retries. Entitlement and contract errors mark a leg, not the connection: the feed is
 FATAL only when no leg can be served, and those legs are re-requested every
 ``entitlement_retry_seconds``.
@@ -20,10 +20,10 @@ from typing import Any
 
 from monitor.errors import FeedFatalError
 from monitor.feeds.base import FeedContext, FeedSpec, FeedState
-from monitor.feeds.connection import Sleep, StreamingCallback, Supervisor
 from monitor.feeds.ibkr.codes import CodeKind, classify
 from monitor.feeds.ibkr.config import MARKET_DATA_TYPE_CODES, IbkrContract, IbkrOptions
 from monitor.feeds.ibkr.parse import LegParser, default_contract, market_data_type_name
+from monitor.feeds.streaming import ReconnectLoop, Sleep, StreamingCallback
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +75,7 @@ class IbkrFeed:
         self._silence_ns = int(spec.silence_timeout_seconds * NS)
         self._ib_factory = ib_factory
         self._contract_factory = contract_factory
-        self._supervisor = Supervisor(ctx.health, options.connection, sleep=sleep, rng=rng)
+        self._reconnect = ReconnectLoop(ctx.health, options.connection, sleep=sleep, rng=rng)
         self._connect_error = ""
         self._specs = {
             inst: options.contracts.get(inst) or default_contract(inst, spec.symbols)
@@ -101,9 +101,9 @@ class IbkrFeed:
         return {inst: asdict(leg) for inst, leg in self.legs.items()}
 
     async def run(self) -> None:
-        """Connect, subscribe and stream; the shared supervisor reconnects with backoff."""
+        """Connect, subscribe and stream; the shared reconnect loop reconnects with backoff."""
         try:
-            await self._supervisor.run(self._session)
+            await self._reconnect.run(self._session)
         finally:
             self._close()
 
@@ -268,7 +268,7 @@ class IbkrFeed:
         elif kind is CodeKind.RESTORED:
             self._connectivity_lost = ""
         elif kind is CodeKind.CONNECTION:
-            self._connect_error = f"TWS {code}: {message}"  # the supervisor counts the failure
+            self._connect_error = f"TWS {code}: {message}"  # the reconnect loop counts it
             return
         self._update_state()
 

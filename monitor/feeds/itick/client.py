@@ -10,7 +10,9 @@ import structlog
 
 from monitor.errors import FeedFatalError, FeedProtocolError
 from monitor.feeds.base import FeedContext, FeedSpec
-from monitor.feeds.connection import (
+from monitor.feeds.itick.config import ItickOptions, Market
+from monitor.feeds.itick.parse import ItickParser
+from monitor.feeds.streaming import (
     Endpoint,
     Sleep,
     WebSocketFeed,
@@ -19,8 +21,6 @@ from monitor.feeds.connection import (
     WsLink,
     connect_websocket,
 )
-from monitor.feeds.itick.config import ItickOptions, Market
-from monitor.feeds.itick.parse import ItickParser
 from monitor.feeds.wire import Control, Parsed, is_fx_id, is_hk_id, reverse_symbols, symbol_map
 
 log = structlog.get_logger("monitor.feeds.itick")

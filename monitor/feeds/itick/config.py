@@ -6,8 +6,8 @@ from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 
-from monitor.config import Model
-from monitor.feeds.connection import ConnectionOptions
+from monitor.feeds.streaming import ConnectionOptions
+from monitor.settings.base import Model
 
 Market = Literal["stock", "forex"]
 DataType = Literal["quote", "depth", "tick"]

@@ -9,7 +9,9 @@ import orjson
 
 from monitor.errors import FeedFatalError, FeedProtocolError
 from monitor.feeds.base import FeedContext, FeedSpec
-from monitor.feeds.connection import (
+from monitor.feeds.oanda.config import OandaOptions
+from monitor.feeds.oanda.parse import OandaParser
+from monitor.feeds.streaming import (
     HttpRequest,
     HttpStreamAdapter,
     HttpStreamFeed,
@@ -18,8 +20,6 @@ from monitor.feeds.connection import (
     default_http_session,
     served_symbols,
 )
-from monitor.feeds.oanda.config import OandaOptions
-from monitor.feeds.oanda.parse import OandaParser
 from monitor.feeds.wire import Parsed, is_fx_id, reverse_symbols, truncate
 
 FATAL_STATUSES = frozenset({401, 403, 404})

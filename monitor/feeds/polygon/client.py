@@ -7,7 +7,9 @@ import random
 
 from monitor.errors import FeedFatalError, FeedProtocolError
 from monitor.feeds.base import FeedContext, FeedSpec
-from monitor.feeds.connection import (
+from monitor.feeds.polygon.config import PolygonOptions
+from monitor.feeds.polygon.parse import PolygonParser
+from monitor.feeds.streaming import (
     Endpoint,
     Sleep,
     WebSocketFeed,
@@ -17,8 +19,6 @@ from monitor.feeds.connection import (
     connect_websocket,
     served_symbols,
 )
-from monitor.feeds.polygon.config import PolygonOptions
-from monitor.feeds.polygon.parse import PolygonParser
 from monitor.feeds.wire import Control, Parsed, is_fx_id, is_hk_id, reverse_symbols
 
 FATAL_STATUSES = frozenset({"auth_failed", "max_connections"})

@@ -6,7 +6,9 @@ import math
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
+
+from monitor.settings.base import Model
 
 
 def parse_speed(value: Any) -> float:
@@ -24,7 +26,7 @@ def parse_speed(value: Any) -> float:
     return speed
 
 
-class ReplayOptions(BaseModel):
+class ReplayOptions(Model):
     """Serve recorded tick files through the normal pipeline.
 
     ``files`` are merged by timestamp; ``speed`` 1 is real time, 10 ten times faster,
@@ -32,8 +34,6 @@ class ReplayOptions(BaseModel):
     timestamps so time keeps moving forward; ``strict`` stops at the first malformed row
     instead of counting and skipping it.
     """
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     files: list[Path] = Field(min_length=1)
     speed: float = 1.0

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from monitor.settings.base import Model
 
 
-class SimulatorOptions(BaseModel):
+class SimulatorOptions(Model):
     """``demo``: every leg trades at any hour; ``calendar``: only while its venue is live."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     mode: Literal["demo", "calendar"] = "demo"
     seed: int = 7

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from monitor.core.events import Event
 from monitor.feeds.base import Feed, FeedContext, FeedHealth, FeedSpec
-from monitor.feeds.connection import ConnectionOptions
+from monitor.feeds.streaming import ConnectionOptions
 
 
 @dataclass

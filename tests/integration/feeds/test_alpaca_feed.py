@@ -8,7 +8,7 @@ from monitor.core.events import Quote, Trade
 from monitor.feeds.alpaca.client import create_alpaca_feed
 from monitor.feeds.alpaca.config import AlpacaOptions
 from monitor.feeds.base import FeedState
-from monitor.feeds.connection import WebSocketFeed
+from monitor.feeds.streaming import WebSocketFeed
 from tests.integration.feeds.feedtest import (
     Recorder,
     SleepRecorder,

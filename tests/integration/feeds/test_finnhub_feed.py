@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from monitor.core.events import Trade
 from monitor.feeds.base import FeedState
-from monitor.feeds.connection import WebSocketFeed
 from monitor.feeds.finnhub.client import create_finnhub_feed
 from monitor.feeds.finnhub.config import FinnhubOptions
+from monitor.feeds.streaming import WebSocketFeed
 from tests.integration.feeds.feedtest import (
     Recorder,
     SleepRecorder,

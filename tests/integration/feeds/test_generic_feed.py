@@ -6,9 +6,9 @@ from typing import Any
 
 from monitor.core.events import FxQuote, Quote, Trade
 from monitor.feeds.base import FeedState
-from monitor.feeds.connection import WebSocketFeed
 from monitor.feeds.generic.client import create_generic_feed
 from monitor.feeds.generic.config import GenericOptions
+from monitor.feeds.streaming import WebSocketFeed
 from tests.integration.feeds.feedtest import (
     Recorder,
     SleepRecorder,

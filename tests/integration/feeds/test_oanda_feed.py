@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from monitor.core.events import FxQuote
 from monitor.feeds.base import FeedState
-from monitor.feeds.connection import HttpStreamFeed
 from monitor.feeds.oanda.client import create_oanda_feed
 from monitor.feeds.oanda.config import OandaOptions
+from monitor.feeds.streaming import HttpStreamFeed
 from tests.integration.feeds.feedtest import (
     Recorder,
     SleepRecorder,

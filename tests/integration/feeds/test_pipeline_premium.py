@@ -19,8 +19,8 @@ import pytest
 import yaml
 from prometheus_client.parser import text_string_to_metric_families
 
-from monitor.app import Daemon
-from monitor.config import load_settings
+from monitor.app.build import load
+from monitor.app.daemon import Daemon
 from tests.integration.feeds.feedtest import eventually, fast_connection
 from tests.integration.feeds.servers.alpaca import AlpacaServer
 from tests.integration.feeds.servers.finnhub import FinnhubServer
@@ -93,7 +93,7 @@ async def daemons() -> AsyncIterator[list[Daemon]]:
 
 
 async def run_daemon(path: Path, daemons: list[Daemon]) -> Daemon:
-    daemon = Daemon(load_settings(path))
+    daemon = Daemon(load(path))
     daemons.append(daemon)
     await daemon.start()
     return daemon

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from monitor.core.events import FxQuote, Quote, Trade
 from monitor.feeds.base import FeedState
-from monitor.feeds.connection import WebSocketFeed
 from monitor.feeds.polygon.client import create_polygon_feed
 from monitor.feeds.polygon.config import PolygonOptions
+from monitor.feeds.streaming import WebSocketFeed
 from tests.integration.feeds.feedtest import (
     Recorder,
     SleepRecorder,

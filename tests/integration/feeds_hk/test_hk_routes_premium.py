@@ -17,8 +17,8 @@ import ib_async
 import pytest
 import yaml
 
-from monitor.app import Daemon
-from monitor.config import load_settings
+from monitor.app.build import load
+from monitor.app.daemon import Daemon
 from monitor.core.snapshot import PairView
 from monitor.feeds.base import FeedState
 from monitor.feeds.futu import sdk as futu_sdk
@@ -55,7 +55,7 @@ async def daemons() -> AsyncIterator[list[Daemon]]:
 
 
 async def start(path: Path, daemons: list[Daemon]) -> Daemon:
-    daemon = Daemon(load_settings(path))
+    daemon = Daemon(load(path))
     daemons.append(daemon)
     await daemon.start()
     return daemon

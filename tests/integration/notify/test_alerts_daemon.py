@@ -10,8 +10,8 @@ import yaml
 from aiohttp import web
 from prometheus_client.parser import text_string_to_metric_families
 
-from monitor.app import Daemon
-from monitor.config import load_settings
+from monitor.app.build import load
+from monitor.app.daemon import Daemon
 from tests.integration.notify.notify_support import Receiver, eventually
 
 
@@ -58,7 +58,7 @@ async def test_daemon_fires_notifies_serves_and_persists(tmp_path: Path) -> None
     }
     path = tmp_path / "dlmon.yaml"
     path.write_text(yaml.safe_dump(config), encoding="utf-8")
-    daemon = Daemon(load_settings(path))
+    daemon = Daemon(load(path))
     await daemon.start()
     try:
         assert daemon.port is not None

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 
-from monitor.alerts.config import AlertsConfig
 from monitor.alerts.service import AlertService
 from monitor.core.snapshot import MarketSnapshot
-from monitor.notify.config import NotifyConfig
 from monitor.notify.service import NotifyService
+from monitor.settings.alerts import AlertsConfig
+from monitor.settings.notify import NotifyConfig
 from tests.integration.notify.notify_support import NS, FakeTime, Receiver, eventually
 from tests.unit.alerts.alert_snapshots import feed, pair_view, snapshot
 

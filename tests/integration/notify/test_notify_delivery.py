@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from aiohttp import web
 
-from monitor.notify.config import NotifyConfig
 from monitor.notify.service import NotifyService
+from monitor.settings.notify import NotifyConfig
 from tests.integration.notify.notify_support import (
     FakeTime,
     Receiver,

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from aiohttp import web
 
-from monitor.notify.config import NotifyConfig
 from monitor.notify.models import Status
 from monitor.notify.service import NotifyService
+from monitor.settings.notify import NotifyConfig
 from tests.integration.notify.notify_support import (
     DASHBOARD,
     LINES,

@@ -11,15 +11,15 @@ import structlog
 from aiohttp import web
 from prometheus_client import CollectorRegistry
 
-from monitor.alerts.config import AlertsConfig
 from monitor.alerts.service import AlertService
-from monitor.alerts.wiring import Alerting, AlertingCollector
-from monitor.config import load_settings
+from monitor.app.alerting import Alerting, AlertingCollector
+from monitor.app.build import load
 from monitor.errors import ConfigError
-from monitor.notify.config import NotifyConfig
 from monitor.notify.service import NotifyService
 from monitor.notify.spool import Spool
 from monitor.notify.testalert import send_test_alert
+from monitor.settings.alerts import AlertsConfig
+from monitor.settings.notify import NotifyConfig
 from tests.integration.notify.notify_support import FakeTime, Receiver, eventually, notice
 
 SECRET = "S3CRET-token-do-not-leak"
@@ -65,7 +65,7 @@ async def test_secrets_stay_hidden_in_config_logs_errors_and_metrics(
 ) -> None:
     # A URL whose secret path points to a closed port: the connection error must not leak it.
     monkeypatch.setenv("DLMON_TEST_SLACK_URL", f"http://127.0.0.1:9/services/{SECRET}")
-    settings = load_settings(config_yaml(tmp_path, "http://127.0.0.1:9"))
+    settings = load(config_yaml(tmp_path, "http://127.0.0.1:9"))
     assert settings.notify.sinks["tg"].token.get_secret_value() == SECRET  # type: ignore[union-attr]
     assert SECRET not in repr(settings) and SECRET not in str(settings.model_dump())
 
@@ -98,7 +98,7 @@ def test_invalid_secret_url_error_does_not_echo_it(
 ) -> None:
     monkeypatch.setenv("DLMON_TEST_SLACK_URL", f"ftp:/{SECRET}")
     with pytest.raises(ConfigError) as err:
-        load_settings(config_yaml(tmp_path, "http://127.0.0.1:9"))
+        load(config_yaml(tmp_path, "http://127.0.0.1:9"))
     assert "notify.sinks.desk.slack.url" in str(err.value)
     assert SECRET not in str(err.value)
 
@@ -115,11 +115,11 @@ async def test_send_test_alert_exit_codes(
 ) -> None:
     monkeypatch.setenv("DLMON_TEST_SLACK_URL", "http://127.0.0.1:9/x")
     receiver.respond = lambda _: web.json_response({"ok": True, "result": {}})
-    settings = load_settings(config_yaml(tmp_path, receiver.url("")))
+    settings = load(config_yaml(tmp_path, receiver.url("")))
     pending = Spool(settings.notify.spool_dir / "tg")  # the running daemon's backlog
     pending.write([notice(created_ns=FakeTime().wall_ns())])
     out = io.StringIO()
-    assert await send_test_alert(settings, "tg", out) == 0
+    assert await send_test_alert(settings.notify, settings.alert_dashboard_url, "tg", out) == 0
     assert out.getvalue() == "test alert delivered to tg\n"
     assert len(pending.load()) == 1  # test-alert touches neither queue nor spool
     [req] = receiver.requests
@@ -128,10 +128,10 @@ async def test_send_test_alert_exit_codes(
 
     receiver.respond = lambda _: web.json_response({"ok": False}, status=401)
     out = io.StringIO()
-    assert await send_test_alert(settings, "tg", out) == 1
+    assert await send_test_alert(settings.notify, settings.alert_dashboard_url, "tg", out) == 1
     assert out.getvalue() == "test alert to tg failed: http 401\n"
     assert SECRET not in out.getvalue()
 
     out = io.StringIO()
-    assert await send_test_alert(settings, "nope", out) == 2
+    assert await send_test_alert(settings.notify, settings.alert_dashboard_url, "nope", out) == 2
     assert "unknown sink 'nope' (sinks: desk, tg)" in out.getvalue()

@@ -12,8 +12,8 @@ import aiohttp
 import pytest
 import yaml
 
-from monitor.app import Daemon
-from monitor.config import load_settings
+from monitor.app.build import load
+from monitor.app.daemon import Daemon
 from monitor.core.events import Event
 from monitor.core.premium import mid_premium
 from monitor.core.sessions import SessionCalendar
@@ -50,7 +50,7 @@ def write_config(tmp_path: Path, feeds: dict[str, Any]) -> Path:
 
 async def test_daemon_serves_the_recorded_premium(tmp_path: Path) -> None:
     feeds = {"rec": {"type": "replay", "files": [str(ISO_FIXTURE)], "speed": "max"}}
-    daemon = Daemon(load_settings(write_config(tmp_path, feeds)))
+    daemon = Daemon(load(write_config(tmp_path, feeds)))
     await daemon.start()
     try:
         url = f"http://127.0.0.1:{daemon.port}"
@@ -83,14 +83,14 @@ async def test_replay_must_be_the_only_enabled_feed(tmp_path: Path) -> None:
     }
     # check-config (load_settings) refuses it already, before any daemon is built
     with pytest.raises(ConfigError, match="only enabled feed"):
-        load_settings(write_config(tmp_path, feeds))
+        load(write_config(tmp_path, feeds))
 
 
 def test_missing_file_is_a_config_error(tmp_path: Path) -> None:
     feeds = {"rec": {"type": "replay", "files": [str(tmp_path / "nope.csv")]}}
 
     with pytest.raises(ConfigError, match=r"(?s)feeds\.rec.*files: .*no such file"):
-        load_settings(write_config(tmp_path, feeds))
+        load(write_config(tmp_path, feeds))
 
 
 def make_feed(

@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from monitor.app import Daemon
-from monitor.config import Settings, load_settings
-from monitor.recorder.replay import run_replay
+from monitor.app.build import load
+from monitor.app.daemon import Daemon
+from monitor.app.replay import run_replay
 from monitor.recorder.stats import PremiumTracker
+from monitor.settings.root import Settings
 
 
 async def eventually(check: Callable[[], bool], within: float = 20.0) -> None:
@@ -49,7 +50,7 @@ def live_settings(tmp_path: Path, fmt: str) -> Settings:
     }
     path = tmp_path / "live.yaml"
     path.write_text(yaml.safe_dump(config), encoding="utf-8")
-    return load_settings(path)
+    return load(path)
 
 
 @pytest.mark.parametrize("fmt", ["csv", "parquet"])

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from monitor.alerts.config import AlertsConfig, PremiumRule
 from monitor.alerts.service import AlertService
 from monitor.alerts.store import StateStore
+from monitor.settings.alerts import AlertsConfig, PremiumRule
 from tests.unit.alerts.alert_snapshots import T0, pair_view, snapshot
 
 
@@ -74,11 +74,11 @@ def test_state_store_writes_atomically(tmp_path: Path) -> None:
 
 
 def test_rule_naming_an_unknown_pair_is_a_config_error() -> None:
-    from monitor.alerts.wiring import build_alerting
-    from monitor.config import load_settings
+    from monitor.app.alerting import build_alerting
+    from monitor.app.build import load
     from monitor.errors import ConfigError
 
-    base = load_settings()
+    base = load()
     bad = base.model_copy(
         update={
             "alerts": AlertsConfig.model_validate(

@@ -7,11 +7,11 @@ from pathlib import Path
 
 from pydantic import TypeAdapter
 
-from monitor.alerts.config import RuleConfig
 from monitor.alerts.evaluator import Evaluator
 from monitor.alerts.format import to_notice
 from monitor.alerts.model import TransitionKind
 from monitor.notify.models import Status
+from monitor.settings.alerts import RuleConfig
 from tests.unit.alerts.alert_snapshots import NS, T0, feed, pair_view, snapshot
 
 RULES = TypeAdapter(dict[str, RuleConfig])
@@ -133,9 +133,9 @@ async def test_firing_metric_is_one_per_rule_and_pair_with_a_count(tmp_path: Pat
     from prometheus_client import CollectorRegistry
     from prometheus_client.registry import Collector
 
-    from monitor.alerts.config import AlertsConfig
     from monitor.alerts.metrics import alert_metric_families
     from monitor.alerts.service import AlertService
+    from monitor.settings.alerts import AlertsConfig
 
     cfg = AlertsConfig.model_validate(
         {"state_dir": str(tmp_path), "rules": {"down": {"kind": "feed_down", "for_seconds": 0}}}

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor.config import load_settings
+from monitor.app.build import load
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "config" / "examples" / "alerts.yaml"
 ENV = (
@@ -33,7 +33,7 @@ def test_example_alerts_config_validates(tmp_path: Path, monkeypatch: pytest.Mon
     path = tmp_path / "alerts.yaml"
     path.write_text(text, encoding="utf-8")
 
-    settings = load_settings(path)
+    settings = load(path)
 
     kinds = {r.kind for r in settings.alerts.rules.values()}
     assert kinds == {

@@ -7,11 +7,11 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from monitor.alerts.config import RuleConfig
 from monitor.alerts.model import Condition, Observation
 from monitor.alerts.rules import build_rule
 from monitor.core.snapshot import MarketSnapshot
 from monitor.feeds.base import FeedHealth
+from monitor.settings.alerts import RuleConfig
 from tests.unit.alerts.alert_snapshots import NS, T0, feed, leg, pair_view, snapshot
 
 RULE = TypeAdapter(RuleConfig)

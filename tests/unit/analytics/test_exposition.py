@@ -5,9 +5,9 @@ from __future__ import annotations
 import orjson
 from prometheus_client import CollectorRegistry, generate_latest
 
-from monitor import api
 from monitor.core.engine import Engine
-from monitor.metrics import DlmonCollector, MetricsSource
+from monitor.expose import api
+from monitor.expose.metrics import DlmonCollector, MetricsSource
 
 from .conftest import S, make_engine
 from .test_pandas_oracle import run_to, synthetic_events

@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from monitor.config import load_settings
+from monitor.app.build import build_pairs, feed_options, load, redacted
 from monitor.errors import ConfigError
 from monitor.feeds.simulator import SimulatorOptions
-from monitor.wiring import build_pairs, feed_options, redacted
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -34,13 +33,13 @@ def test_builtin_default_equals_the_shipped_file() -> None:
     shipped = (ROOT / "config" / "default.yaml").read_text(encoding="utf-8")
     packaged = (ROOT / "monitor" / "data" / "default.yaml").read_text(encoding="utf-8")
     assert shipped == packaged
-    settings = load_settings(None)
+    settings = load(None)
     assert settings.server.port == 9108
     assert [p.name for p in build_pairs(settings)] == ["PONY"]
 
 
 def test_pair_from_the_catalogue_by_name(tmp_path: Path) -> None:
-    settings = load_settings(write(tmp_path, MINIMAL))
+    settings = load(write(tmp_path, MINIMAL))
     (pair,) = build_pairs(settings)
     assert (pair.us.symbol, pair.hk.symbol, pair.ads_ratio) == ("BABA", "9988.HK", 8.0)
 
@@ -49,7 +48,7 @@ def test_env_overrides_yaml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv("DLMON_SERVER__PORT", "9200")
     monkeypatch.setenv("DLMON_FEEDS__SIM__SEED", "42")
     monkeypatch.setenv("DLMON_PAIRS__BABA__EDGE_NOTIONAL_USD", "250000")
-    settings = load_settings(write(tmp_path, MINIMAL))
+    settings = load(write(tmp_path, MINIMAL))
     assert settings.server.port == 9200
     options = feed_options("sim", settings.feeds["sim"])
     assert isinstance(options, SimulatorOptions) and options.seed == 42
@@ -61,7 +60,7 @@ def test_fee_overrides_global_and_per_pair(tmp_path: Path) -> None:
         MINIMAL.replace("  BABA: {}", "  BABA:\n    fees: {ads_issue_fee_usd: 0.02}")
         + "fees:\n  hk_stamp_duty_rate: 0.0013\n"
     )
-    (pair,) = build_pairs(load_settings(write(tmp_path, text)))
+    (pair,) = build_pairs(load(write(tmp_path, text)))
     assert pair.fees.ads_issue_fee_usd == 0.02
     assert pair.fees.hk_stamp_duty_rate == 0.0013
     assert pair.fees.ads_cancel_fee_usd == 0.05  # untouched default
@@ -83,18 +82,18 @@ def test_fee_overrides_global_and_per_pair(tmp_path: Path) -> None:
 )
 def test_bad_config_names_the_key_and_reason(tmp_path: Path, text: str, fragment: str) -> None:
     with pytest.raises(ConfigError) as info:
-        load_settings(write(tmp_path, text))
+        load(write(tmp_path, text))
     assert fragment in str(info.value)
 
 
 def test_env_reference_and_secret_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SIM_SEED", "11")
     text = MINIMAL.replace("{type: simulator}", "{type: simulator, seed: '${SIM_SEED}'}")
-    settings = load_settings(write(tmp_path, text))
+    settings = load(write(tmp_path, text))
     assert settings.feeds["sim"].options_data()["seed"] == "11"
     missing = MINIMAL.replace("{type: simulator}", "{type: simulator, seed: '${NOPE_UNSET}'}")
     with pytest.raises(ConfigError, match="NOPE_UNSET is not set"):
-        load_settings(write(tmp_path, missing))
+        load(write(tmp_path, missing))
 
 
 def test_check_config_cli_exit_codes(tmp_path: Path) -> None:
@@ -118,6 +117,6 @@ def test_check_config_cli_exit_codes(tmp_path: Path) -> None:
 
 
 def test_redacted_config_is_plain_data() -> None:
-    data = redacted(load_settings(None))
+    data = redacted(load(None))
     assert data["feeds"]["sim"]["type"] == "simulator"
     assert data["pairs"]["PONY"]["ads_ratio"] == 1.0

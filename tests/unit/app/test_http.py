@@ -12,9 +12,9 @@ from monitor.core.engine import Engine
 from monitor.core.events import FxQuote, Quote
 from monitor.core.instruments import USD_HKD_BAND, Instrument, Pair
 from monitor.core.sessions import SessionCalendar
+from monitor.expose.metrics import DlmonCollector, MetricsSource
+from monitor.expose.server import ServerState, create_app
 from monitor.feeds.base import FeedHealth, FeedState
-from monitor.metrics import DlmonCollector, MetricsSource
-from monitor.server import ServerState, create_app
 
 T0 = 1_790_000_000_000_000_000
 S = 1_000_000_000

@@ -1,4 +1,4 @@
-"""The provider-agnostic pieces of the connection supervisor, with fakes and fake time."""
+"""The provider-agnostic streaming pieces (reconnect loop, watchdog, dispatch), fake time."""
 
 from __future__ import annotations
 
@@ -14,14 +14,13 @@ from websockets.http11 import Response
 from monitor.core.events import Event, Trade
 from monitor.errors import FeedFatalError, FeedProtocolError
 from monitor.feeds.base import FeedContext, FeedHealth, FeedState
-from monitor.feeds.connection import (
-    Backoff,
+from monitor.feeds.streaming import (
     ConnectionOptions,
     Dispatcher,
     FeedSilentError,
     LineSplitter,
+    ReconnectLoop,
     SilenceWatchdog,
-    Supervisor,
     classify,
 )
 from monitor.feeds.wire import Control, Parsed, ParseError
@@ -49,22 +48,6 @@ class World:
 
     def ctx(self) -> FeedContext:
         return FeedContext(self.events.append, self.clock, self.sessions, self.health)
-
-
-def test_backoff_grows_to_the_cap_with_full_jitter_and_resets() -> None:
-    backoff = Backoff(1.0, 8.0, random.Random(1))
-    ceilings = [1, 2, 4, 8, 8, 8]
-    delays = [backoff.next_delay() for _ in ceilings]
-    assert all(0.0 <= d <= c for d, c in zip(delays, ceilings, strict=True))
-    assert backoff.attempt == 6
-    backoff.reset()
-    assert backoff.attempt == 0 and backoff.next_delay() <= 1.0
-
-
-def test_backoff_jitter_spreads_delays() -> None:
-    backoff = Backoff(10.0, 10.0, random.Random(2))
-    delays = {round(backoff.next_delay(), 3) for _ in range(20)}
-    assert len(delays) > 10
 
 
 def closed(rcvd: int | None, sent: int | None, reason: str = "") -> ConnectionClosedError:
@@ -190,7 +173,7 @@ class Clock:
         return self.t
 
 
-async def test_supervisor_resets_backoff_after_a_healthy_period_and_retries_fatal_slowly() -> None:
+async def test_reconnect_loop_resets_backoff_after_a_healthy_run_and_retries_fatal_slowly() -> None:
     health = FeedHealth("f")
     options = ConnectionOptions(
         initial_backoff_seconds=1.0,
@@ -220,9 +203,9 @@ async def test_supervisor_resets_backoff_after_a_healthy_period_and_retries_fata
             raise FeedFatalError("bad key")
         raise ConnectionResetError("gone")
 
-    supervisor = Supervisor(health, options, sleep=sleep, rng=random.Random(3), monotonic=clock)
+    loop = ReconnectLoop(health, options, sleep=sleep, rng=random.Random(3), monotonic=clock)
     with pytest.raises(asyncio.CancelledError):
-        await supervisor.run(session)
+        await loop.run(session)
 
     ceilings = [1, 2, 4, 1, 2]  # reset after the healthy (61 s) session
     assert all(d <= c for d, c in zip(delays[:5], ceilings, strict=True))

@@ -99,7 +99,7 @@ def test_instrument_kinds_and_truncation() -> None:
 def test_a_feed_that_serves_none_of_its_instruments_is_a_config_error() -> None:
     from monitor.errors import ConfigError
     from monitor.feeds.base import FeedSpec
-    from monitor.feeds.connection import served_symbols
+    from monitor.feeds.streaming import served_symbols
 
     spec = FeedSpec("fx", "oanda", 0, ["PONY", "2026.HK"], {}, 30.0)
     with pytest.raises(ConfigError, match="feeds.fx: oanda serves none of PONY, 2026.HK"):

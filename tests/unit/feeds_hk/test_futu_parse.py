@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from monitor.core.events import Quote, Trade
-from monitor.feeds._thread_bridge import ThreadBridge
+from monitor.feeds.futu.bridge import ThreadBridge
 from monitor.feeds.futu.parse import (
     BEIJING,
     NEW_YORK,

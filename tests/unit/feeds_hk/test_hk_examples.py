@@ -9,10 +9,9 @@ from pathlib import Path
 import pytest
 
 import monitor.logs
+from monitor.app.build import build_feeds, build_pairs, load
 from monitor.cli import main
-from monitor.config import load_settings
 from monitor.core.sessions import SessionCalendar
-from monitor.wiring import build_feeds, build_pairs
 
 EXAMPLES = Path(__file__).parents[3] / "config" / "examples"
 
@@ -32,7 +31,7 @@ def secrets(monkeypatch: pytest.MonkeyPatch) -> None:
     ],
 )
 def test_example_builds_every_feed(example: str, types: set[str]) -> None:
-    settings = load_settings(EXAMPLES / example)
+    settings = load(EXAMPLES / example)
     assert {f.type for f in settings.feeds.values()} == types
     pairs = build_pairs(settings)
     feeds = build_feeds(settings, pairs, lambda e: None, time.time_ns, SessionCalendar("exchange"))

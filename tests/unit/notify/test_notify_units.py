@@ -9,7 +9,6 @@ import pytest
 from pydantic import ValidationError
 
 from monitor.notify.base import judge_http, parse_retry_after, truncate
-from monitor.notify.config import NotifyConfig
 from monitor.notify.discord import DiscordPlatform
 from monitor.notify.feishu import FeishuPlatform
 from monitor.notify.models import Notice, Status
@@ -18,6 +17,7 @@ from monitor.notify.sender import RetryPolicy
 from monitor.notify.spool import Spool
 from monitor.notify.telegram import TEXT_MAX, TelegramPlatform
 from monitor.notify.wecom import MARKDOWN_MAX_BYTES, WeComPlatform, render
+from monitor.settings.notify import NotifyConfig
 
 
 def test_token_bucket_allows_burst_then_rate() -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from monitor.core.events import NS_PER_SECOND, Event, Quote, Trade
-from monitor.recorder.config import RecorderConfig
 from monitor.recorder.files import RotatingTickStore
 from monitor.recorder.reader import ReadReport, merge_ticks
+from monitor.settings.recorder import RecorderConfig
 
 T0 = 1_795_185_000_000_000_000  # 2026-11-20T14:30:00Z
 DAY = 86_400 * NS_PER_SECOND

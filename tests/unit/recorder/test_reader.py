@@ -9,10 +9,10 @@ import pytest
 
 from monitor.core.events import Event, FxQuote, Quote, Trade
 from monitor.errors import DlmonError
-from monitor.recorder.config import RecorderConfig
 from monitor.recorder.files import RotatingTickStore
 from monitor.recorder.format import TickFormatError
 from monitor.recorder.reader import ReadReport, merge_ticks, read_ticks
+from monitor.settings.recorder import RecorderConfig
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "ticks"
 T0 = 1_795_185_000_000_000_000

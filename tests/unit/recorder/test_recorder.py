@@ -14,11 +14,11 @@ from prometheus_client import generate_latest
 from prometheus_client.registry import CollectorRegistry
 
 from monitor.core.events import Event, Trade
-from monitor.recorder.config import RecorderConfig
 from monitor.recorder.files import RotatingTickStore
 from monitor.recorder.metrics import RecorderCollector
 from monitor.recorder.reader import ReadReport, merge_ticks
 from monitor.recorder.recorder import Recorder
+from monitor.settings.recorder import RecorderConfig
 
 T0 = 1_795_185_000_000_000_000
 

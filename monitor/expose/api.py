@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from monitor.api_analytics import analytics_json
 from monitor.core.snapshot import LegView, Liquidity, MarketSnapshot, PairView
+from monitor.expose.api_analytics import analytics_json
 from monitor.feeds.base import FeedHealth
 
 NS = 1_000_000_000

@@ -1,74 +1,42 @@
-"""Configuration: YAML validated by pydantic, overridable by ``DLMON_<SECTION>__<KEY>``.
+"""The whole configuration: YAML validated by pydantic, overridable by ``DLMON_<SECTION>__<KEY>``.
 
 Named collections (``pairs``, ``feeds``) are mappings keyed by name so that every key has
 an environment variable, e.g. ``DLMON_FEEDS__POLYGON__API_KEY`` or ``DLMON_SERVER__PORT``.
 String values in YAML may reference the environment as ``${VAR}``; any secret field
 ``x`` may instead be given as ``x_file`` (a path whose content is the secret).
+
+:func:`load_settings` only parses and validates each section; the checks across sections
+(pairs resolve, feed options are valid, rules name known pairs) belong to the
+composition root (:func:`monitor.app.build.load`), which knows every room.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import yaml
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    ValidationError,
-    field_validator,
-    model_validator,
-)
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-from monitor.alerts.config import AlertsConfig
-from monitor.core.engine import DEFAULT_WINDOWS
+from monitor.core.liquidity import DEFAULT_WINDOWS
 from monitor.errors import ConfigError
-
-if TYPE_CHECKING:
-    from monitor.core.analytics import AnalyticsSettings
-from monitor.notify.config import NotifyConfig
-from monitor.recorder.config import RecorderConfig
+from monitor.settings.alerts import AlertsConfig
+from monitor.settings.base import Model
+from monitor.settings.notify import NotifyConfig
+from monitor.settings.recorder import RecorderConfig
 
 ENV_PREFIX = "DLMON_"
+BUILT_IN = "<built-in default>"
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 
-
-class Model(BaseModel):
-    """Base of config sections: unknown keys are errors; ``<secret>_file`` is read."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _read_secret_files(cls, data: Any) -> Any:
-        return read_secret_files(cls, data)
-
-
-def read_secret_files(cls: type[BaseModel], data: Any) -> Any:
-    """Replace ``<field>_file: PATH`` by ``<field>: <content of PATH>`` for secret fields."""
-    if not isinstance(data, Mapping):
-        return data
-    out = dict(data)
-    for key in list(out):
-        if not key.endswith("_file"):
-            continue
-        name = key[: -len("_file")]
-        target = cls.model_fields.get(name)
-        if target is None or "SecretStr" not in repr(target.annotation):
-            continue
-        path = Path(str(out.pop(key)))
-        try:
-            out[name] = path.read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            raise ValueError(f"cannot read {key} {str(path)!r}: {exc.strerror}") from None
-    return out
+RawEdit = Callable[[dict[str, Any]], dict[str, Any]]
+"""Changes a command makes to the raw YAML mapping before ``${VAR}`` expansion."""
 
 
 class ServerConfig(Model):
@@ -185,16 +153,6 @@ class AnalyticsConfig(Model):
     def _check_windows(cls, value: dict[str, int]) -> dict[str, int]:
         return LiquidityConfig._check_windows(value)
 
-    def core(self) -> AnalyticsSettings | None:
-        """The core settings, or None when analytics are disabled."""
-        from monitor.core.analytics import AnalyticsSettings
-
-        if not self.enabled:
-            return None
-        return AnalyticsSettings.from_mapping(
-            self.windows, **self.model_dump(exclude={"enabled", "windows"})
-        )
-
 
 class Settings(BaseSettings):
     """The whole daemon configuration."""
@@ -242,6 +200,11 @@ class Settings(BaseSettings):
                 if isinstance(data.get(section), dict):
                     data = {**data, section: _fold_case(data[section])}
         return data
+
+    @property
+    def alert_dashboard_url(self) -> str | None:
+        """The link notifications carry: ``alerts.dashboard_url``, else ``dashboard_url``."""
+        return self.alerts.dashboard_url or self.dashboard_url
 
     @model_validator(mode="after")
     def _check_references(self) -> Settings:
@@ -305,15 +268,18 @@ def default_config_text() -> str:
     return resources.files("monitor.data").joinpath("default.yaml").read_text(encoding="utf-8")
 
 
-def load_yaml(text: str, origin: str) -> dict[str, Any]:
+def load_yaml(text: str, origin: str, edit: RawEdit | None = None) -> dict[str, Any]:
+    """The YAML mapping of ``text``, changed by ``edit``, with ``${VAR}`` expanded."""
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise ConfigError(f"{origin}: not valid YAML: {exc}") from None
     if data is None:
-        return {}
+        data = {}
     if not isinstance(data, dict):
         raise ConfigError(f"{origin}: the top level must be a mapping")
+    if edit is not None:
+        data = edit(data)
     expanded: dict[str, Any] = expand_env(data)
     return expanded
 
@@ -326,27 +292,37 @@ def format_validation_error(exc: ValidationError, origin: str) -> str:
     return "\n".join(lines)
 
 
-def load_settings(path: str | Path | None = None) -> Settings:
-    """Load the configuration from ``path`` (or ``$DLMON_CONFIG``, or the built-in default).
+def load_settings(path: str | Path | None = None, edit: RawEdit | None = None) -> Settings:
+    """Parse the configuration at ``path`` (or ``$DLMON_CONFIG``, or the built-in default).
 
-    Raises :class:`ConfigError` with the key path and the reason of every problem.
+    ``edit`` may change the raw mapping first (``dlmon replay`` swaps the feeds). Raises
+    :class:`ConfigError` with the key path and the reason of every problem.
     """
-    if path is None:
-        path = os.environ.get("DLMON_CONFIG") or None
-    if path is None:
-        origin, text = "<built-in default>", default_config_text()
-    else:
-        origin = str(path)
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise ConfigError(f"{origin}: cannot read: {exc.strerror}") from None
-    data = load_yaml(text, origin)
+    origin, text = read_config(path)
+    data = load_yaml(text, origin, edit)
     try:
-        settings = Settings(**data)
+        return Settings(**data)
     except ValidationError as exc:
         raise ConfigError(format_validation_error(exc, origin)) from None
-    from monitor.wiring import validate_settings  # late: wiring imports feed packages
 
-    validate_settings(settings, origin)
-    return settings
+
+def config_path(path: str | Path | None = None) -> str | Path | None:
+    """``path``, else ``$DLMON_CONFIG``, else None (the built-in default)."""
+    return path if path is not None else os.environ.get("DLMON_CONFIG") or None
+
+
+def config_origin(path: str | Path | None = None) -> str:
+    """How errors name the configuration that :func:`load_settings` reads for ``path``."""
+    chosen = config_path(path)
+    return BUILT_IN if chosen is None else str(chosen)
+
+
+def read_config(path: str | Path | None = None) -> tuple[str, str]:
+    """(origin, text) of the configuration ``path``, ``$DLMON_CONFIG`` or the built-in one."""
+    chosen = config_path(path)
+    if chosen is None:
+        return BUILT_IN, default_config_text()
+    try:
+        return str(chosen), Path(chosen).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{chosen}: cannot read: {exc.strerror}") from None

@@ -5,18 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
+
+from monitor.settings.base import Model
 
 
-class RecorderConfig(BaseModel):
+class RecorderConfig(Model):
     """Where and how accepted events are written; disabled unless ``enabled: true``.
 
     Files rotate when they reach ``rotate_bytes`` and, with ``rotate_daily``, when an
     event of a later UTC day arrives. When the files of the directory together exceed
     ``max_total_bytes`` the oldest are deleted. ``parquet`` needs the ``parquet`` extra.
     """
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     enabled: bool = False
     directory: Path = Path("ticks")

@@ -11,8 +11,8 @@ from aiohttp import web
 from prometheus_client.aiohttp import make_aiohttp_handler
 from prometheus_client.registry import CollectorRegistry
 
-from monitor import api
 from monitor.core.snapshot import MarketSnapshot
+from monitor.expose import api
 from monitor.feeds.base import FeedHealth
 
 

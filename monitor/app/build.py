@@ -1,22 +1,47 @@
-"""Turn a validated :class:`~monitor.config.Settings` into domain objects and feeds."""
+"""The composition root's builders: settings -> pairs, feeds, clock; checks across sections.
+
+This is the one room that knows every other: it loads the settings (:func:`load`) and
+checks what no single section can (pairs resolve against the catalogue, feed options
+are valid for their provider, rules name configured pairs, a replay feed runs alone).
+"""
 
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from monitor.alerts.wiring import check_rule_pairs
-from monitor.catalogue import catalogue
-from monitor.config import FeedConfig, PairConfig, Settings, format_validation_error
+from monitor.app.alerting import check_rule_pairs
+from monitor.core.analytics import AnalyticsSettings
+from monitor.core.catalogue import catalogue
 from monitor.core.fees import FeeSchedule
 from monitor.core.instruments import USD_HKD_BAND, Instrument, Pair, Staleness
 from monitor.core.sessions import SessionCalendar
 from monitor.errors import ConfigError, MissingExtraError
 from monitor.feeds.base import Clock, EventSink, Feed, FeedContext, FeedHealth, FeedSpec
 from monitor.feeds.registry import feed_type
-from monitor.feeds.replay import check_replay_alone
+from monitor.feeds.replay import ReplayOptions
+from monitor.recorder.clock import ReplayClock
+from monitor.settings.root import (
+    AnalyticsConfig,
+    FeedConfig,
+    PairConfig,
+    RawEdit,
+    Settings,
+    config_origin,
+    format_validation_error,
+    load_settings,
+)
+
+
+def load(path: str | Path | None = None, edit: RawEdit | None = None) -> Settings:
+    """Load the settings (see :func:`~monitor.settings.root.load_settings`) and check them
+    across sections; raise :class:`ConfigError` naming the key and the reason."""
+    settings = load_settings(path, edit)
+    validate_settings(settings, config_origin(path))
+    return settings
 
 
 def build_pairs(settings: Settings) -> list[Pair]:
@@ -114,6 +139,37 @@ def build_feeds(
         )
         feeds.append(feed_type(cfg.type).factory(spec, feed_options(name, cfg), context))
     return feeds
+
+
+def check_replay_alone(settings: Settings) -> list[str]:
+    """Names of the enabled replay feeds; ConfigError if one runs beside other feeds."""
+    enabled = [name for name, cfg in settings.feeds.items() if cfg.enabled]
+    replays = [name for name in enabled if settings.feeds[name].type == "replay"]
+    if replays and len(enabled) > 1:
+        raise ConfigError(
+            f"feeds.{replays[0]}: a replay feed runs on recorded time and must be the only"
+            f" enabled feed (enabled: {', '.join(enabled)})"
+        )
+    return replays
+
+
+def daemon_clock(settings: Settings, default: Clock) -> Clock:
+    """A :class:`ReplayClock` when a replay feed is enabled (recorded time), else ``default``."""
+    replays = check_replay_alone(settings)
+    if not replays:
+        return default
+    options = feed_options(replays[0], settings.feeds[replays[0]])
+    assert isinstance(options, ReplayOptions)
+    return ReplayClock(options.speed)
+
+
+def analytics_settings(config: AnalyticsConfig) -> AnalyticsSettings | None:
+    """The core's analytics settings, or None when analytics are disabled."""
+    if not config.enabled:
+        return None
+    return AnalyticsSettings.from_mapping(
+        config.windows, **config.model_dump(exclude={"enabled", "windows"})
+    )
 
 
 def feed_priorities(settings: Settings) -> dict[str, int]:

@@ -20,15 +20,17 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import structlog
-import yaml
 
-from monitor.api import pair_json
-from monitor.config import FeedConfig, Settings
+from monitor.app.build import load
+from monitor.app.daemon import Daemon
 from monitor.core.events import NS_PER_SECOND
 from monitor.core.snapshot import MarketSnapshot, PairView
-from monitor.recorder.config import RecorderConfig
+from monitor.expose.api import pair_json
+from monitor.feeds.replay.client import ReplayFeed
 from monitor.recorder.format import TickFormatError
 from monitor.recorder.stats import EdgeStats, Extreme, PairStats, PremiumTracker
+from monitor.settings.recorder import RecorderConfig
+from monitor.settings.root import FeedConfig, Settings
 
 FEED_NAME = "replay"
 
@@ -80,9 +82,6 @@ async def run_replay(
     series: TextIO | None = None,
 ) -> ReplaySummary:
     """Replay ``files`` through the pipeline built from ``settings``; return the summary."""
-    from monitor.app import Daemon  # late: the app imports this package's siblings
-    from monitor.feeds.replay.client import ReplayFeed
-
     feed = FeedConfig.model_validate(
         {"type": "replay", "files": [str(f) for f in files], "speed": speed, "strict": strict}
     )
@@ -90,7 +89,7 @@ async def run_replay(
         update={"feeds": {FEED_NAME: feed}, "recorder": RecorderConfig()}
     )
     daemon = Daemon(settings)
-    replay = daemon.feeds[0]
+    replay = daemon.feed(FEED_NAME)
     assert isinstance(replay, ReplayFeed)
     tracker = PremiumTracker(daemon.engine, series)
     daemon.engine.listeners.append(tracker)
@@ -267,35 +266,16 @@ def replay_settings(
     and validation (a production config replays without its feeds' credentials) and
     one replay feed over ``files`` takes their place.
     """
-    from pydantic import ValidationError
 
-    from monitor.config import default_config_text, expand_env, format_validation_error
-    from monitor.errors import ConfigError
-    from monitor.wiring import validate_settings
+    def edit(data: dict[str, Any]) -> dict[str, Any]:
+        data = {k: v for k, v in data.items() if k not in ("feeds", "recorder")}
+        feed = {"type": "replay", "files": list(files), "speed": speed, "strict": strict}
+        data["feeds"] = {FEED_NAME: feed}
+        if sessions is not None:
+            data["sessions"] = {**(data.get("sessions") or {}), "mode": sessions}
+        return data
 
-    path = path or os.environ.get("DLMON_CONFIG") or None
-    origin = path or "<built-in default>"
-    try:
-        text = default_config_text() if path is None else Path(path).read_text(encoding="utf-8")
-        data = yaml.safe_load(text) or {}
-    except OSError as exc:
-        raise ConfigError(f"{origin}: cannot read: {exc.strerror}") from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{origin}: not valid YAML: {exc}") from None
-    if not isinstance(data, dict):
-        raise ConfigError(f"{origin}: the top level must be a mapping")
-    data = expand_env({k: v for k, v in data.items() if k not in ("feeds", "recorder")})
-    data["feeds"] = {
-        FEED_NAME: {"type": "replay", "files": list(files), "speed": speed, "strict": strict}
-    }
-    if sessions is not None:
-        data["sessions"] = {**data.get("sessions", {}), "mode": sessions}
-    try:
-        settings = Settings(**data)
-    except ValidationError as exc:
-        raise ConfigError(format_validation_error(exc, origin)) from None
-    validate_settings(settings, origin)
-    return settings
+    return load(path, edit)
 
 
 def replay_main(

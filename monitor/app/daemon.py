@@ -1,4 +1,5 @@
-"""Wiring of the daemon: config -> feeds -> core -> (metrics, API); lifecycle and signals."""
+"""The daemon: built from settings (feeds -> core -> expose, alerts -> notify, recorder),
+started and stopped in order, run until SIGTERM or SIGINT."""
 
 from __future__ import annotations
 
@@ -12,19 +13,24 @@ from aiohttp import web
 from prometheus_client.registry import CollectorRegistry
 
 from monitor import __version__
-from monitor.alerts import AlertingCollector, build_alerting
-from monitor.config import Settings
+from monitor.app.alerting import AlertingCollector, build_alerting
+from monitor.app.build import (
+    analytics_settings,
+    build_feeds,
+    build_pairs,
+    daemon_clock,
+    feed_priorities,
+)
+from monitor.app.tasks import TaskSupervisor
 from monitor.core.engine import Engine
 from monitor.core.sessions import SessionCalendar
 from monitor.core.snapshot import MarketSnapshot
+from monitor.expose.metrics import DlmonCollector, MetricsSource
+from monitor.expose.server import ServerState, create_app
 from monitor.feeds.base import Feed, FeedHealth
-from monitor.feeds.replay import replay_clock
-from monitor.metrics import DlmonCollector, MetricsSource
 from monitor.recorder.metrics import RecorderCollector
 from monitor.recorder.recorder import Recorder
-from monitor.server import ServerState, create_app
-from monitor.supervisor import Supervisor
-from monitor.wiring import build_feeds, build_pairs, feed_priorities
+from monitor.settings.root import Settings
 
 log = structlog.get_logger(__name__)
 
@@ -36,7 +42,7 @@ class Daemon:
 
     def __init__(self, settings: Settings, clock: Callable[[], int] = time.time_ns) -> None:
         self.settings = settings
-        clock = replay_clock(settings, clock)  # recorded time when a replay feed is configured
+        clock = daemon_clock(settings, clock)  # recorded time when a replay feed is configured
         self.clock = clock
         self.pairs = build_pairs(settings)
         self.sessions = SessionCalendar(settings.sessions.mode, settings.sessions.us_extended_hours)
@@ -46,12 +52,12 @@ class Daemon:
             windows=settings.liquidity.windows,
             priorities=feed_priorities(settings),
             max_future_skew_seconds=settings.sessions.max_future_skew_seconds,
-            analytics=settings.analytics.core(),
+            analytics=analytics_settings(settings.analytics),
         )
         self.feeds: list[Feed] = build_feeds(
             settings, self.pairs, self.engine.on_event, clock, self.sessions
         )
-        self.supervisor = Supervisor()
+        self.supervisor = TaskSupervisor()
         self.registry = CollectorRegistry(auto_describe=False)
         self.registry.register(
             DlmonCollector(
@@ -87,6 +93,13 @@ class Daemon:
 
     def snapshot(self) -> MarketSnapshot:
         return self.engine.snapshot(self.clock())
+
+    def feed(self, name: str) -> Feed:
+        """The feed configured as ``name`` (KeyError if none is)."""
+        for feed in self.feeds:
+            if feed.name == name:
+                return feed
+        raise KeyError(name)
 
     def feed_health(self) -> Sequence[FeedHealth]:
         return [feed.health for feed in self.feeds]

@@ -1,6 +1,6 @@
 """Prometheus families of the premium and liquidity analytics (read from a snapshot).
 
-Same conventions as :mod:`monitor.metrics`: base units, ratios not percent, timestamps as
+Same conventions as :mod:`monitor.expose.metrics`: base units, ratios not percent, timestamps as
 ``*_timestamp_seconds`` (ages are left to PromQL: ``time() - metric``), bounded labels,
 and a statistic that is undefined is absent rather than frozen.
 """

@@ -16,8 +16,8 @@ from prometheus_client.registry import Collector
 
 from monitor.core.engine import Engine
 from monitor.core.snapshot import LegView, MarketSnapshot
+from monitor.expose.metrics_analytics import analytics_metrics
 from monitor.feeds.base import FeedHealth
-from monitor.metrics_analytics import analytics_metrics
 
 log = structlog.get_logger(__name__)
 NS = 1e9

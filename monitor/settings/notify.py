@@ -1,4 +1,4 @@
-"""Configuration of notification sinks, routes and the delivery spool.
+"""The ``notify:`` section: notification sinks, routes and the delivery spool.
 
 Every URL and token is a :class:`~pydantic.SecretStr`; give it in YAML as ``${ENV_VAR}``
 or as ``<field>_file: /path/to/secret`` (e.g. ``url_file``). A sink receives every alert
@@ -12,20 +12,11 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
+
+from monitor.settings.base import Model
 
 Severity = Literal["info", "warning", "critical"]
-
-
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _read_secret_files(cls, data: Any) -> Any:
-        from monitor.config import read_secret_files  # late: monitor.config imports us
-
-        return read_secret_files(cls, data)
 
 
 def _check_http_url(value: SecretStr) -> SecretStr:
@@ -35,7 +26,7 @@ def _check_http_url(value: SecretStr) -> SecretStr:
     return value
 
 
-class SinkBase(_Section):
+class SinkBase(Model):
     """Options every sink has."""
 
     send_resolved: bool = True
@@ -130,7 +121,7 @@ SinkConfig = Annotated[
 ]
 
 
-class RouteConfig(_Section):
+class RouteConfig(Model):
     """Send alerts matching every given criterion (empty = any) to ``sinks``."""
 
     sinks: list[str] = Field(min_length=1)
@@ -147,7 +138,7 @@ class RouteConfig(_Section):
         )
 
 
-class NotifyConfig(_Section):
+class NotifyConfig(Model):
     """Notification sinks, routing and delivery settings (no sinks: nothing is sent)."""
 
     sinks: dict[str, SinkConfig] = Field(default_factory=dict)

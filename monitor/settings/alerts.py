@@ -1,4 +1,4 @@
-"""Alert rules and evaluation settings.
+"""The ``alerts:`` section: alert rules and evaluation settings.
 
 Rules are a mapping ``name -> rule``; the rule's ``kind`` selects its options. Premium and
 edge levels are ratios (``0.02`` = 2 %) and may also be written ``"2%"`` or ``"200bp"``.
@@ -14,7 +14,9 @@ import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BeforeValidator, Field, model_validator
+
+from monitor.settings.base import Model
 
 Severity = Literal["info", "warning", "critical"]
 Basis = Literal["mid", "buy_hk_sell_us", "buy_us_sell_hk"]
@@ -49,11 +51,7 @@ def _equity_legs() -> list[EquityLeg]:
     return ["us", "hk"]
 
 
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class RuleBase(_Section):
+class RuleBase(Model):
     """Options shared by every rule."""
 
     enabled: bool = True
@@ -238,7 +236,7 @@ def default_rules() -> dict[str, RuleConfig]:
     }
 
 
-class AlertsConfig(_Section):
+class AlertsConfig(Model):
     """Alert rules, evaluation cadence and where alert state is kept."""
 
     enabled: bool = True

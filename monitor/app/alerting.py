@@ -1,11 +1,11 @@
-"""Build the alerting stack (rules + notification delivery) for the daemon."""
+"""The alerting stack of the daemon: the alert service and the notification service."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import aiohttp
 from prometheus_client.core import Metric
@@ -16,9 +16,7 @@ from monitor.alerts.service import AlertService, FeedsFn, SnapshotFn
 from monitor.errors import ConfigError
 from monitor.notify.metrics import notify_metric_families
 from monitor.notify.service import NotifyService
-
-if TYPE_CHECKING:
-    from monitor.config import Settings
+from monitor.settings.root import Settings
 
 
 @dataclass(slots=True)
@@ -91,7 +89,7 @@ def build_alerting(
         snapshot_fn,
         feeds_fn,
         notify,
-        dashboard_url=settings.dashboard_url,
+        dashboard_url=settings.alert_dashboard_url,
         clock=clock,
     )
     return Alerting(alerts=alerts, notify=notify)

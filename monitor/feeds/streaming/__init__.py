@@ -1,0 +1,61 @@
+"""Streaming transports that know no provider: reconnect loop (with the shared backoff),
+silence watchdog, guarded dispatch, websocket and HTTP-stream feeds.
+
+A provider plugs in through :class:`WsAdapter` or :class:`HttpStreamAdapter` hooks; see
+``docs/architecture.md`` for where a new one goes.
+"""
+
+from monitor.feeds.streaming.dispatch import Dispatcher
+from monitor.feeds.streaming.http_stream import (
+    HttpRequest,
+    HttpStreamAdapter,
+    HttpStreamFeed,
+    LineSplitter,
+    SessionFactory,
+    default_http_session,
+)
+from monitor.feeds.streaming.options import ConnectionOptions
+from monitor.feeds.streaming.provider import served_symbols
+from monitor.feeds.streaming.reconnect import (
+    Failure,
+    ReconnectLoop,
+    Session,
+    Sleep,
+    StreamingCallback,
+    classify,
+)
+from monitor.feeds.streaming.watchdog import FeedSilentError, SilenceWatchdog
+from monitor.feeds.streaming.websocket import (
+    Endpoint,
+    WebSocketFeed,
+    WsAdapter,
+    WsConnector,
+    WsLink,
+    connect_websocket,
+)
+
+__all__ = [
+    "ConnectionOptions",
+    "Dispatcher",
+    "Endpoint",
+    "Failure",
+    "FeedSilentError",
+    "HttpRequest",
+    "HttpStreamAdapter",
+    "HttpStreamFeed",
+    "LineSplitter",
+    "ReconnectLoop",
+    "Session",
+    "SessionFactory",
+    "SilenceWatchdog",
+    "Sleep",
+    "StreamingCallback",
+    "WebSocketFeed",
+    "WsAdapter",
+    "WsConnector",
+    "WsLink",
+    "classify",
+    "connect_websocket",
+    "default_http_session",
+    "served_symbols",
+]

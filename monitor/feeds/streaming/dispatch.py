@@ -1,0 +1,80 @@
+"""The one guarded entry point of every incoming frame of a streaming feed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import structlog
+
+from monitor.feeds.base import FeedContext
+from monitor.feeds.streaming.watchdog import SilenceWatchdog
+from monitor.feeds.wire import Control, Parsed, truncate
+
+log = structlog.get_logger(__name__)
+
+Parser = Callable[[str | bytes, int], Parsed]
+ControlHandler = Callable[[Control], None]
+
+
+class Dispatcher:
+    """The one guarded entry point for every incoming frame.
+
+    A frame that cannot be parsed is counted and logged (truncated) and the loop goes on;
+    elements of a batch that fail are counted while the good events of the same batch
+    still reach the sink. Control messages go to the adapter's handler, which may raise
+    :class:`~monitor.errors.FeedFatalError` or :class:`~monitor.errors.FeedProtocolError`
+    to end the session.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        parse: Parser,
+        on_control: ControlHandler,
+        ctx: FeedContext,
+        watchdog: SilenceWatchdog,
+    ) -> None:
+        self._name = name
+        self._parse = parse
+        self._on_control = on_control
+        self._ctx = ctx
+        self._health = ctx.health
+        self._watchdog = watchdog
+        self._log = log.bind(feed=name)
+
+    def dispatch(self, frame: str | bytes) -> list[Control]:
+        """Handle one frame; return its control messages (after the adapter saw them)."""
+        ts_recv = self._ctx.clock()
+        health = self._health
+        health.messages_total += 1
+        health.last_message_ns = ts_recv
+        try:
+            parsed = self._parse(frame, ts_recv)
+        except Exception as exc:  # guarded entry: a bad frame never ends the session
+            health.count_error("parse")
+            self._log.warning("unreadable frame", error=str(exc), frame=truncate(frame))
+            return []
+        for error in parsed.errors:
+            health.count_error("parse")
+            self._log.warning("unreadable element", error=error, frame=truncate(frame))
+        if parsed.events:
+            self._emit(parsed)
+            self._watchdog.saw_data(ts_recv)
+        for control in parsed.controls:
+            if control.kind == "error":
+                health.count_error("provider")
+            self._on_control(control)
+        return parsed.controls
+
+    def _emit(self, parsed: Parsed) -> None:
+        sink = self._ctx.sink
+        for event in parsed.events:
+            event.source = self._name
+            try:
+                sink(event)
+            except Exception as exc:  # the core must not kill the feed; count and go on
+                self._health.count_error("sink")
+                self._log.error("sink rejected event", rejected=repr(event), exc_info=exc)
+
+
+__all__ = ["ControlHandler", "Dispatcher", "Parser"]
