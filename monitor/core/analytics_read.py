@@ -4,18 +4,19 @@ Each series is made dense over the longest horizon (one value per second up to `
 seconds in which the venue (or, for a pair, both venues) did not trade are blanked, and
 every window is a tail slice of that array. Results are cached per pair for one second
 of ``now``, so frequent readers (scrapes, the API, alert rules) cost one computation.
+The reader never writes the trackers it reads (its cache is its own).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
 from monitor.core import stats
+from monitor.core.analytics_state import AnalyticsSettings, AnalyticsState, LegTracker, PairTracker
 from monitor.core.analytics_view import (
     DayMark,
     HalfLife,
@@ -28,17 +29,30 @@ from monitor.core.analytics_view import (
     TurnoverShare,
 )
 from monitor.core.events import NS_PER_SECOND
+from monitor.core.premium import Prices
 from monitor.core.reference import NOT_TRADING
 from monitor.core.series import FloatArray, dense_sums, fill_positions, take
-
-if TYPE_CHECKING:
-    from monitor.core.analytics import Analytics, LegTracker, PairTracker, Prices
 
 NAN = float("nan")
 NS = NS_PER_SECOND
 EPOCH = date(1970, 1, 1)
 MINUTE_CACHE_LIMIT = 20_000
 BoolArray = npt.NDArray[np.bool_]
+
+
+@dataclass(frozen=True, slots=True)
+class SessionView:
+    """What a pair's legs contribute to its premium now, and its analytics.
+
+    ``us``/``hk``/``fx`` are (mid, bid, ask): a closed venue's official close where it has
+    one, else the leg's latest prices; ``live`` is True when both equity venues trade.
+    """
+
+    us: Prices
+    hk: Prices
+    fx: Prices
+    live: bool
+    analytics: PairAnalytics
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,19 +67,17 @@ class _Cached:
 
 
 class AnalyticsReader:
-    """Builds :class:`PairAnalytics` views from an :class:`Analytics` instance."""
+    """Builds :class:`SessionView` views from the analytics state (read only)."""
 
-    def __init__(self, analytics: Analytics) -> None:
-        self.analytics = analytics
-        self.settings = analytics.settings
+    def __init__(self, state: AnalyticsState) -> None:
+        self.state = state
+        self.settings: AnalyticsSettings = state.settings
         self._cache: dict[str, _Cached] = {}
         self._minutes: dict[tuple[str, int], bool] = {}
 
-    def pair_view(
-        self, name: str, now_ns: int, stale: bool
-    ) -> tuple[tuple[float, float, float] | None, bool, PairAnalytics]:
-        """(session-aware premiums or None if stale, both venues trading, analytics view)."""
-        t = self.analytics.pairs[name]
+    def pair_view(self, name: str, now_ns: int, stale: bool) -> SessionView:
+        """The pair's session-aware leg prices, whether both venues trade, and its analytics."""
+        t = self.state.pairs[name]
         clock = t.clock
         us_phase = clock.phase(t.us.venue, now_ns)
         hk_phase = clock.phase(t.hk.venue, now_ns)
@@ -74,14 +86,11 @@ class AnalyticsReader:
         us_p = t.us.prices(us_phase, *_current(t.us))
         hk_p = t.hk.prices(hk_phase, *_current(t.hk))
         fx_p = _current(t.fx)
-        premiums = None if stale else t.premiums(us_p, hk_p, fx_p)
         legs = (
             _leg_basis(t.us, us_phase, us_p, now_ns),
             _leg_basis(t.hk, hk_phase, hk_p, now_ns),
             _leg_basis(t.fx, fx_phase, fx_p, now_ns),
         )
-        if t.closes:  # a close moved in the pending second: show its premium already
-            t.mark_closes()
         cached = self._stats(name, t, now_ns, stale)
         view = PairAnalytics(
             basis="live" if live else "reference",
@@ -93,7 +102,7 @@ class AnalyticsReader:
             hk=self._instrument(t, t.hk, cached.hk),
             turnover_shares=cached.shares,
         )
-        return premiums, live, view
+        return SessionView(us_p, hk_p, fx_p, live, view)
 
     # ------------------------------------------------------------------ windows
     def _stats(self, name: str, t: PairTracker, now_ns: int, stale: bool) -> _Cached:
@@ -205,7 +214,7 @@ class AnalyticsReader:
 
     def _trading_mask(self, venues: tuple[str, ...], start: int, end: int) -> BoolArray | None:
         """Per second of ``start..end``: True if any of ``venues`` trades; None if always."""
-        clock = self.analytics.clock
+        clock = self.state.clock
         if clock.calendar.mode == "always_open":
             return None
         first, last = start // 60, end // 60
@@ -277,21 +286,44 @@ def _leg_basis(leg: LegTracker, phase: str, prices: Prices, now_ns: int) -> LegB
 
 
 def _days(t: PairTracker) -> tuple[DayMark, ...]:
-    marks = []
+    """Every venue's daily marks, oldest first per venue, with a close that moved in the
+    pending second shown already (the writer records it at the next second, as here)."""
+    marks: list[DayMark] = []
     for venue, records in t.days.items():
-        for r in records:
-            marks.append(
-                DayMark(
-                    venue=venue,
-                    date=(EPOCH + timedelta(days=r.day)).isoformat(),
-                    open_premium=_finite(r.open),
-                    open_ts=r.open_ts or None,
-                    close_premium=_finite(r.close),
-                    close_ts=r.close_ts or None,
-                )
-            )
+        rows = [(r.day, r.open, r.open_ts, r.close, r.close_ts) for r in records]
+        moved = _moved_close(t, venue)
+        if moved is not None:
+            day, mid, ts = moved
+            if rows and rows[-1][0] == day:
+                _, opened, opened_ts, _, _ = rows[-1]
+                rows[-1] = (day, opened, opened_ts, mid, ts)
+            elif not rows or day > rows[-1][0]:  # a late close of an earlier day is ignored
+                rows.append((day, NAN, 0, mid, ts))
+                rows = rows[-(records.maxlen or len(rows)) :]
+        marks.extend(_day_mark(venue, *row) for row in rows)
     marks.sort(key=lambda m: (m.date, m.venue))
     return tuple(marks)
+
+
+def _moved_close(t: PairTracker, venue: str) -> tuple[int, float, int] | None:
+    for leg in t.closes:
+        if leg.venue == venue:
+            mark = t.close_mark(leg)
+            return mark if mark is not None and mark[1] == mark[1] else None
+    return None
+
+
+def _day_mark(
+    venue: str, day: int, open_: float, open_ts: int, close: float, close_ts: int
+) -> DayMark:
+    return DayMark(
+        venue=venue,
+        date=(EPOCH + timedelta(days=day)).isoformat(),
+        open_premium=_finite(open_),
+        open_ts=open_ts or None,
+        close_premium=_finite(close),
+        close_ts=close_ts or None,
+    )
 
 
 def _trade_costs(t: PairTracker, leg: LegTracker, notional_usd: float) -> tuple[TradeCost, ...]:

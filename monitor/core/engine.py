@@ -1,7 +1,9 @@
 """The market engine: validates events, keeps state, computes premiums and liquidity.
 
 ``on_event`` is the hot path: no I/O, no logging, a few dictionary lookups and some
-arithmetic per event. ``snapshot`` builds the immutable read-side view on demand.
+arithmetic per event. ``snapshot`` builds the immutable read-side view on demand; the
+premium and the edges are computed there, once per pair and read, by
+:mod:`monitor.core.premium` (their one owner).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from monitor.core.analytics import DEFAULT_ANALYTICS, Analytics, AnalyticsSettin
 from monitor.core.events import NS_PER_SECOND, Event, FxQuote, Quote, Trade
 from monitor.core.instruments import Instrument, Pair
 from monitor.core.liquidity import DEFAULT_WINDOWS
-from monitor.core.premium import EdgeCalculator
+from monitor.core.premium import PremiumCalculator, Premiums, Prices
 from monitor.core.sessions import SessionCalendar
 from monitor.core.snapshot import (
     LegView,
@@ -33,45 +35,27 @@ CLOSE_GRACE_NS = 15 * 60 * NS_PER_SECOND
 
 
 class PairState:
-    """The premium of one pair as of its latest input (updated on every accepted event)."""
+    """One pair's legs and its premium calculator (the premium is computed when read)."""
 
-    __slots__ = (
-        "buy_hk_sell_us",
-        "buy_us_sell_hk",
-        "calculator",
-        "fx",
-        "hk",
-        "mid",
-        "pair",
-        "ts",
-        "us",
-    )
+    __slots__ = ("calculator", "fx", "hk", "pair", "us")
 
     def __init__(self, pair: Pair, us: InstrumentState, hk: InstrumentState, fx: InstrumentState):
         self.pair = pair
         self.us, self.hk, self.fx = us, hk, fx
-        self.calculator = EdgeCalculator(pair.ads_ratio, pair.fees, pair.edge_notional_usd)
-        self.mid = self.buy_hk_sell_us = self.buy_us_sell_hk = NAN
-        self.ts = 0
+        self.calculator = PremiumCalculator(pair.ads_ratio, pair.fees, pair.edge_notional_usd)
 
-    def update(self, ts: int) -> None:
-        us, hk, fx = self.us.active, self.hk.active, self.fx.active
-        if us is None or hk is None or fx is None:
-            return
-        if not (us.has_price and hk.has_price and fx.has_price):
-            return
-        self.mid, self.buy_hk_sell_us, self.buy_us_sell_hk = self.premiums(us, hk, fx)
-        self.ts = ts
+    def live_prices(self) -> tuple[Prices, Prices, Prices] | None:
+        """(mid, bid, ask) of each leg's active source; None while a leg has no price."""
+        legs = (self.us.active, self.hk.active, self.fx.active)
+        if not all(src is not None and src.has_price for src in legs):
+            return None
+        us, hk, fx = (_prices(src) for src in legs)
+        return us, hk, fx
 
-    def premiums(
-        self, us: SourceState, hk: SourceState, fx: SourceState
-    ) -> tuple[float, float, float]:
-        """(mid, buy_hk_sell_us, buy_us_sell_hk) from the sources' current prices."""
-        mid = (us.mid * fx.mid / self.pair.ads_ratio) / hk.mid - 1.0
-        a, b = self.calculator.edges(
-            us.exec_bid, us.exec_ask, hk.exec_bid, hk.exec_ask, fx.exec_bid, fx.exec_ask
-        )
-        return mid, a, b
+    def premiums(self) -> Premiums | None:
+        """(mid, buy_hk_sell_us, buy_us_sell_hk) from the active sources' prices, if any."""
+        prices = self.live_prices()
+        return None if prices is None else self.calculator.premiums(*prices)
 
 
 class Engine:
@@ -101,10 +85,7 @@ class Engine:
         self.listeners: list[EventListener] = []
         for pair in self.pairs:
             legs = [self._add_instrument(pair, leg) for leg in pair.legs()]
-            pair_state = PairState(pair, *legs)
-            self.pair_states.append(pair_state)
-            for state in legs:
-                state.pairs.append(pair_state)
+            self.pair_states.append(PairState(pair, *legs))
         self.analytics: Analytics | None = None  # premium and liquidity statistics (issue 7)
         if analytics is not None:
             self.analytics = Analytics(self.pair_states, self.instruments, sessions, analytics)
@@ -138,8 +119,6 @@ class Engine:
             self._reject(event.instrument, reason)
             return False
         self.accepted_total += 1
-        for pair_state in state.pairs:
-            pair_state.update(event.ts_recv)
         for listener in self.listeners:
             listener(event)
         return True
@@ -217,17 +196,20 @@ class Engine:
         stale_reasons = tuple(
             f"{leg.instrument}: {leg.stale_reason}" for leg in (us, hk, fx) if leg.stale
         )
-        premium = PremiumView(None, None, None)
-        if not stale_reasons:
-            assert ps.us.active and ps.hk.active and ps.fx.active
-            mid, hk_us, us_hk = ps.premiums(ps.us.active, ps.hk.active, ps.fx.active)
-            premium = PremiumView(_finite(mid), _finite(hk_us), _finite(us_hk))
+        prices = ps.live_prices()
         live = us.session in ("regular",) and hk.session == "continuous"
         extra = None
         if self.analytics is not None:  # session-aware: a closed venue counts at its close
-            values, live, extra = self.analytics.pair_view(pair.name, now_ns, bool(stale_reasons))
-            if values is not None:
-                premium = PremiumView(_finite(values[0]), _finite(values[1]), _finite(values[2]))
+            session = self.analytics.pair_view(pair.name, now_ns, bool(stale_reasons))
+            prices, live, extra = (
+                (session.us, session.hk, session.fx),
+                session.live,
+                session.analytics,
+            )
+        premium = PremiumView(None, None, None)
+        if not stale_reasons and prices is not None:
+            mid, hk_us, us_hk = ps.calculator.premiums(*prices)
+            premium = PremiumView(_finite(mid), _finite(hk_us), _finite(us_hk))
         return PairView(
             pair=pair.name,
             ads_ratio=pair.ads_ratio,
@@ -316,6 +298,11 @@ class Engine:
                 )
             )
         return Liquidity(spread, bid_depth, ask_depth, tuple(windows))
+
+
+def _prices(src: SourceState | None) -> Prices:
+    assert src is not None
+    return src.mid, src.exec_bid, src.exec_ask
 
 
 def _finite(value: float) -> float | None:

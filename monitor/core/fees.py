@@ -58,6 +58,18 @@ class FeeSchedule:
         taf = min(ads * self.us_finra_taf_per_share, self.us_finra_taf_max_usd)
         return sec + taf + self._us_commission(ads)
 
+    def ads_issue_cost_usd(self, ads: float) -> float:
+        """Depositary fee for issuing ``ads`` ADS against deposited HK shares, in USD."""
+        return ads * self.ads_issue_fee_usd
+
+    def ads_cancel_cost_usd(self, ads: float) -> float:
+        """Depositary fee for cancelling ``ads`` ADS into HK shares, in USD."""
+        return ads * self.ads_cancel_fee_usd
+
+    def conversion_cost_hkd(self, notional_hkd: float) -> float:
+        """Stamp duty on an ADS conversion of ``notional_hkd`` (a setting; 0 by default)."""
+        return notional_hkd * self.conversion_stamp_duty_rate
+
     def _us_commission(self, ads: float) -> float:
         return max(ads * self.us_commission_per_share, self.us_commission_min_usd)
 

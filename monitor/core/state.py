@@ -2,18 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Protocol
-
 from monitor.core.instruments import Instrument
 from monitor.core.liquidity import RollingTrades
 
 NAN = float("nan")
-
-
-class PairUpdater(Protocol):
-    """A pair's premium state, recomputed when one of its legs changes."""
-
-    def update(self, ts: int) -> None: ...
 
 
 class SourceState:
@@ -69,7 +61,7 @@ class SourceState:
 class InstrumentState:
     """All sources of one instrument, the one in use, and its rolling trade windows."""
 
-    __slots__ = ("active", "instrument", "pairs", "sources", "stale_after_ns", "trades")
+    __slots__ = ("active", "instrument", "sources", "stale_after_ns", "trades")
 
     def __init__(self, instrument: Instrument, windows: tuple[int, ...], stale_after_ns: int):
         self.instrument = instrument
@@ -77,7 +69,6 @@ class InstrumentState:
         self.active: SourceState | None = None
         self.trades = RollingTrades(windows)
         self.stale_after_ns = stale_after_ns
-        self.pairs: list[PairUpdater] = []  # every pair this instrument is a leg of
 
     def source(self, name: str, priority: int) -> SourceState:
         state = self.sources.get(name)

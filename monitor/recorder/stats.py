@@ -16,6 +16,7 @@ from typing import TextIO
 
 from monitor.core.engine import Engine, PairState
 from monitor.core.events import Event
+from monitor.core.premium import Premiums
 from monitor.recorder.format import format_number
 
 SERIES_COLUMNS = (
@@ -120,20 +121,18 @@ class PremiumTracker:
 
     def __call__(self, event: Event) -> None:
         for ps in self._by_instrument.get(event.instrument, ()):
-            if ps.ts == 0:  # some leg has no price yet
+            premiums = ps.premiums()
+            if premiums is None:  # some leg has no price yet
                 continue
-            self.pairs[ps.pair.name].add(
-                event.ts_event, ps.mid, ps.buy_hk_sell_us, ps.buy_us_sell_hk
-            )
+            self.pairs[ps.pair.name].add(event.ts_event, *premiums)
             if self._writer is not None:
-                self._writer.writerow(_series_row(event.ts_event, ps))
+                self._writer.writerow(_series_row(event.ts_event, ps, premiums))
 
 
-def _series_row(ts: int, ps: PairState) -> list[str]:
+def _series_row(ts: int, ps: PairState, premiums: Premiums) -> list[str]:
     legs = (ps.us.active, ps.hk.active, ps.fx.active)
     mids = [format_number(_finite(s.mid)) if s is not None else "" for s in legs]
-    edges = (ps.mid, ps.buy_hk_sell_us, ps.buy_us_sell_hk)
-    return [str(ts), ps.pair.name, *(format_number(_finite(v)) for v in edges), *mids]
+    return [str(ts), ps.pair.name, *(format_number(_finite(v)) for v in premiums), *mids]
 
 
 def _finite(value: float) -> float | None:

@@ -20,7 +20,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from monitor.core.fees import FeeSchedule
-from monitor.core.premium import edge_buy_hk_sell_us, edge_buy_us_sell_hk, mid_premium
+from tests.support.oracle import edge_buy_hk_sell_us, edge_buy_us_sell_hk, mid_premium
 
 ROOT = Path(__file__).resolve().parents[2]
 

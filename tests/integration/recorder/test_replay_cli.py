@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor.core.premium import mid_premium
+from tests.support.oracle import mid_premium
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "ticks"
 ROOT = Path(__file__).parents[3]

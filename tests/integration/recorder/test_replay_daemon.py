@@ -15,13 +15,13 @@ import yaml
 from monitor.app.build import load
 from monitor.app.daemon import Daemon
 from monitor.core.events import Event
-from monitor.core.premium import mid_premium
 from monitor.core.sessions import SessionCalendar
 from monitor.errors import ConfigError
 from monitor.feeds.base import FeedContext, FeedHealth, FeedSpec
 from monitor.feeds.replay import ReplayOptions
 from monitor.feeds.replay.client import ReplayFeed
 from monitor.recorder.clock import ReplayClock
+from tests.support.oracle import mid_premium
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "ticks"
 ISO_FIXTURE = FIXTURES / "pony_iso.csv"

@@ -8,9 +8,9 @@ from monitor.core.analytics_view import PairAnalytics
 from monitor.core.engine import Engine
 from monitor.core.events import FxQuote, Quote, Trade
 from monitor.core.fees import DEFAULT_FEES
-from monitor.core.premium import edge_buy_hk_sell_us, edge_buy_us_sell_hk
 from monitor.core.reference import SessionClock
 from monitor.core.sessions import SessionCalendar
+from tests.support.oracle import edge_buy_hk_sell_us, edge_buy_us_sell_hk
 
 from .conftest import S, make_engine, ns
 

@@ -9,7 +9,7 @@ import pytest
 from monitor.core.engine import Engine
 from monitor.core.events import FxQuote, Quote, Trade
 from monitor.core.fees import FeeSchedule
-from monitor.core.premium import edge_buy_hk_sell_us, edge_buy_us_sell_hk
+from tests.support.oracle import edge_buy_hk_sell_us, edge_buy_us_sell_hk
 
 from .conftest import T0, S
 

@@ -1,18 +1,14 @@
-"""Premium and edge formulas against hand-checked values (DOMAIN.md prospectus fixtures)."""
+"""PremiumCalculator against hand-checked values (DOMAIN.md prospectus fixtures)."""
 
 from __future__ import annotations
 
 import dataclasses
+import math
 
 import pytest
 
 from monitor.core.fees import FeeSchedule
-from monitor.core.premium import (
-    edge_buy_hk_sell_us,
-    edge_buy_us_sell_hk,
-    hk_equivalent,
-    mid_premium,
-)
+from monitor.core.premium import PremiumCalculator, hk_equivalent
 
 NO_FEES = FeeSchedule(
     hk_stamp_duty_rate=0,
@@ -28,6 +24,23 @@ NO_FEES = FeeSchedule(
     ads_issue_fee_usd=0,
     ads_cancel_fee_usd=0,
 )
+NAN = float("nan")
+
+
+def mid_premium(us_mid: float, fx_mid: float, hk_mid: float, ratio: float) -> float:
+    return PremiumCalculator(ratio, FeeSchedule(), 100_000).mid(us_mid, fx_mid, hk_mid)
+
+
+def edge_buy_hk_sell_us(
+    us_bid: float, hk_ask: float, fx_bid: float, ratio: float, fees: FeeSchedule, n: float
+) -> float:
+    return PremiumCalculator(ratio, fees, n).buy_hk_sell_us(us_bid, hk_ask, fx_bid)
+
+
+def edge_buy_us_sell_hk(
+    us_ask: float, hk_bid: float, fx_ask: float, ratio: float, fees: FeeSchedule, n: float
+) -> float:
+    return PremiumCalculator(ratio, fees, n).buy_us_sell_hk(us_ask, hk_bid, fx_ask)
 
 
 def test_li_auto_prospectus_parity() -> None:
@@ -100,3 +113,24 @@ def test_conversion_stamp_duty_setting_costs_its_rate() -> None:
     a = edge_buy_hk_sell_us(15.0, 117.0, 7.80, 1, base, 100_000)
     b = edge_buy_hk_sell_us(15.0, 117.0, 7.80, 1, taxed, 100_000)
     assert a - b == pytest.approx(0.001, abs=1e-12)
+
+
+def test_premiums_of_the_three_legs_match_each_basis() -> None:
+    calc = PremiumCalculator(1, FeeSchedule(), 100_000)
+    us, hk, fx = (15.01, 15.00, 15.02), (117.25, 117.00, 117.50), (7.80, 7.80, 7.80)
+    mid, a, b = calc.premiums(us, hk, fx)
+    assert mid == calc.mid(15.01, 7.80, 117.25)
+    assert a == calc.buy_hk_sell_us(15.00, 117.50, 7.80)
+    assert b == calc.buy_us_sell_hk(15.02, 117.00, 7.80)
+
+
+def test_premiums_without_a_price_are_nan_never_a_number() -> None:
+    calc = PremiumCalculator(1, FeeSchedule(), 100_000)
+    quoted = (15.01, 15.00, 15.02)
+    mids_only = (15.01, NAN, NAN)
+    fx = (7.80, 7.79, 7.81)
+    assert all(math.isnan(v) for v in calc.premiums((NAN, NAN, NAN), quoted, fx))
+    assert all(math.isnan(v) for v in calc.premiums(quoted, quoted, (0.0, 0.0, 0.0)))
+    mid, a, b = calc.premiums(mids_only, (117.25, 117.0, 117.5), fx)
+    assert mid == calc.mid(15.01, 7.80, 117.25) and math.isnan(a) and math.isnan(b)
+    assert math.isnan(calc.mid_of(quoted, (NAN, NAN, NAN), 7.8))

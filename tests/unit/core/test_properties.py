@@ -10,12 +10,8 @@ from hypothesis import strategies as st
 
 from monitor.core.fees import FeeSchedule
 from monitor.core.liquidity import RollingTrades
-from monitor.core.premium import (
-    EdgeCalculator,
-    edge_buy_hk_sell_us,
-    edge_buy_us_sell_hk,
-    mid_premium,
-)
+from monitor.core.premium import PremiumCalculator
+from tests.support import oracle
 
 price = st.floats(min_value=0.5, max_value=2000, allow_nan=False, allow_infinity=False)
 spread = st.floats(min_value=0.0, max_value=0.05)
@@ -29,6 +25,22 @@ ZERO = FeeSchedule(
         if f.name != "as_of" and isinstance(f.default, float)
     }
 )
+
+
+def mid_premium(us_mid: float, fx_mid: float, hk_mid: float, ratio: float) -> float:
+    return PremiumCalculator(ratio, FeeSchedule(), 100_000).mid(us_mid, fx_mid, hk_mid)
+
+
+def edge_buy_hk_sell_us(
+    us_bid: float, hk_ask: float, fx_bid: float, ratio: float, fees: FeeSchedule, n: float
+) -> float:
+    return PremiumCalculator(ratio, fees, n).buy_hk_sell_us(us_bid, hk_ask, fx_bid)
+
+
+def edge_buy_us_sell_hk(
+    us_ask: float, hk_bid: float, fx_ask: float, ratio: float, fees: FeeSchedule, n: float
+) -> float:
+    return PremiumCalculator(ratio, fees, n).buy_us_sell_hk(us_ask, hk_bid, fx_ask)
 
 
 @given(us=price, hk=price, fx_mid=fx, r=ratio)
@@ -107,14 +119,17 @@ def test_late_trade_inside_the_window_counts_and_too_old_is_refused() -> None:
 
 
 @given(us=price, hk=price, fx_mid=fx, r=ratio, s1=spread, s2=spread, n=notional)
-def test_edge_calculator_equals_the_reference_formulas(
+def test_the_calculator_equals_the_definitions(
     us: float, hk: float, fx_mid: float, r: int, s1: float, s2: float, n: float
 ) -> None:
     fees = FeeSchedule(hk_commission_rate=0.0002, hk_commission_min_hkd=30, us_commission_min_usd=1)
     us_bid, us_ask, hk_bid, hk_ask = us * (1 - s1), us * (1 + s1), hk * (1 - s2), hk * (1 + s2)
     fx_bid, fx_ask = fx_mid - 0.0002, fx_mid + 0.0002
-    a, b = EdgeCalculator(r, fees, n).edges(us_bid, us_ask, hk_bid, hk_ask, fx_bid, fx_ask)
-    ref_a = edge_buy_hk_sell_us(us_bid, hk_ask, fx_bid, r, fees, n)
+    mid, a, b = PremiumCalculator(r, fees, n).premiums(
+        (us, us_bid, us_ask), (hk, hk_bid, hk_ask), (fx_mid, fx_bid, fx_ask)
+    )
+    assert mid == pytest.approx(oracle.mid_premium(us, fx_mid, hk, r), rel=1e-12, abs=1e-15)
+    ref_a = oracle.edge_buy_hk_sell_us(us_bid, hk_ask, fx_bid, r, fees, n)
     assert a == pytest.approx(ref_a, rel=1e-9, abs=1e-12)
-    ref_b = edge_buy_us_sell_hk(us_ask, hk_bid, fx_ask, r, fees, n)
+    ref_b = oracle.edge_buy_us_sell_hk(us_ask, hk_bid, fx_ask, r, fees, n)
     assert b == pytest.approx(ref_b, rel=1e-9, abs=1e-12)

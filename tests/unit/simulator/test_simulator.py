@@ -61,9 +61,9 @@ def test_premium_is_tens_of_basis_points_with_rare_jumps() -> None:
     premiums = []
     for event in run_model(SimulatorOptions(jump_probability_per_second=0.0), 36_000):
         engine.on_event(event)
-        mid = engine.pair_states[0].mid
-        if mid == mid:
-            premiums.append(mid)
+        values = engine.pair_states[0].premiums()
+        if values is not None and values[0] == values[0]:
+            premiums.append(values[0])
     assert len(premiums) > 30_000
     assert 0.0003 < statistics.pstdev(premiums) < 0.01  # a few to tens of bp
     assert abs(statistics.mean(premiums)) < 0.01

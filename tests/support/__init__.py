@@ -1,0 +1,1 @@
+"""What tests share: polling helpers, builders, fakes and oracles (no test lives here)."""
