@@ -1,35 +1,23 @@
-"""``dlmon replay`` as a user runs it: a subprocess over the fixture files."""
+"""``dlmon replay`` as a user runs it over the fixture files (one run as a subprocess)."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.support.cli import run_cli, run_subprocess
 from tests.support.oracle import mid_premium
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "ticks"
-ROOT = Path(__file__).parents[3]
+Capture = pytest.CaptureFixture[str]
 
 
-def dlmon(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "monitor", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=ROOT,
-        check=False,
-    )
-
-
-def test_replay_prints_the_per_pair_summary() -> None:
-    result = dlmon("replay", str(FIXTURES / "pony_iso.csv"))
+def test_replay_prints_the_per_pair_summary(tmp_path: Path) -> None:
+    result = run_subprocess("replay", str(FIXTURES / "pony_iso.csv"), cwd=tmp_path)
 
     assert result.returncode == 0, result.stderr
     out = result.stdout
@@ -39,8 +27,8 @@ def test_replay_prints_the_per_pair_summary() -> None:
     assert "final snapshot at 2026-11-20T14:30:07.500000000Z (live, fresh)" in out
 
 
-def test_replay_json_summary_has_the_recorded_premiums() -> None:
-    result = dlmon("replay", str(FIXTURES / "pony_iso.csv"), "--speed", "max", "--json")
+def test_replay_json_summary_has_the_recorded_premiums(capsys: Capture) -> None:
+    result = run_cli(capsys, "replay", str(FIXTURES / "pony_iso.csv"), "--speed", "max", "--json")
 
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout)
@@ -58,10 +46,10 @@ def test_replay_json_summary_has_the_recorded_premiums() -> None:
     assert pony["final"]["stale"] is False
 
 
-def test_replay_reports_malformed_rows_by_file_and_line() -> None:
+def test_replay_reports_malformed_rows_by_file_and_line(capsys: Capture) -> None:
     path = FIXTURES / "pony_malformed.csv"
 
-    result = dlmon("replay", str(path), "--json")
+    result = run_cli(capsys, "replay", str(path), "--json")
 
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout)
@@ -71,19 +59,21 @@ def test_replay_reports_malformed_rows_by_file_and_line() -> None:
     assert f"{path}:9: expected 9 columns, got 8" in result.stderr
 
 
-def test_strict_replay_fails_on_the_first_malformed_row() -> None:
+def test_strict_replay_fails_on_the_first_malformed_row(capsys: Capture) -> None:
     path = FIXTURES / "pony_malformed.csv"
 
-    result = dlmon("replay", str(path), "--strict")
+    result = run_cli(capsys, "replay", str(path), "--strict")
 
     assert result.returncode == 1
     assert f"{path}:4:" in result.stderr
 
 
-def test_series_csv_has_one_row_per_premium_update(tmp_path: Path) -> None:
+def test_series_csv_has_one_row_per_premium_update(tmp_path: Path, capsys: Capture) -> None:
     out = tmp_path / "premiums.csv"
 
-    result = dlmon("replay", str(FIXTURES / "pony_sim_recorded.csv"), "--series", str(out))
+    result = run_cli(
+        capsys, "replay", str(FIXTURES / "pony_sim_recorded.csv"), "--series", str(out)
+    )
 
     assert result.returncode == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
@@ -96,21 +86,23 @@ def test_series_csv_has_one_row_per_premium_update(tmp_path: Path) -> None:
     assert float(last["mid"]) == pytest.approx(expected, rel=1e-12)
 
 
-def test_missing_file_exits_with_the_config_code(tmp_path: Path) -> None:
-    result = dlmon("replay", str(tmp_path / "nope.csv"))
+def test_missing_file_exits_with_the_config_code(tmp_path: Path, capsys: Capture) -> None:
+    result = run_cli(capsys, "replay", str(tmp_path / "nope.csv"))
 
     assert result.returncode == 2
     assert "no such file" in result.stderr
 
 
-def test_bad_speed_is_a_usage_error() -> None:
-    result = dlmon("replay", str(FIXTURES / "pony_iso.csv"), "--speed", "-3")
+def test_bad_speed_is_a_usage_error(capsys: Capture) -> None:
+    result = run_cli(capsys, "replay", str(FIXTURES / "pony_iso.csv"), "--speed", "-3")
 
     assert result.returncode == 2
     assert "speed must be a number >= 0" in result.stderr
 
 
-def test_production_config_replays_on_the_recorded_days_sessions(tmp_path: Path) -> None:
+def test_production_config_replays_on_the_recorded_days_sessions(
+    tmp_path: Path, capsys: Capture
+) -> None:
     config = tmp_path / "prod.yaml"
     config.write_text(
         "sessions: {mode: exchange}\n"
@@ -120,7 +112,9 @@ def test_production_config_replays_on_the_recorded_days_sessions(tmp_path: Path)
         encoding="utf-8",
     )
 
-    result = dlmon("replay", str(FIXTURES / "pony_iso.csv"), "--config", str(config), "--json")
+    result = run_cli(
+        capsys, "replay", str(FIXTURES / "pony_iso.csv"), "--config", str(config), "--json"
+    )
 
     assert result.returncode == 0, result.stderr
     (pony,) = json.loads(result.stdout)["pairs"]

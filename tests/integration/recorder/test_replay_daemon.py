@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,18 +20,12 @@ from monitor.feeds.replay import ReplayOptions
 from monitor.feeds.replay.client import ReplayFeed
 from monitor.recorder.clock import ReplayClock
 from tests.support.oracle import mid_premium
+from tests.support.polling import eventually
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "ticks"
 ISO_FIXTURE = FIXTURES / "pony_iso.csv"
 S = 1_000_000_000
 T0 = 1_795_185_000_000_000_000  # 2026-11-20T14:30:00Z, first row of the fixture
-
-
-async def eventually(check: Callable[[], bool], within: float = 10.0) -> None:
-    deadline = time.monotonic() + within
-    while not check():
-        assert time.monotonic() < deadline, "condition not met before the deadline"
-        await asyncio.sleep(0.02)
 
 
 def write_config(tmp_path: Path, feeds: dict[str, Any]) -> Path:

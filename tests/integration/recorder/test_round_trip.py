@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import io
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,13 +13,7 @@ from monitor.app.daemon import Daemon
 from monitor.app.replay import run_replay
 from monitor.recorder.stats import PremiumTracker
 from monitor.settings.root import Settings
-
-
-async def eventually(check: Callable[[], bool], within: float = 20.0) -> None:
-    deadline = time.monotonic() + within
-    while not check():
-        assert time.monotonic() < deadline, "condition not met before the deadline"
-        await asyncio.sleep(0.02)
+from tests.support.polling import eventually
 
 
 def live_settings(tmp_path: Path, fmt: str) -> Settings:
@@ -65,7 +56,7 @@ async def test_recorded_session_replays_to_the_same_premiums(tmp_path: Path, fmt
 
     await daemon.start()
     try:
-        await eventually(lambda: daemon.engine.accepted_total >= 1500)
+        await eventually(lambda: daemon.engine.accepted_total >= 1500, within=20.0)
     finally:
         await daemon.stop()
     assert daemon.recorder is not None

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -11,6 +9,7 @@ import pytest
 from monitor.app.build import build_pairs, feed_options, load, redacted
 from monitor.errors import ConfigError
 from monitor.feeds.simulator import SimulatorOptions
+from tests.support.cli import run_cli, run_subprocess
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -96,22 +95,12 @@ def test_env_reference_and_secret_file(tmp_path: Path, monkeypatch: pytest.Monke
         load(write(tmp_path, missing))
 
 
-def test_check_config_cli_exit_codes(tmp_path: Path) -> None:
-    good = subprocess.run(
-        [sys.executable, "-m", "monitor", "check-config", str(ROOT / "config" / "default.yaml")],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+def test_check_config_cli_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good = run_subprocess("check-config", str(ROOT / "config" / "default.yaml"), cwd=tmp_path)
     assert good.returncode == 0, good.stderr
     assert "type: simulator" in good.stdout
     bad = write(tmp_path, "server: {port: -1}\n" + MINIMAL)
-    result = subprocess.run(
-        [sys.executable, "-m", "monitor", "check-config", str(bad)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = run_cli(capsys, "check-config", str(bad))
     assert result.returncode == 2
     assert "server.port" in result.stderr and "greater than or equal to 0" in result.stderr
 

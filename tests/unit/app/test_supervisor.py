@@ -4,16 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
 
 from monitor.app.tasks import TaskSupervisor
-
-
-async def eventually(check: Callable[[], bool]) -> None:
-    """Poll ``check`` until it holds, for at most 5 s."""
-    async with asyncio.timeout(5.0):
-        while not check():  # noqa: ASYNC110 - polling with a deadline is the point
-            await asyncio.sleep(0.005)
+from tests.support.polling import eventually
 
 
 class Sleeps:

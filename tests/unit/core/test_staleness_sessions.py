@@ -7,7 +7,7 @@ import pandas as pd
 from monitor.core.engine import Engine
 from monitor.core.events import FxQuote, Quote
 from monitor.core.sessions import SessionCalendar
-from tests.builders import pony_pair
+from tests.support.builders import pony_pair
 
 S = 1_000_000_000
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import asyncio
 import shutil
 import subprocess
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,7 @@ from monitor.recorder.metrics import RecorderCollector
 from monitor.recorder.reader import ReadReport, merge_ticks
 from monitor.recorder.recorder import Recorder
 from monitor.settings.recorder import RecorderConfig
+from tests.support.polling import eventually
 
 T0 = 1_795_185_000_000_000_000
 
@@ -34,13 +34,6 @@ def recorded(directory: Path) -> list[Event]:
 
 def disk_usage(directory: Path) -> int:
     return sum(p.stat().st_size for p in directory.iterdir())
-
-
-async def eventually(check: Callable[[], bool], within: float = 5.0) -> None:
-    deadline = time.monotonic() + within
-    while not check():
-        assert time.monotonic() < deadline, "condition not met before the deadline"
-        await asyncio.sleep(0.01)
 
 
 async def test_offered_events_are_written_by_the_running_writer(tmp_path: Path) -> None:

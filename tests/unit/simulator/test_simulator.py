@@ -15,7 +15,7 @@ from monitor.feeds.base import FeedContext, FeedHealth, FeedSpec, FeedState
 from monitor.feeds.simulator.client import SimulatorFeed
 from monitor.feeds.simulator.config import SimulatorOptions
 from monitor.feeds.simulator.model import MarketModel
-from tests.builders import pony_pair
+from tests.support.builders import pony_pair
 
 T0 = 1_790_000_000_000_000_000
 MS = 1_000_000
