@@ -85,9 +85,10 @@ def feed_options(name: str, cfg: FeedConfig) -> BaseModel:
         hint = MissingExtraError(f"feed type {cfg.type!r}", entry.extra)
         raise ConfigError(f"feeds.{name}: {hint} ({', '.join(missing)} not installed)")
     try:
-        return entry.options.model_validate(cfg.options_data())
+        options: BaseModel = entry.options.model_validate(cfg.options_data())
     except ValidationError as exc:
         raise ConfigError(format_validation_error(exc, f"feeds.{name}")) from None
+    return options
 
 
 def validate_settings(settings: Settings, origin: str) -> None:

@@ -7,9 +7,7 @@ import importlib.util
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Protocol
-
-from pydantic import BaseModel
+from typing import Generic, Protocol, TypeVar
 
 from monitor.core.events import Event
 from monitor.core.instruments import Pair
@@ -98,20 +96,22 @@ class FeedSpec:
     silence_timeout_seconds: float
 
 
-FeedFactory = Callable[[FeedSpec, BaseModel, FeedContext], Feed]
+OptionsT = TypeVar("OptionsT")
 
 
 @dataclass(frozen=True, slots=True)
-class FeedType:
+class FeedType(Generic[OptionsT]):
     """A provider's entry in the registry: its options model and its factory.
 
+    ``options`` is the provider's pydantic model; the composition root validates the feed's
+    section with it and hands the result to ``factory``, which is typed with that model.
     ``factory`` may import optional dependencies lazily; ``extra`` names the pip extra
     that provides them and ``requires`` the modules it installs, so that a configuration
     asking for a missing extra is refused with a clear message before anything starts.
     """
 
-    options: type[BaseModel]
-    factory: FeedFactory
+    options: type[OptionsT]
+    factory: Callable[[FeedSpec, OptionsT, FeedContext], Feed]
     extra: str | None = None
     requires: tuple[str, ...] = ()
 

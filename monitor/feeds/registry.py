@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from typing import Any
 
 from monitor.errors import ConfigError
 from monitor.feeds.base import FeedType
@@ -21,13 +22,13 @@ FEED_PACKAGES: dict[str, str] = {
 }
 
 
-def feed_type(name: str) -> FeedType:
-    """Return the registered :class:`FeedType` called ``name``."""
+def feed_type(name: str) -> FeedType[Any]:
+    """Return the registered :class:`FeedType` called ``name`` (its options model varies)."""
     try:
         module_path = FEED_PACKAGES[name]
     except KeyError:
         known = ", ".join(sorted(FEED_PACKAGES))
         raise ConfigError(f"unknown feed type {name!r} (known: {known})") from None
     module = importlib.import_module(module_path)
-    entry: FeedType = module.FEED_TYPE
+    entry: FeedType[Any] = module.FEED_TYPE
     return entry

@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
-import random
-
 from monitor.errors import FeedFatalError
 from monitor.feeds._template.config import TemplateOptions
 from monitor.feeds._template.parse import TemplateParser
-from monitor.feeds.base import FeedContext, FeedSpec
-from monitor.feeds.streaming import (
-    Endpoint,
-    Sleep,
-    WebSocketFeed,
-    WsAdapter,
-    WsConnector,
-    WsLink,
-    connect_websocket,
-)
-from monitor.feeds.wire import Control, Parsed, reverse_symbols, symbol_map
+from monitor.feeds.streaming import Endpoint, WsAdapter, WsLink
+from monitor.feeds.wire import Control, Parsed, reverse_symbols
+
+
+def default_symbol(options: TemplateOptions, instrument: str) -> str | None:
+    """Return the provider's symbol for a canonical id (here the id itself), or ``None``."""
+    return instrument
 
 
 class TemplateAdapter(WsAdapter):
@@ -45,27 +38,3 @@ class TemplateAdapter(WsAdapter):
     def on_control(self, control: Control) -> None:
         if control.kind in ("auth_failed", "not_entitled", "too_many_connections"):
             raise FeedFatalError(f"provider {control.kind}: {control.message}")
-
-
-def create_template_feed(
-    spec: FeedSpec,
-    options: TemplateOptions,
-    ctx: FeedContext,
-    *,
-    connector: WsConnector = connect_websocket,
-    sleep: Sleep = asyncio.sleep,
-    rng: random.Random | None = None,
-) -> WebSocketFeed:
-    """Build (without starting) the feed for the spec's instruments."""
-    symbols, _ = symbol_map(spec.instruments, spec.symbols, lambda i: i)
-    return WebSocketFeed(
-        spec.name,
-        TemplateAdapter(options, symbols),
-        ctx,
-        instruments=list(symbols),
-        silence_timeout_seconds=spec.silence_timeout_seconds,
-        options=options.connection,
-        connector=connector,
-        sleep=sleep,
-        rng=rng,
-    )

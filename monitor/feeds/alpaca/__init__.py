@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
-
+from monitor.feeds.alpaca.client import AlpacaAdapter, default_symbol
 from monitor.feeds.alpaca.config import AlpacaOptions
-from monitor.feeds.base import Feed, FeedContext, FeedSpec, FeedType
+from monitor.feeds.streaming import StreamingProvider
 
+PROVIDER = StreamingProvider(
+    label="alpaca",
+    options=AlpacaOptions,
+    adapter=AlpacaAdapter,
+    default_symbol=default_symbol,
+)
+FEED_TYPE = PROVIDER.feed_type()
 
-def create_feed(spec: FeedSpec, options: BaseModel, ctx: FeedContext) -> Feed:
-    """Build an Alpaca feed from its validated options."""
-    from monitor.feeds.alpaca.client import create_alpaca_feed
-
-    assert isinstance(options, AlpacaOptions)
-    return create_alpaca_feed(spec, options, ctx)
-
-
-FEED_TYPE = FeedType(options=AlpacaOptions, factory=create_feed)
-
-__all__ = ["FEED_TYPE", "AlpacaOptions", "create_feed"]
+__all__ = ["FEED_TYPE", "PROVIDER", "AlpacaOptions"]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import random
 from collections.abc import Callable
 
 import orjson
@@ -12,17 +10,7 @@ import structlog
 from monitor.errors import FeedFatalError, FeedProtocolError
 from monitor.feeds.alpaca.config import AlpacaOptions
 from monitor.feeds.alpaca.parse import AlpacaParser
-from monitor.feeds.base import FeedContext, FeedSpec
-from monitor.feeds.streaming import (
-    Endpoint,
-    Sleep,
-    WebSocketFeed,
-    WsAdapter,
-    WsConnector,
-    WsLink,
-    connect_websocket,
-    served_symbols,
-)
+from monitor.feeds.streaming import Endpoint, WsAdapter, WsLink
 from monitor.feeds.wire import Control, Parsed, is_fx_id, is_hk_id, reverse_symbols
 
 log = structlog.get_logger("monitor.feeds.alpaca")
@@ -39,7 +27,7 @@ FATAL_CODES = {
 IGNORED_CODES = frozenset({403})  # already authenticated: harmless
 
 
-def default_symbol(instrument: str) -> str | None:
+def default_symbol(options: AlpacaOptions, instrument: str) -> str | None:
     """Alpaca serves US stocks only: ``PONY`` -> ``PONY``; HK lines and FX -> None."""
     return None if is_fx_id(instrument) or is_hk_id(instrument) else instrument
 
@@ -104,27 +92,3 @@ class AlpacaAdapter(WsAdapter):
 
 def _success(message: str) -> Callable[[Control], bool]:
     return lambda c: c.kind == "success" and c.message == message
-
-
-def create_alpaca_feed(
-    spec: FeedSpec,
-    options: AlpacaOptions,
-    ctx: FeedContext,
-    *,
-    connector: WsConnector = connect_websocket,
-    sleep: Sleep = asyncio.sleep,
-    rng: random.Random | None = None,
-) -> WebSocketFeed:
-    """Build (without starting) an Alpaca feed for the spec's US instruments."""
-    symbols = served_symbols(spec, "alpaca", default_symbol)
-    return WebSocketFeed(
-        spec.name,
-        AlpacaAdapter(options, symbols),
-        ctx,
-        instruments=list(symbols),
-        silence_timeout_seconds=spec.silence_timeout_seconds,
-        options=options.connection,
-        connector=connector,
-        sleep=sleep,
-        rng=rng,
-    )

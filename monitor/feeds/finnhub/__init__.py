@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
-
-from monitor.feeds.base import Feed, FeedContext, FeedSpec, FeedType
+from monitor.feeds.finnhub.client import FinnhubAdapter, default_symbol
 from monitor.feeds.finnhub.config import FinnhubOptions
+from monitor.feeds.streaming import StreamingProvider
 
+PROVIDER = StreamingProvider(
+    label="finnhub",
+    options=FinnhubOptions,
+    adapter=FinnhubAdapter,
+    default_symbol=default_symbol,
+)
+FEED_TYPE = PROVIDER.feed_type()
 
-def create_feed(spec: FeedSpec, options: BaseModel, ctx: FeedContext) -> Feed:
-    """Build a Finnhub feed from its validated options."""
-    from monitor.feeds.finnhub.client import create_finnhub_feed
-
-    assert isinstance(options, FinnhubOptions)
-    return create_finnhub_feed(spec, options, ctx)
-
-
-FEED_TYPE = FeedType(options=FinnhubOptions, factory=create_feed)
-
-__all__ = ["FEED_TYPE", "FinnhubOptions", "create_feed"]
+__all__ = ["FEED_TYPE", "PROVIDER", "FinnhubOptions"]

@@ -2,25 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-import random
-
 import structlog
 
 from monitor.errors import FeedFatalError
-from monitor.feeds.base import FeedContext, FeedSpec
 from monitor.feeds.finnhub.config import FinnhubOptions
 from monitor.feeds.finnhub.parse import FinnhubParser
-from monitor.feeds.streaming import (
-    Endpoint,
-    Sleep,
-    WebSocketFeed,
-    WsAdapter,
-    WsConnector,
-    WsLink,
-    connect_websocket,
-    served_symbols,
-)
+from monitor.feeds.streaming import Endpoint, WsAdapter, WsLink
 from monitor.feeds.wire import Control, Parsed, is_fx_id, is_hk_id, reverse_symbols
 
 log = structlog.get_logger("monitor.feeds.finnhub")
@@ -29,7 +16,7 @@ FATAL_WORDS = ("too many symbols", "limit", "invalid api key", "unauthorized", "
 """Error messages that mean plan limits or credentials: reconnecting soon will not help."""
 
 
-def default_symbol(instrument: str) -> str | None:
+def default_symbol(options: FinnhubOptions, instrument: str) -> str | None:
     """``PONY`` -> ``PONY``, ``USDHKD`` -> ``OANDA:USD_HKD``; HK lines are not covered."""
     if is_fx_id(instrument):
         return f"OANDA:{instrument[:3]}_{instrument[3:]}"
@@ -60,27 +47,3 @@ class FinnhubAdapter(WsAdapter):
         if any(word in control.message.lower() for word in FATAL_WORDS):
             raise FeedFatalError(f"finnhub error: {control.message}")
         log.warning("finnhub error message", message=control.message)
-
-
-def create_finnhub_feed(
-    spec: FeedSpec,
-    options: FinnhubOptions,
-    ctx: FeedContext,
-    *,
-    connector: WsConnector = connect_websocket,
-    sleep: Sleep = asyncio.sleep,
-    rng: random.Random | None = None,
-) -> WebSocketFeed:
-    """Build (without starting) a Finnhub feed for the spec's instruments."""
-    symbols = served_symbols(spec, "finnhub", default_symbol)
-    return WebSocketFeed(
-        spec.name,
-        FinnhubAdapter(options, symbols),
-        ctx,
-        instruments=list(symbols),
-        silence_timeout_seconds=spec.silence_timeout_seconds,
-        options=options.connection,
-        connector=connector,
-        sleep=sleep,
-        rng=rng,
-    )

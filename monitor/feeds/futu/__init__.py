@@ -6,19 +6,16 @@ only when a configuration asks for this feed type.
 
 from __future__ import annotations
 
-from pydantic import BaseModel
-
 from monitor.feeds.base import Feed, FeedContext, FeedSpec, FeedType
 from monitor.feeds.futu.config import FutuOptions
 
 
-def create_feed(spec: FeedSpec, options: BaseModel, ctx: FeedContext) -> Feed:
+def create_feed(spec: FeedSpec, options: FutuOptions, ctx: FeedContext) -> Feed:
     """Build the ``futu`` feed; raise :class:`MissingExtraError` without ``futu-api``."""
     from monitor.feeds.futu.client import FutuFeed
     from monitor.feeds.futu.sdk import build_handlers, load_futu, open_quote_context
 
     load_futu()
-    assert isinstance(options, FutuOptions)
     return FutuFeed(
         spec,
         options,

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
-
-from monitor.feeds.base import Feed, FeedContext, FeedSpec, FeedType
+from monitor.feeds.generic.client import GenericAdapter, default_symbol
 from monitor.feeds.generic.config import GenericOptions
+from monitor.feeds.streaming import StreamingProvider
 
+PROVIDER = StreamingProvider(
+    label="generic",
+    options=GenericOptions,
+    adapter=GenericAdapter,
+    default_symbol=default_symbol,
+    refuse_if_none_served=False,  # serves whatever it is given, even nothing
+)
+FEED_TYPE = PROVIDER.feed_type()
 
-def create_feed(spec: FeedSpec, options: BaseModel, ctx: FeedContext) -> Feed:
-    """Build a generic websocket feed from its validated options."""
-    from monitor.feeds.generic.client import create_generic_feed
-
-    assert isinstance(options, GenericOptions)
-    return create_generic_feed(spec, options, ctx)
-
-
-FEED_TYPE = FeedType(options=GenericOptions, factory=create_feed)
-
-__all__ = ["FEED_TYPE", "GenericOptions", "create_feed"]
+__all__ = ["FEED_TYPE", "PROVIDER", "GenericOptions"]

@@ -2,28 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
-import random
 from collections.abc import Sequence
 from typing import Any
 
-import structlog
-
-from monitor.feeds.base import FeedContext, FeedSpec
 from monitor.feeds.generic.config import GenericOptions
 from monitor.feeds.generic.parse import GenericParser
-from monitor.feeds.streaming import (
-    Endpoint,
-    Sleep,
-    WebSocketFeed,
-    WsAdapter,
-    WsConnector,
-    WsLink,
-    connect_websocket,
-)
-from monitor.feeds.wire import Parsed, reverse_symbols, symbol_map
-
-log = structlog.get_logger("monitor.feeds.generic")
+from monitor.feeds.streaming import Endpoint, WsAdapter, WsLink
+from monitor.feeds.wire import Parsed, reverse_symbols
 
 
 def render(template: Any, values: dict[str, str], symbols: Sequence[str]) -> Any:
@@ -50,6 +35,11 @@ def mentions(template: Any, placeholder: str) -> bool:
     if isinstance(template, dict):
         return any(mentions(v, placeholder) for v in template.values())
     return False
+
+
+def default_symbol(options: GenericOptions, instrument: str) -> str:
+    """Return the canonical id itself (``symbols:`` maps it to the source's name)."""
+    return instrument
 
 
 class GenericAdapter(WsAdapter):
@@ -95,27 +85,3 @@ class GenericAdapter(WsAdapter):
 
     async def ping(self, link: WsLink) -> None:
         await link.send_json(render(self._options.ping_message, self._values, []))
-
-
-def create_generic_feed(
-    spec: FeedSpec,
-    options: GenericOptions,
-    ctx: FeedContext,
-    *,
-    connector: WsConnector = connect_websocket,
-    sleep: Sleep = asyncio.sleep,
-    rng: random.Random | None = None,
-) -> WebSocketFeed:
-    """Build (without starting) a generic feed; symbols default to the canonical ids."""
-    symbols, _ = symbol_map(spec.instruments, spec.symbols, lambda i: i)
-    return WebSocketFeed(
-        spec.name,
-        GenericAdapter(options, symbols),
-        ctx,
-        instruments=list(symbols),
-        silence_timeout_seconds=spec.silence_timeout_seconds,
-        options=options.connection,
-        connector=connector,
-        sleep=sleep,
-        rng=rng,
-    )

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel
-
 from monitor.errors import MissingExtraError
 from monitor.feeds.base import Feed, FeedContext, FeedSpec, FeedType
 from monitor.feeds.ibkr.client import IbkrFeed, LegStatus
@@ -31,14 +29,12 @@ def build_contract(spec: IbkrContract) -> Any:
     )
 
 
-def create_ibkr_feed(spec: FeedSpec, options: BaseModel, ctx: FeedContext) -> Feed:
+def create_ibkr_feed(spec: FeedSpec, options: IbkrOptions, ctx: FeedContext) -> Feed:
     """Build the ``ibkr`` feed; raise :class:`MissingExtraError` without ``ib_async``."""
     try:
         import ib_async
     except ImportError as exc:
         raise MissingExtraError("feed type 'ibkr'", "ibkr") from exc
-    if not isinstance(options, IbkrOptions):
-        options = IbkrOptions.model_validate(options.model_dump())
     return IbkrFeed(spec, options, ctx, ib_factory=ib_async.IB, contract_factory=build_contract)
 
 

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
-
-from monitor.feeds.base import Feed, FeedContext, FeedSpec, FeedType
+from monitor.feeds.itick.client import ItickAdapter, default_symbol
 from monitor.feeds.itick.config import ItickOptions
+from monitor.feeds.streaming import StreamingProvider
 
+PROVIDER = StreamingProvider(
+    label=lambda options: f"itick {options.market}",
+    options=ItickOptions,
+    adapter=ItickAdapter,
+    default_symbol=default_symbol,
+    refuse_if_none_served=False,  # serving none of its instruments only warns
+)
+FEED_TYPE = PROVIDER.feed_type()
 
-def create_feed(spec: FeedSpec, options: BaseModel, ctx: FeedContext) -> Feed:
-    """Build an iTick feed from its validated options."""
-    from monitor.feeds.itick.client import create_itick_feed
-
-    assert isinstance(options, ItickOptions)
-    return create_itick_feed(spec, options, ctx)
-
-
-FEED_TYPE = FeedType(options=ItickOptions, factory=create_feed)
-
-__all__ = ["FEED_TYPE", "ItickOptions", "create_feed"]
+__all__ = ["FEED_TYPE", "PROVIDER", "ItickOptions"]

@@ -2,37 +2,22 @@
 
 from __future__ import annotations
 
-import asyncio
-import random
 import time
 
-import structlog
-
 from monitor.errors import FeedFatalError, FeedProtocolError
-from monitor.feeds.base import FeedContext, FeedSpec
-from monitor.feeds.itick.config import ItickOptions, Market
+from monitor.feeds.itick.config import ItickOptions
 from monitor.feeds.itick.parse import ItickParser
-from monitor.feeds.streaming import (
-    Endpoint,
-    Sleep,
-    WebSocketFeed,
-    WsAdapter,
-    WsConnector,
-    WsLink,
-    connect_websocket,
-)
-from monitor.feeds.wire import Control, Parsed, is_fx_id, is_hk_id, reverse_symbols, symbol_map
-
-log = structlog.get_logger("monitor.feeds.itick")
+from monitor.feeds.streaming import Endpoint, WsAdapter, WsLink
+from monitor.feeds.wire import Control, Parsed, is_fx_id, is_hk_id, reverse_symbols
 
 
-def default_symbol(market: Market, instrument: str) -> str | None:
+def default_symbol(options: ItickOptions, instrument: str) -> str | None:
     """iTick code of a canonical id: ``PONY`` -> ``PONY.US``, ``2026.HK`` -> ``2026.HK``.
 
     HK codes lose leading zeros (``0700.HK`` -> ``700.HK``); FX pairs are served only by
     the ``forex`` cluster, stocks only by the ``stock`` cluster.
     """
-    if market == "forex":
+    if options.market == "forex":
         return instrument if is_fx_id(instrument) else None
     if is_fx_id(instrument):
         return None
@@ -105,32 +90,4 @@ class ItickAdapter(WsAdapter):
         await link.send_json({"ac": "ping", "params": stamp})
 
 
-def create_itick_feed(
-    spec: FeedSpec,
-    options: ItickOptions,
-    ctx: FeedContext,
-    *,
-    connector: WsConnector = connect_websocket,
-    sleep: Sleep = asyncio.sleep,
-    rng: random.Random | None = None,
-) -> WebSocketFeed:
-    """Build (without starting) an iTick feed for the spec's instruments."""
-    symbols, skipped = symbol_map(
-        spec.instruments, spec.symbols, lambda i: default_symbol(options.market, i)
-    )
-    if skipped:
-        log.warning("instruments not served by this itick cluster", feed=spec.name, skipped=skipped)
-    return WebSocketFeed(
-        spec.name,
-        ItickAdapter(options, symbols),
-        ctx,
-        instruments=list(symbols),
-        silence_timeout_seconds=spec.silence_timeout_seconds,
-        options=options.connection,
-        connector=connector,
-        sleep=sleep,
-        rng=rng,
-    )
-
-
-__all__ = ["ItickAdapter", "create_itick_feed", "default_symbol"]
+__all__ = ["ItickAdapter", "default_symbol"]

@@ -2,31 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
-import random
-
 import orjson
 
 from monitor.errors import FeedFatalError, FeedProtocolError
-from monitor.feeds.base import FeedContext, FeedSpec
 from monitor.feeds.oanda.config import OandaOptions
 from monitor.feeds.oanda.parse import OandaParser
-from monitor.feeds.streaming import (
-    HttpRequest,
-    HttpStreamAdapter,
-    HttpStreamFeed,
-    SessionFactory,
-    Sleep,
-    default_http_session,
-    served_symbols,
-)
+from monitor.feeds.streaming import HttpRequest, HttpStreamAdapter
 from monitor.feeds.wire import Parsed, is_fx_id, reverse_symbols, truncate
 
 FATAL_STATUSES = frozenset({401, 403, 404})
 """Bad token, no access to the account, unknown account: retry slowly."""
 
 
-def default_symbol(instrument: str) -> str | None:
+def default_symbol(options: OandaOptions, instrument: str) -> str | None:
     """``USDHKD`` -> ``USD_HKD``; OANDA has no equities."""
     return f"{instrument[:3]}_{instrument[3:]}" if is_fx_id(instrument) else None
 
@@ -69,27 +57,3 @@ class OandaAdapter(HttpStreamAdapter):
 
     def parse(self, frame: str | bytes, ts_recv: int) -> Parsed:
         return self._parser(frame, ts_recv)
-
-
-def create_oanda_feed(
-    spec: FeedSpec,
-    options: OandaOptions,
-    ctx: FeedContext,
-    *,
-    session_factory: SessionFactory = default_http_session,
-    sleep: Sleep = asyncio.sleep,
-    rng: random.Random | None = None,
-) -> HttpStreamFeed:
-    """Build (without starting) an OANDA feed for the spec's FX instruments."""
-    symbols = served_symbols(spec, "oanda", default_symbol)
-    return HttpStreamFeed(
-        spec.name,
-        OandaAdapter(options, symbols),
-        ctx,
-        instruments=list(symbols),
-        silence_timeout_seconds=spec.silence_timeout_seconds,
-        options=options.connection,
-        session_factory=session_factory,
-        sleep=sleep,
-        rng=rng,
-    )

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
-
-from monitor.feeds.base import Feed, FeedContext, FeedSpec, FeedType
+from monitor.feeds.polygon.client import PolygonAdapter, default_symbol
 from monitor.feeds.polygon.config import PolygonOptions
+from monitor.feeds.streaming import StreamingProvider
 
+PROVIDER = StreamingProvider(
+    label=lambda options: f"polygon {options.market}",
+    options=PolygonOptions,
+    adapter=PolygonAdapter,
+    default_symbol=default_symbol,
+)
+FEED_TYPE = PROVIDER.feed_type()
 
-def create_feed(spec: FeedSpec, options: BaseModel, ctx: FeedContext) -> Feed:
-    """Build a Polygon feed from its validated options."""
-    from monitor.feeds.polygon.client import create_polygon_feed
-
-    assert isinstance(options, PolygonOptions)
-    return create_polygon_feed(spec, options, ctx)
-
-
-FEED_TYPE = FeedType(options=PolygonOptions, factory=create_feed)
-
-__all__ = ["FEED_TYPE", "PolygonOptions", "create_feed"]
+__all__ = ["FEED_TYPE", "PROVIDER", "PolygonOptions"]

@@ -2,32 +2,22 @@
 
 from __future__ import annotations
 
-import asyncio
-import random
-
 from monitor.errors import FeedFatalError, FeedProtocolError
-from monitor.feeds.base import FeedContext, FeedSpec
 from monitor.feeds.polygon.config import PolygonOptions
 from monitor.feeds.polygon.parse import PolygonParser
-from monitor.feeds.streaming import (
-    Endpoint,
-    Sleep,
-    WebSocketFeed,
-    WsAdapter,
-    WsConnector,
-    WsLink,
-    connect_websocket,
-    served_symbols,
-)
+from monitor.feeds.streaming import Endpoint, WsAdapter, WsLink
 from monitor.feeds.wire import Control, Parsed, is_fx_id, is_hk_id, reverse_symbols
 
 FATAL_STATUSES = frozenset({"auth_failed", "max_connections"})
 _ENTITLEMENT_WORDS = ("not authorized", "entitle", "plan", "upgrade")
 
 
-def default_symbol(market: str, instrument: str) -> str | None:
-    """Polygon symbol of a canonical id: ``PONY`` -> ``PONY``, ``USDHKD`` -> ``USD/HKD``."""
-    if market == "forex":
+def default_symbol(options: PolygonOptions, instrument: str) -> str | None:
+    """Polygon symbol of a canonical id: ``PONY`` -> ``PONY``, ``USDHKD`` -> ``USD/HKD``.
+
+    The stocks market serves no FX pair and no HK line; the forex market only FX pairs.
+    """
+    if options.market == "forex":
         return f"{instrument[:3]}/{instrument[3:]}" if is_fx_id(instrument) else None
     if is_fx_id(instrument) or is_hk_id(instrument):
         return None
@@ -74,30 +64,3 @@ class PolygonAdapter(WsAdapter):
             if any(word in text for word in _ENTITLEMENT_WORDS):
                 raise FeedFatalError(f"polygon error: {control.message}")
             raise FeedProtocolError(f"polygon error: {control.message}")
-
-
-def create_polygon_feed(
-    spec: FeedSpec,
-    options: PolygonOptions,
-    ctx: FeedContext,
-    *,
-    connector: WsConnector = connect_websocket,
-    sleep: Sleep = asyncio.sleep,
-    rng: random.Random | None = None,
-) -> WebSocketFeed:
-    """Build (without starting) a Polygon feed for the spec's instruments."""
-    symbols = served_symbols(
-        spec, f"polygon {options.market}", lambda i: default_symbol(options.market, i)
-    )
-    adapter = PolygonAdapter(options, symbols)
-    return WebSocketFeed(
-        spec.name,
-        adapter,
-        ctx,
-        instruments=list(symbols),
-        silence_timeout_seconds=spec.silence_timeout_seconds,
-        options=options.connection,
-        connector=connector,
-        sleep=sleep,
-        rng=rng,
-    )

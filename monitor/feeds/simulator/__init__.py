@@ -2,19 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
-
-from monitor.feeds.base import Feed, FeedContext, FeedSpec, FeedType
+from monitor.feeds.base import FeedType
+from monitor.feeds.simulator.client import SimulatorFeed
 from monitor.feeds.simulator.config import SimulatorOptions
 
+FEED_TYPE = FeedType(options=SimulatorOptions, factory=SimulatorFeed)
 
-def create_feed(spec: FeedSpec, options: BaseModel, ctx: FeedContext) -> Feed:
-    from monitor.feeds.simulator.client import SimulatorFeed
-
-    assert isinstance(options, SimulatorOptions)
-    return SimulatorFeed(spec, options, ctx)
-
-
-FEED_TYPE = FeedType(options=SimulatorOptions, factory=create_feed)
-
-__all__ = ["FEED_TYPE", "SimulatorOptions", "create_feed"]
+__all__ = ["FEED_TYPE", "SimulatorFeed", "SimulatorOptions"]

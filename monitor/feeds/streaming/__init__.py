@@ -1,8 +1,9 @@
 """Streaming transports that know no provider: reconnect loop (with the shared backoff),
-silence watchdog, guarded dispatch, websocket and HTTP-stream feeds.
+silence watchdog, guarded dispatch, websocket and HTTP-stream feeds, and the builder.
 
-A provider plugs in through :class:`WsAdapter` or :class:`HttpStreamAdapter` hooks; see
-``docs/architecture.md`` for where a new one goes.
+A provider plugs in through :class:`WsAdapter` or :class:`HttpStreamAdapter` hooks and
+declares itself as a :class:`StreamingProvider`, which builds its feed; the skeleton of a
+new provider is ``monitor/feeds/_template/``.
 """
 
 from monitor.feeds.streaming.dispatch import Dispatcher
@@ -15,7 +16,11 @@ from monitor.feeds.streaming.http_stream import (
     default_http_session,
 )
 from monitor.feeds.streaming.options import ConnectionOptions
-from monitor.feeds.streaming.provider import served_symbols
+from monitor.feeds.streaming.provider import (
+    StreamingOptions,
+    StreamingProvider,
+    served_symbols,
+)
 from monitor.feeds.streaming.reconnect import (
     Failure,
     ReconnectLoop,
@@ -50,6 +55,8 @@ __all__ = [
     "SilenceWatchdog",
     "Sleep",
     "StreamingCallback",
+    "StreamingOptions",
+    "StreamingProvider",
     "WebSocketFeed",
     "WsAdapter",
     "WsConnector",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from monitor.core.events import Quote, Trade
-from monitor.feeds.alpaca.client import create_alpaca_feed
+from monitor.feeds.alpaca import PROVIDER
 from monitor.feeds.alpaca.config import AlpacaOptions
 from monitor.feeds.base import FeedState
 from monitor.feeds.streaming import WebSocketFeed
@@ -65,7 +65,9 @@ def make_feed(
         }
     )
     spec = Spec(rec.name, "alpaca", ["PONY", "2026.HK"], silence_timeout_seconds=silence)
-    return create_alpaca_feed(spec, options, rec.ctx, sleep=sleep or SleepRecorder())
+    feed = PROVIDER.build(spec, options, rec.ctx, sleep=sleep or SleepRecorder())
+    assert isinstance(feed, WebSocketFeed)
+    return feed
 
 
 async def test_control_sequence_then_batched_quote_and_trade() -> None:

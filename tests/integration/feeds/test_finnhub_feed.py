@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from monitor.core.events import Trade
 from monitor.feeds.base import FeedState
-from monitor.feeds.finnhub.client import create_finnhub_feed
+from monitor.feeds.finnhub import PROVIDER
 from monitor.feeds.finnhub.config import FinnhubOptions
 from monitor.feeds.streaming import WebSocketFeed
 from tests.integration.feeds.feedtest import (
@@ -39,7 +39,9 @@ def make_feed(
         {"api_key": token, "url": server.url, "connection": fast_connection(**conn)}
     )
     spec = Spec(rec.name, "finnhub", ["PONY", "2026.HK", "USDHKD"], silence_timeout_seconds=silence)
-    return create_finnhub_feed(spec, options, rec.ctx, sleep=sleep or SleepRecorder())
+    feed = PROVIDER.build(spec, options, rec.ctx, sleep=sleep or SleepRecorder())
+    assert isinstance(feed, WebSocketFeed)
+    return feed
 
 
 async def test_token_subscribe_and_trades_for_stock_and_fx() -> None:

@@ -6,7 +6,7 @@ from typing import Any
 
 from monitor.core.events import FxQuote, Quote, Trade
 from monitor.feeds.base import FeedState
-from monitor.feeds.generic.client import create_generic_feed
+from monitor.feeds.generic import PROVIDER
 from monitor.feeds.generic.config import GenericOptions
 from monitor.feeds.streaming import WebSocketFeed
 from tests.integration.feeds.feedtest import (
@@ -85,7 +85,9 @@ def make_feed(
         symbols={"PONY": "PONY.O", "USDHKD": "USD/HKD"},
         silence_timeout_seconds=silence,
     )
-    return create_generic_feed(spec, options, rec.ctx, sleep=sleep or SleepRecorder())
+    feed = PROVIDER.build(spec, options, rec.ctx, sleep=sleep or SleepRecorder())
+    assert isinstance(feed, WebSocketFeed)
+    return feed
 
 
 async def test_auth_subscribe_and_mapped_records() -> None:

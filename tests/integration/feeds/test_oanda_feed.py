@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from monitor.core.events import FxQuote
 from monitor.feeds.base import FeedState
-from monitor.feeds.oanda.client import create_oanda_feed
+from monitor.feeds.oanda import PROVIDER
 from monitor.feeds.oanda.config import OandaOptions
 from monitor.feeds.streaming import HttpStreamFeed
 from tests.integration.feeds.feedtest import (
@@ -55,7 +55,9 @@ def make_feed(
         }
     )
     spec = Spec(rec.name, "oanda", ["PONY", "USDHKD"], silence_timeout_seconds=silence)
-    return create_oanda_feed(spec, options, rec.ctx, sleep=sleep or SleepRecorder())
+    feed = PROVIDER.build(spec, options, rec.ctx, sleep=sleep or SleepRecorder())
+    assert isinstance(feed, HttpStreamFeed)
+    return feed
 
 
 async def test_streams_prices_with_heartbeats() -> None:

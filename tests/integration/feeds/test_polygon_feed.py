@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from monitor.core.events import FxQuote, Quote, Trade
 from monitor.feeds.base import FeedState
-from monitor.feeds.polygon.client import create_polygon_feed
+from monitor.feeds.polygon import PROVIDER
 from monitor.feeds.polygon.config import PolygonOptions
 from monitor.feeds.streaming import WebSocketFeed
 from tests.integration.feeds.feedtest import (
@@ -61,7 +61,9 @@ def make_feed(
     )
     instruments = ["USDHKD"] if market == "forex" else ["PONY", "2026.HK", "USDHKD"]
     spec = Spec(rec.name, "polygon", instruments, silence_timeout_seconds=silence)
-    return create_polygon_feed(spec, options, rec.ctx, sleep=sleep or SleepRecorder())
+    feed = PROVIDER.build(spec, options, rec.ctx, sleep=sleep or SleepRecorder())
+    assert isinstance(feed, WebSocketFeed)
+    return feed
 
 
 async def test_connects_authenticates_subscribes_and_streams() -> None:

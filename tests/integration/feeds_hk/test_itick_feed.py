@@ -1,4 +1,4 @@
-"""The iTick feed through the shared connection supervisor against a local server."""
+"""The iTick feed through the shared reconnect loop against a local server."""
 
 from __future__ import annotations
 

@@ -47,8 +47,8 @@ def test_frames_without_a_type_or_data_are_unreadable() -> None:
 
 
 def test_default_symbols_and_token_url() -> None:
-    assert default_symbol("USDHKD") == "OANDA:USD_HKD"
-    assert default_symbol("PONY") == "PONY"
-    assert default_symbol("2026.HK") is None
     options = FinnhubOptions.model_validate({"api_key": "abc"})
+    assert default_symbol(options, "USDHKD") == "OANDA:USD_HKD"
+    assert default_symbol(options, "PONY") == "PONY"
+    assert default_symbol(options, "2026.HK") is None
     assert options.endpoint_url() == "wss://ws.finnhub.io?token=abc"

@@ -63,5 +63,6 @@ def test_http_errors(status: int, fatal: bool) -> None:
 
 def test_error_message_and_default_symbol() -> None:
     assert error_message("<html>oops</html>") == "<html>oops</html>"
-    assert default_symbol("USDHKD") == "USD_HKD"
-    assert default_symbol("PONY") is None
+    options = OandaOptions.model_validate({"token": "t", "account_id": "101-1"})
+    assert default_symbol(options, "USDHKD") == "USD_HKD"
+    assert default_symbol(options, "PONY") is None

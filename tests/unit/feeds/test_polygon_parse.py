@@ -96,10 +96,12 @@ def test_auth_failed_and_max_connections_are_fatal() -> None:
 def test_channels_and_default_symbols_per_market() -> None:
     assert adapter().channels() == ["Q.PONY", "T.PONY"]
     assert adapter("forex").channels() == ["C.USD/HKD"]
-    assert default_symbol("stocks", "PONY") == "PONY"
-    assert default_symbol("stocks", "2026.HK") is None
-    assert default_symbol("forex", "USDHKD") == "USD/HKD"
-    assert default_symbol("forex", "PONY") is None
+    stocks = PolygonOptions.model_validate({"api_key": "k"})
+    forex = PolygonOptions.model_validate({"api_key": "k", "market": "forex"})
+    assert default_symbol(stocks, "PONY") == "PONY"
+    assert default_symbol(stocks, "2026.HK") is None
+    assert default_symbol(forex, "USDHKD") == "USD/HKD"
+    assert default_symbol(forex, "PONY") is None
     assert PolygonOptions.model_validate({"api_key": "k"}).endpoint_url() == (
         "wss://socket.massive.com/stocks"
     )

@@ -9,6 +9,7 @@ import pytest
 
 from monitor.core.events import FxQuote, Quote, Trade
 from monitor.feeds.itick.client import default_symbol
+from monitor.feeds.itick.config import ItickOptions
 from monitor.feeds.itick.parse import ItickParser
 from monitor.feeds.wire import Control, ParseError
 
@@ -84,9 +85,11 @@ def test_one_sided_book_gives_no_quote() -> None:
 
 
 def test_default_symbols() -> None:
-    assert default_symbol("stock", "PONY") == "PONY.US"
-    assert default_symbol("stock", "2026.HK") == "2026.HK"
-    assert default_symbol("stock", "0700.HK") == "700.HK"
-    assert default_symbol("stock", "USDHKD") is None
-    assert default_symbol("forex", "USDHKD") == "USDHKD"
-    assert default_symbol("forex", "PONY") is None
+    stock = ItickOptions.model_validate({"token": "t"})
+    forex = ItickOptions.model_validate({"token": "t", "market": "forex"})
+    assert default_symbol(stock, "PONY") == "PONY.US"
+    assert default_symbol(stock, "2026.HK") == "2026.HK"
+    assert default_symbol(stock, "0700.HK") == "700.HK"
+    assert default_symbol(stock, "USDHKD") is None
+    assert default_symbol(forex, "USDHKD") == "USDHKD"
+    assert default_symbol(forex, "PONY") is None
