@@ -25,7 +25,9 @@ from monitor.app.tasks import TaskSupervisor
 from monitor.core.engine import Engine
 from monitor.core.sessions import SessionCalendar
 from monitor.core.snapshot import MarketSnapshot
-from monitor.expose.metrics import DlmonCollector, MetricsSource
+from monitor.expose.metrics.feeds import FeedsCollector
+from monitor.expose.metrics.market import MarketCollector
+from monitor.expose.metrics.tasks import TasksCollector
 from monitor.expose.server import ServerState, create_app
 from monitor.feeds.base import Feed, FeedHealth
 from monitor.recorder.metrics import RecorderCollector
@@ -59,17 +61,9 @@ class Daemon:
         )
         self.supervisor = TaskSupervisor()
         self.registry = CollectorRegistry(auto_describe=False)
-        self.registry.register(
-            DlmonCollector(
-                MetricsSource(
-                    engine=self.engine,
-                    feeds=self.feed_health,
-                    clock=clock,
-                    version=__version__,
-                    task_restarts=lambda: dict(self.supervisor.restarts),
-                )
-            )
-        )
+        MarketCollector(self.engine, clock, registry=self.registry)
+        FeedsCollector(self.feed_health, registry=self.registry)
+        TasksCollector(__version__, self.supervisor.restarts, registry=self.registry)
         self.recorder = Recorder(settings.recorder) if settings.recorder.enabled else None
         if self.recorder is not None:
             self.engine.listeners.append(self.recorder.offer)
