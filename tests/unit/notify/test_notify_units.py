@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import get_args
 
 import pytest
 from pydantic import ValidationError
 
 from monitor.notify.base import judge_http, parse_retry_after, truncate
 from monitor.notify.discord import DiscordPlatform
+from monitor.notify.factory import PLATFORM_BUILDERS, make_platform
 from monitor.notify.feishu import FeishuPlatform
 from monitor.notify.models import Notice, Status
 from monitor.notify.ratelimit import SlidingWindow, TokenBucket, combined_delay, record_all
@@ -17,7 +19,7 @@ from monitor.notify.sender import RetryPolicy
 from monitor.notify.spool import Spool
 from monitor.notify.telegram import TEXT_MAX, TelegramPlatform
 from monitor.notify.wecom import MARKDOWN_MAX_BYTES, WeComPlatform, render
-from monitor.settings.notify import NotifyConfig
+from monitor.settings.notify import NotifyConfig, SinkConfig
 
 
 def test_token_bucket_allows_burst_then_rate() -> None:
@@ -70,6 +72,16 @@ def test_backoff_grows_caps_and_jitters() -> None:
     p = RetryPolicy(initial_seconds=1.0, max_seconds=30.0)
     assert [p.backoff(n, 1.0) for n in (1, 2, 3, 4, 5, 6, 7)] == [1, 2, 4, 8, 16, 30, 30]
     assert p.backoff(3, 0.0) == 2.0  # jitter scales into [base/2, base)
+
+
+def test_every_sink_config_type_has_a_platform_builder() -> None:
+    union, *_ = get_args(SinkConfig)
+    assert set(PLATFORM_BUILDERS) == set(get_args(union))
+
+
+def test_make_platform_refuses_an_unknown_config_type() -> None:
+    with pytest.raises(TypeError, match="'odd'"):
+        make_platform("odd", object())  # type: ignore[arg-type]
 
 
 def test_discord_429_body_retry_after() -> None:
