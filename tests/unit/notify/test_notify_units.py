@@ -70,8 +70,22 @@ def test_judge_http_classes() -> None:
 
 def test_backoff_grows_caps_and_jitters() -> None:
     p = RetryPolicy(initial_seconds=1.0, max_seconds=30.0)
-    assert [p.backoff(n, 1.0) for n in (1, 2, 3, 4, 5, 6, 7)] == [1, 2, 4, 8, 16, 30, 30]
-    assert p.backoff(3, 0.0) == 2.0  # jitter scales into [base/2, base)
+    top = p.make_backoff(rng=lambda: 1.0)
+    assert [top.next_delay() for _ in range(7)] == [1, 2, 4, 8, 16, 30, 30]
+    low = p.make_backoff(rng=lambda: 0.0)
+    assert [low.next_delay() for _ in range(3)] == [0.5, 1.0, 2.0]  # jitter: [base/2, base)
+
+
+def test_backoff_starts_over_after_a_reset() -> None:
+    backoff = RetryPolicy(initial_seconds=1.0, max_seconds=30.0).make_backoff(rng=lambda: 1.0)
+    assert [backoff.next_delay() for _ in range(3)] == [1, 2, 4]
+    backoff.reset()
+    assert backoff.next_delay() == 1
+
+
+def test_backoff_with_an_initial_delay_above_the_cap_stays_at_the_cap() -> None:
+    backoff = RetryPolicy(initial_seconds=90.0, max_seconds=60.0).make_backoff(rng=lambda: 1.0)
+    assert [backoff.next_delay() for _ in range(2)] == [60, 60]
 
 
 def test_every_sink_config_type_has_a_platform_builder() -> None:
