@@ -1,18 +1,32 @@
-"""Prometheus metric families for alerting (read at scrape time, never fail)."""
+"""Prometheus collector of the alert service, read at scrape time."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector, CollectorRegistry
 
 from monitor.alerts.service import AlertService
+from monitor.expose.metrics.guard import guarded
 
 
-def alert_metric_families(service: AlertService) -> Iterator[Metric]:
+class AlertsCollector(Collector):
+    """Yield the ``dlmon_alert*`` families from the alert service on each scrape."""
+
+    def __init__(self, service: AlertService, *, registry: CollectorRegistry | None = None) -> None:
+        self._service = service
+        if registry is not None:
+            registry.register(self)
+
+    def collect(self) -> Iterator[Metric]:
+        yield from guarded(firing_families, self._service)
+        yield from guarded(evaluation_families, self._service)
+
+
+def firing_families(service: AlertService) -> Iterator[Metric]:
     """Yield ``dlmon_alerts_firing{rule,pair}`` (1 while any alert of the rule fires for the
-    pair, 0 for known quiet ones), ``dlmon_alert_instances_firing`` (how many: legs, feeds),
-    evaluation and rule-error counters."""
+    pair, 0 for known quiet ones) and ``dlmon_alert_instances_firing`` (how many: legs, feeds)."""
     firing = GaugeMetricFamily(
         "dlmon_alerts_firing", "1 while the rule fires for the pair.", labels=["rule", "pair"]
     )
@@ -26,6 +40,10 @@ def alert_metric_families(service: AlertService) -> Iterator[Metric]:
         count_family.add_metric([rule, pair], count)
     yield firing
     yield count_family
+
+
+def evaluation_families(service: AlertService) -> Iterator[Metric]:
+    """Yield the evaluation-round and rule-error counters."""
     evaluations = CounterMetricFamily("dlmon_alert_evaluations", "Alert evaluation rounds.")
     evaluations.add_metric([], service.evaluations)
     yield evaluations

@@ -6,8 +6,8 @@ turnover baseline, time since the last trade) keep it in memory, sampled at eval
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from typing import Protocol
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any, Protocol
 
 from monitor.alerts.model import Condition, Observation, classify
 from monitor.alerts.rolling import SeriesBySubject
@@ -20,6 +20,7 @@ from monitor.settings.alerts import (
     FxBandRule,
     NoTradesRule,
     PremiumRule,
+    RuleBase,
     RuleConfig,
     SpreadRule,
     StaleLegRule,
@@ -436,24 +437,23 @@ class NoTrades:
         return (now_ns - last) / NS
 
 
-def build_rule(name: str, config: RuleConfig) -> Rule:  # noqa: C901 - a flat dispatch
+RULE_CLASSES: Mapping[type[RuleBase], Callable[[str, Any], Rule]] = {
+    PremiumRule: PremiumThreshold,
+    EdgeRule: EdgePositive,
+    ZScoreRule: PremiumZScore,
+    StaleLegRule: StaleLeg,
+    FeedDownRule: FeedDown,
+    FxBandRule: FxBand,
+    SpreadRule: SpreadWide,
+    TurnoverRule: TurnoverSpike,
+    NoTradesRule: NoTrades,
+}
+"""The rule class of each rule config type."""
+
+
+def build_rule(name: str, config: RuleConfig) -> Rule:
     """Instantiate the rule for ``config``."""
-    if isinstance(config, PremiumRule):
-        return PremiumThreshold(name, config)
-    if isinstance(config, EdgeRule):
-        return EdgePositive(name, config)
-    if isinstance(config, ZScoreRule):
-        return PremiumZScore(name, config)
-    if isinstance(config, StaleLegRule):
-        return StaleLeg(name, config)
-    if isinstance(config, FeedDownRule):
-        return FeedDown(name, config)
-    if isinstance(config, FxBandRule):
-        return FxBand(name, config)
-    if isinstance(config, SpreadRule):
-        return SpreadWide(name, config)
-    if isinstance(config, TurnoverRule):
-        return TurnoverSpike(name, config)
-    if isinstance(config, NoTradesRule):
-        return NoTrades(name, config)
-    raise TypeError(f"unknown rule type for {name!r}")
+    rule_class = RULE_CLASSES.get(type(config))
+    if rule_class is None:
+        raise TypeError(f"unknown rule type for {name!r}")
+    return rule_class(name, config)

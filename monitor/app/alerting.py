@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
-from prometheus_client.core import Metric
-from prometheus_client.registry import Collector
 
-from monitor.alerts.metrics import alert_metric_families
 from monitor.alerts.service import AlertService, FeedsFn, SnapshotFn
 from monitor.errors import ConfigError
-from monitor.notify.metrics import notify_metric_families
 from monitor.notify.service import NotifyService
 from monitor.settings.root import Settings
 
@@ -45,23 +41,6 @@ class Alerting:
     def api_alerts(self) -> list[dict[str, Any]]:
         """``GET /api/v1/alerts`` body: the firing alerts (never any secret)."""
         return self.alerts.api_alerts()
-
-    def metric_families(self) -> Iterator[Metric]:
-        yield from alert_metric_families(self.alerts)
-        yield from notify_metric_families(self.notify)
-
-
-class AlertingCollector(Collector):
-    """A prometheus_client collector exposing the alerting metrics at scrape time."""
-
-    def __init__(self, alerting: Alerting) -> None:
-        self._alerting = alerting
-
-    def collect(self) -> Iterator[Metric]:
-        yield from self._alerting.metric_families()
-
-    def describe(self) -> Iterable[Metric]:
-        return []
 
 
 def check_rule_pairs(settings: Settings) -> None:

@@ -13,7 +13,8 @@ from aiohttp import web
 from prometheus_client.registry import CollectorRegistry
 
 from monitor import __version__
-from monitor.app.alerting import AlertingCollector, build_alerting
+from monitor.alerts.metrics import AlertsCollector
+from monitor.app.alerting import build_alerting
 from monitor.app.build import (
     analytics_settings,
     build_feeds,
@@ -25,9 +26,12 @@ from monitor.app.tasks import TaskSupervisor
 from monitor.core.engine import Engine
 from monitor.core.sessions import SessionCalendar
 from monitor.core.snapshot import MarketSnapshot
-from monitor.expose.metrics import DlmonCollector, MetricsSource
+from monitor.expose.metrics.feeds import FeedsCollector
+from monitor.expose.metrics.market import MarketCollector
+from monitor.expose.metrics.tasks import TasksCollector
 from monitor.expose.server import ServerState, create_app
 from monitor.feeds.base import Feed, FeedHealth
+from monitor.notify.metrics import NotifyCollector
 from monitor.recorder.metrics import RecorderCollector
 from monitor.recorder.recorder import Recorder
 from monitor.settings.root import Settings
@@ -58,26 +62,21 @@ class Daemon:
             settings, self.pairs, self.engine.on_event, clock, self.sessions
         )
         self.supervisor = TaskSupervisor()
-        self.registry = CollectorRegistry(auto_describe=False)
-        self.registry.register(
-            DlmonCollector(
-                MetricsSource(
-                    engine=self.engine,
-                    feeds=self.feed_health,
-                    clock=clock,
-                    version=__version__,
-                    task_restarts=lambda: dict(self.supervisor.restarts),
-                )
-            )
-        )
         self.recorder = Recorder(settings.recorder) if settings.recorder.enabled else None
         if self.recorder is not None:
             self.engine.listeners.append(self.recorder.offer)
-            self.registry.register(RecorderCollector(self.recorder))
         self.alerting = build_alerting(
             settings, self.engine.snapshot, self.feed_health, clock=clock
         )
-        self.registry.register(AlertingCollector(self.alerting))
+        self.registry = CollectorRegistry(auto_describe=False)
+        # Each room exports its own metrics; every collector registers itself.
+        MarketCollector(self.engine, clock, registry=self.registry)
+        FeedsCollector(self.feed_health, registry=self.registry)
+        TasksCollector(__version__, self.supervisor.restarts, registry=self.registry)
+        AlertsCollector(self.alerting.alerts, registry=self.registry)
+        NotifyCollector(self.alerting.notify, registry=self.registry)
+        if self.recorder is not None:
+            RecorderCollector(self.recorder, registry=self.registry)
         self.web_app = create_app(
             ServerState(
                 registry=self.registry,

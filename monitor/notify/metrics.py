@@ -1,16 +1,32 @@
-"""Prometheus metric families for the notification service (read at scrape time)."""
+"""Prometheus collector of the notification service, read at scrape time."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector, CollectorRegistry
 
+from monitor.expose.metrics.guard import guarded
 from monitor.notify.service import NotifyService
 
 
-def notify_metric_families(service: NotifyService) -> Iterator[Metric]:
-    """Yield sent / failed counters and spool depth per sink."""
+class NotifyCollector(Collector):
+    """Yield the ``dlmon_notification*`` families per sink on each scrape."""
+
+    def __init__(
+        self, service: NotifyService, *, registry: CollectorRegistry | None = None
+    ) -> None:
+        self._service = service
+        if registry is not None:
+            registry.register(self)
+
+    def collect(self) -> Iterator[Metric]:
+        yield from guarded(sink_families, self._service)
+
+
+def sink_families(service: NotifyService) -> Iterator[Metric]:
+    """Yield sent / failed / attempt-error counters and spool depth per sink."""
     sent = CounterMetricFamily(
         "dlmon_notifications_sent", "Notifications the platform confirmed.", labels=["sink"]
     )

@@ -22,6 +22,7 @@ from monitor.notify.base import Outcome, Platform
 from monitor.notify.models import Notice
 from monitor.notify.ratelimit import combined_delay, record_all
 from monitor.notify.spool import Spool
+from monitor.retry import Backoff, Random
 
 log = structlog.get_logger(__name__)
 
@@ -44,14 +45,18 @@ class SinkStats:
 
 @dataclass(frozen=True, slots=True)
 class RetryPolicy:
+    """How a sink retries: delays from ``initial_seconds`` doubling up to ``max_seconds``,
+    and giving a notice up once it is ``max_age_seconds`` old."""
+
     initial_seconds: float = 1.0
     max_seconds: float = 60.0
     max_age_seconds: float = 86_400.0
 
-    def backoff(self, attempt: int, jitter: float) -> float:
-        """Exponential delay for ``attempt`` (1-based) scaled by ``jitter`` in [0, 1)."""
-        base = min(self.max_seconds, self.initial_seconds * 2.0 ** min(attempt - 1, 30))
-        return base * (0.5 + 0.5 * jitter)
+    def make_backoff(self, rng: Random) -> Backoff:
+        """Return a fresh :class:`~monitor.retry.Backoff` with equal jitter: the n-th delay
+        is ``base * (0.5 + 0.5 * u)`` with ``base = min(max, initial * 2**(n - 1))``."""
+        initial = min(self.initial_seconds, self.max_seconds)  # the cap wins, as it always did
+        return Backoff(initial, self.max_seconds, jitter=0.5, rng=rng)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +101,7 @@ class Destination:
         self._drained.set()
         self._io_lock = asyncio.Lock()
         self._not_before = 0.0
-        self._attempts = 0
+        self._backoff = self._policy.make_backoff(runtime.rng)
         self._closing = False
 
     @property
@@ -200,9 +205,7 @@ class Destination:
                 except Exception:  # never let one bad response stop this sink for good
                     log.exception("notification_worker_error", sink=self.name)
                     self.stats.attempt_errors += 1
-                    self._attempts += 1
-                    delay = self._policy.backoff(self._attempts, self._rt.rng())
-                    self._not_before = self._rt.monotonic() + delay
+                    self._not_before = self._rt.monotonic() + self._backoff.next_delay()
 
     def _expire(self) -> None:
         now = self._rt.wall_ns()
@@ -234,22 +237,21 @@ class Destination:
             self.stats.sent += len(carried)
             self.stats.messages += 1
             self.stats.last_success_ns = self._rt.wall_ns()
-            self._attempts = 0
+            self._backoff.reset()
             self._not_before = now + (outcome.pause_after or 0.0)
             log.info("notification_sent", sink=self.name, notices=len(carried))
         elif outcome.retryable:
-            self._attempts += 1
             self.stats.attempt_errors += 1
             self.stats.last_error = outcome.reason
-            delay = outcome.retry_after
-            if delay is None:
-                delay = self._policy.backoff(self._attempts, self._rt.rng())
+            delay = self._backoff.next_delay()  # counts even if the platform sets the wait
+            if outcome.retry_after is not None:
+                delay = outcome.retry_after
             self._not_before = now + delay
             log.warning(
                 "notification_retry",
                 sink=self.name,
                 reason=outcome.reason,
-                attempt=self._attempts,
+                attempt=self._backoff.attempt,
                 delay_seconds=round(delay, 3),
                 pending=len(self._pending),
             )
@@ -257,7 +259,7 @@ class Destination:
             self._finish(carried)
             self.stats.failed += len(carried)
             self.stats.last_error = outcome.reason
-            self._attempts = 0
+            self._backoff.reset()
             log.error("notification_failed", sink=self.name, reason=outcome.reason)
 
     def _finish(self, batch: list[Notice]) -> None:

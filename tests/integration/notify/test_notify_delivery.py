@@ -84,6 +84,32 @@ async def test_outage_then_429_then_ok_delivers_each_key_exactly_once(
     assert max(backoffs) <= 60.0
 
 
+async def test_a_delivery_starts_the_retry_delays_over(receiver: Receiver, tmp_path: Path) -> None:
+    ft = FakeTime()
+    receiver.clock = ft.monotonic
+    failing = {1, 2, 4}  # request numbers answered with a 500
+
+    def respond(rec: Recorded) -> web.Response:
+        return web.Response(status=500 if len(receiver.requests) in failing else 200)
+
+    receiver.respond = respond
+    service = service_for({"type": "webhook", "url": receiver.url("/hook")}, tmp_path, ft)
+    await service.start()
+    try:
+        service.notify(notice(1, created_ns=ft.wall_ns()))
+        await eventually(lambda: service.stats()["s"].sent == 1, what="first delivered")
+        service.notify(notice(2, created_ns=ft.wall_ns()))
+        await eventually(lambda: service.stats()["s"].sent == 2, what="second delivered")
+    finally:
+        await service.close(drain_seconds=1)
+
+    at = [r.at for r in receiver.requests]
+    gaps = [later - earlier for earlier, later in zip(at, at[1:], strict=False)]
+    # rng 0.5: initial 1 s * 0.75, doubling; the success between them resets the attempts
+    assert gaps[0:2] == [pytest.approx(0.75), pytest.approx(1.5)]
+    assert gaps[3] == pytest.approx(0.75)
+
+
 async def test_telegram_retry_after_parameter_is_honoured(
     receiver: Receiver, tmp_path: Path
 ) -> None:

@@ -11,14 +11,12 @@ import structlog
 from aiohttp import web
 from prometheus_client import CollectorRegistry
 
-from monitor.alerts.service import AlertService
-from monitor.app.alerting import Alerting, AlertingCollector
 from monitor.app.build import load
 from monitor.errors import ConfigError
+from monitor.notify.metrics import NotifyCollector
 from monitor.notify.service import NotifyService
 from monitor.notify.spool import Spool
 from monitor.notify.testalert import send_test_alert
-from monitor.settings.alerts import AlertsConfig
 from monitor.settings.notify import NotifyConfig
 from tests.integration.notify.notify_support import FakeTime, Receiver, eventually, notice
 
@@ -83,8 +81,7 @@ async def test_secrets_stay_hidden_in_config_logs_errors_and_metrics(
     assert SECRET not in repr(service.stats()) and SECRET not in repr(service.config)
 
     registry = CollectorRegistry()
-    alerts = AlertService(AlertsConfig(state_dir=tmp_path), lambda _: None, list)  # type: ignore[arg-type,return-value]
-    registry.register(AlertingCollector(Alerting(alerts=alerts, notify=service)))
+    NotifyCollector(service, registry=registry)
     from prometheus_client import generate_latest
 
     exposition = generate_latest(registry).decode()

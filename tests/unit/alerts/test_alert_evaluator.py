@@ -131,9 +131,8 @@ def test_rule_error_is_counted_not_raised() -> None:
 
 async def test_firing_metric_is_one_per_rule_and_pair_with_a_count(tmp_path: Path) -> None:
     from prometheus_client import CollectorRegistry
-    from prometheus_client.registry import Collector
 
-    from monitor.alerts.metrics import alert_metric_families
+    from monitor.alerts.metrics import AlertsCollector
     from monitor.alerts.service import AlertService
     from monitor.settings.alerts import AlertsConfig
 
@@ -144,12 +143,8 @@ async def test_firing_metric_is_one_per_rule_and_pair_with_a_count(tmp_path: Pat
     service = AlertService(cfg, lambda now: snapshot(pair_view(now=now), now=now), lambda: feeds)
     await service.evaluate_once()
 
-    class Source(Collector):
-        def collect(self):  # type: ignore[no-untyped-def]
-            return alert_metric_families(service)
-
     registry = CollectorRegistry()
-    registry.register(Source())
+    AlertsCollector(service, registry=registry)
     labels = {"rule": "down", "pair": ""}
     assert registry.get_sample_value("dlmon_alerts_firing", labels) == 1.0
     assert registry.get_sample_value("dlmon_alert_instances_firing", labels) == 2.0

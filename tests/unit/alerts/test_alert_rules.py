@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, get_args
 
+import pytest
 from pydantic import TypeAdapter
 
 from monitor.alerts.model import Condition, Observation
-from monitor.alerts.rules import build_rule
+from monitor.alerts.rules import RULE_CLASSES, build_rule
 from monitor.core.snapshot import MarketSnapshot
 from monitor.feeds.base import FeedHealth
 from monitor.settings.alerts import RuleConfig
@@ -22,6 +23,16 @@ def observe(
 ) -> list[Observation]:
     rule = build_rule("r", RULE.validate_python(cfg))
     return list(rule.observe(snap, list(feeds), now))
+
+
+def test_every_rule_config_type_has_a_rule_class() -> None:
+    union, *_ = get_args(RuleConfig)
+    assert set(RULE_CLASSES) == set(get_args(union))
+
+
+def test_build_rule_refuses_an_unknown_config_type() -> None:
+    with pytest.raises(TypeError, match="'odd'"):
+        build_rule("odd", object())  # type: ignore[arg-type]
 
 
 def test_premium_above_threshold_with_percent_and_bp_syntax() -> None:

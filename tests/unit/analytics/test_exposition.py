@@ -7,7 +7,7 @@ from prometheus_client import CollectorRegistry, generate_latest
 
 from monitor.core.engine import Engine
 from monitor.expose import api
-from monitor.expose.metrics import DlmonCollector, MetricsSource
+from monitor.expose.metrics.market import MarketCollector
 
 from .conftest import S, make_engine
 from .test_pandas_oracle import run_to, synthetic_events
@@ -47,10 +47,7 @@ def loaded_engine() -> tuple[Engine, int]:
 
 def registry_for(engine: Engine, now: int) -> CollectorRegistry:
     registry = CollectorRegistry(auto_describe=False)
-    source = MetricsSource(
-        engine=engine, feeds=lambda: [], clock=lambda: now, version="t", task_restarts=dict
-    )
-    registry.register(DlmonCollector(source))
+    MarketCollector(engine, lambda: now, registry=registry)
     return registry
 
 

@@ -12,7 +12,9 @@ from monitor.core.engine import Engine
 from monitor.core.events import FxQuote, Quote
 from monitor.core.instruments import USD_HKD_BAND, Instrument, Pair
 from monitor.core.sessions import SessionCalendar
-from monitor.expose.metrics import DlmonCollector, MetricsSource
+from monitor.expose.metrics.feeds import FeedsCollector
+from monitor.expose.metrics.market import MarketCollector
+from monitor.expose.metrics.tasks import TasksCollector
 from monitor.expose.server import ServerState, create_app
 from monitor.feeds.base import FeedHealth, FeedState
 
@@ -31,9 +33,9 @@ def build(now: list[int]) -> tuple[Engine, FeedHealth, Callable[[], ServerState]
     engine = Engine([pair], SessionCalendar("always_open"))
     health = FeedHealth("sim", FeedState.STREAMING)
     registry = CollectorRegistry(auto_describe=False)
-    registry.register(
-        DlmonCollector(MetricsSource(engine, lambda: [health], lambda: now[0], "test", lambda: {}))
-    )
+    MarketCollector(engine, lambda: now[0], registry=registry)
+    FeedsCollector(lambda: [health], registry=registry)
+    TasksCollector("test", {}, registry=registry)
 
     def state() -> ServerState:
         return ServerState(

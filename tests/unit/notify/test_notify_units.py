@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import get_args
 
 import pytest
 from pydantic import ValidationError
 
 from monitor.notify.base import judge_http, parse_retry_after, truncate
 from monitor.notify.discord import DiscordPlatform
+from monitor.notify.factory import PLATFORM_BUILDERS, make_platform
 from monitor.notify.feishu import FeishuPlatform
 from monitor.notify.models import Notice, Status
 from monitor.notify.ratelimit import SlidingWindow, TokenBucket, combined_delay, record_all
@@ -17,7 +19,7 @@ from monitor.notify.sender import RetryPolicy
 from monitor.notify.spool import Spool
 from monitor.notify.telegram import TEXT_MAX, TelegramPlatform
 from monitor.notify.wecom import MARKDOWN_MAX_BYTES, WeComPlatform, render
-from monitor.settings.notify import NotifyConfig
+from monitor.settings.notify import NotifyConfig, SinkConfig
 
 
 def test_token_bucket_allows_burst_then_rate() -> None:
@@ -68,8 +70,32 @@ def test_judge_http_classes() -> None:
 
 def test_backoff_grows_caps_and_jitters() -> None:
     p = RetryPolicy(initial_seconds=1.0, max_seconds=30.0)
-    assert [p.backoff(n, 1.0) for n in (1, 2, 3, 4, 5, 6, 7)] == [1, 2, 4, 8, 16, 30, 30]
-    assert p.backoff(3, 0.0) == 2.0  # jitter scales into [base/2, base)
+    top = p.make_backoff(rng=lambda: 1.0)
+    assert [top.next_delay() for _ in range(7)] == [1, 2, 4, 8, 16, 30, 30]
+    low = p.make_backoff(rng=lambda: 0.0)
+    assert [low.next_delay() for _ in range(3)] == [0.5, 1.0, 2.0]  # jitter: [base/2, base)
+
+
+def test_backoff_starts_over_after_a_reset() -> None:
+    backoff = RetryPolicy(initial_seconds=1.0, max_seconds=30.0).make_backoff(rng=lambda: 1.0)
+    assert [backoff.next_delay() for _ in range(3)] == [1, 2, 4]
+    backoff.reset()
+    assert backoff.next_delay() == 1
+
+
+def test_backoff_with_an_initial_delay_above_the_cap_stays_at_the_cap() -> None:
+    backoff = RetryPolicy(initial_seconds=90.0, max_seconds=60.0).make_backoff(rng=lambda: 1.0)
+    assert [backoff.next_delay() for _ in range(2)] == [60, 60]
+
+
+def test_every_sink_config_type_has_a_platform_builder() -> None:
+    union, *_ = get_args(SinkConfig)
+    assert set(PLATFORM_BUILDERS) == set(get_args(union))
+
+
+def test_make_platform_refuses_an_unknown_config_type() -> None:
+    with pytest.raises(TypeError, match="'odd'"):
+        make_platform("odd", object())  # type: ignore[arg-type]
 
 
 def test_discord_429_body_retry_after() -> None:

@@ -1,0 +1,29 @@
+"""The one rule every dlmon collector follows: a scrape degrades, it never fails.
+
+A collector builds its families in groups (pure functions of what it reads); a group that
+raises is logged and left out, and the rest of the scrape is still served.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TypeVar
+
+import structlog
+from prometheus_client.core import Metric
+
+log = structlog.get_logger(__name__)
+
+Source = TypeVar("Source")
+
+
+def guarded(families: Callable[[Source], Iterable[Metric]], source: Source) -> list[Metric]:
+    """Return ``families(source)``, or nothing (logged) if building them raises."""
+    try:
+        return list(families(source))
+    except Exception:  # one broken group must not take the scrape down
+        log.exception("metric_families_failed", families=getattr(families, "__name__", "?"))
+        return []
+
+
+__all__ = ["guarded"]
