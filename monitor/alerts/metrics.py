@@ -8,7 +8,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from prometheus_client.registry import Collector, CollectorRegistry
 
 from monitor.alerts.service import AlertService
-from monitor.expose.metrics.guard import guarded
+from monitor.scrape import guarded
 
 
 class AlertsCollector(Collector):

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector, CollectorRegistry
 
-from monitor.expose.metrics.guard import guarded
 from monitor.notify.service import NotifyService
+from monitor.scrape import guarded
 
 
 class NotifyCollector(Collector):

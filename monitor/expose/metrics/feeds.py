@@ -9,8 +9,8 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from prometheus_client.registry import Collector, CollectorRegistry
 
 from monitor.expose.metrics.common import NS
-from monitor.expose.metrics.guard import guarded
 from monitor.feeds.base import FeedHealth
+from monitor.scrape import guarded
 
 log = structlog.get_logger(__name__)
 

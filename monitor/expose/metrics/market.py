@@ -15,7 +15,6 @@ from prometheus_client.registry import Collector, CollectorRegistry
 
 from monitor.core.engine import Engine
 from monitor.core.snapshot import MarketSnapshot
-from monitor.expose.metrics.guard import guarded
 from monitor.expose.metrics.instrument_analytics import instrument_analytics_families
 from monitor.expose.metrics.instruments import instrument_families
 from monitor.expose.metrics.liquidity import liquidity_families
@@ -27,6 +26,7 @@ from monitor.expose.metrics.pair_analytics import (
 )
 from monitor.expose.metrics.pairs import pair_families
 from monitor.expose.metrics.validation import validation_families
+from monitor.scrape import guarded
 
 log = structlog.get_logger(__name__)
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector, CollectorRegistry
 
-from monitor.expose.metrics.guard import guarded
+from monitor.scrape import guarded
 
 
 class TasksCollector(Collector):

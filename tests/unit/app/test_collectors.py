@@ -16,7 +16,7 @@ from monitor.expose.metrics.feeds import FeedsCollector
 from monitor.expose.metrics.market import MarketCollector
 from monitor.expose.metrics.tasks import TasksCollector
 from monitor.feeds.base import FeedHealth, FeedState
-from tests.builders import pony_pair
+from tests.support.builders import pony_pair
 
 T0 = 1_790_000_000_000_000_000
 

@@ -1,4 +1,4 @@
-"""The one rule every dlmon collector follows: a scrape degrades, it never fails.
+"""What every dlmon collector follows: a scrape degrades, it never fails.
 
 A collector builds its families in groups (pure functions of what it reads); a group that
 raises is logged and left out, and the rest of the scrape is still served.
