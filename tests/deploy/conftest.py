@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from tests.deploy.support import require_binary
+from tests.support.deploy import require_binary
 
 
 @pytest.fixture(scope="session")

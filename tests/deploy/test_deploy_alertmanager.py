@@ -13,7 +13,8 @@ import pytest
 import yaml
 from aiohttp import web
 
-from tests.deploy.support import DEPLOY, free_port
+from tests.support.deploy import DEPLOY
+from tests.support.net import free_port
 
 CONFIG = DEPLOY / "alertmanager" / "alertmanager.yml"
 

@@ -21,8 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.deploy import dockerfile
-from tests.deploy.support import REPO, free_port
+from tests.support import dockerfile
+from tests.support.deploy import REPO
+from tests.support.net import free_port
 
 DOCKERFILE = REPO / "Dockerfile"
 

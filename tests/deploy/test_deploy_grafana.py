@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.deploy.support import DEPLOY
+from tests.support.deploy import DEPLOY
 
 GRAFANA = DEPLOY / "grafana"
 GENERATOR = GRAFANA / "generate.py"

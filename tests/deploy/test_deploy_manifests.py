@@ -14,8 +14,8 @@ from urllib.parse import urlparse
 import yaml
 
 from monitor.app.build import load
-from tests.deploy import dockerfile
-from tests.deploy.support import DEPLOY, REPO
+from tests.support import dockerfile
+from tests.support.deploy import DEPLOY, REPO
 
 COMPOSE = DEPLOY / "docker-compose.yml"
 K8S = DEPLOY / "k8s"

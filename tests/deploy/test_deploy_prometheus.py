@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from tests.deploy.support import DEPLOY, dashboard_expressions
+from tests.support.deploy import DEPLOY, dashboard_expressions
 
 PROM = DEPLOY / "prometheus"
 RULE_FILES = sorted((PROM / "rules").glob("*.yml"))

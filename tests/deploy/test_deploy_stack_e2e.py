@@ -27,7 +27,8 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.deploy.support import DEPLOY, dashboard_expressions, free_port
+from tests.support.deploy import DEPLOY, dashboard_expressions
+from tests.support.net import free_port
 
 RULE_FILES = sorted((DEPLOY / "prometheus" / "rules").glob("*.yml"))
 DEADLINE_SECONDS = 40.0

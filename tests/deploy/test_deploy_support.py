@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.deploy.support import require_binary
+from tests.support.deploy import require_binary
 
 MISSING = "dlmon-no-such-binary"
 

@@ -6,12 +6,9 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,38 +17,11 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from monitor.core.fees import FeeSchedule
+from tests.support.net import free_port, get
 from tests.support.oracle import edge_buy_hk_sell_us, edge_buy_us_sell_hk, mid_premium
+from tests.support.polling import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-def get(url: str) -> tuple[int, bytes]:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read()
-
-
-def eventually(check: Any, timeout: float = 15.0, interval: float = 0.05) -> Any:
-    deadline = time.monotonic() + timeout
-    last: Exception | None = None
-    while time.monotonic() < deadline:
-        try:
-            result = check()
-            if result:
-                return result
-        except (OSError, AssertionError) as exc:
-            last = exc
-        time.sleep(interval)
-    raise AssertionError(f"condition not met within {timeout}s (last error: {last})")
 
 
 def promtool_check_metrics(exposition: bytes) -> None:
@@ -94,7 +64,7 @@ def test_daemon_serves_a_moving_premium_and_stops_cleanly(
 ) -> None:
     proc, base = daemon
     started = time.monotonic()
-    eventually(lambda: get(base + "/readyz")[0] == 200)
+    wait_until(lambda: get(base + "/readyz")[0] == 200)
     assert time.monotonic() - started < 10
     assert get(base + "/healthz")[0] == 200
 
@@ -127,7 +97,7 @@ def test_daemon_serves_a_moving_premium_and_stops_cleanly(
         assert pony["premium"]["mid"] is not None
         return dict(pony)
 
-    first = eventually(premium_view)
+    first = wait_until(premium_view)
     assert first["pair"] == "PONY" and first["ads_ratio"] == 1.0
     us, hk, fx = first["us"], first["hk"], first["fx"]
     assert first["premium"]["mid"] == pytest.approx(
@@ -142,7 +112,7 @@ def test_daemon_serves_a_moving_premium_and_stops_cleanly(
     )
     assert us["source"] == "sim" and hk["exchange_timestamp"].endswith("+00:00")
     # the premium moves
-    eventually(lambda: premium_view()["premium"]["mid"] != first["premium"]["mid"])
+    wait_until(lambda: premium_view()["premium"]["mid"] != first["premium"]["mid"])
 
     proc.send_signal(signal.SIGTERM)
     stop_started = time.monotonic()
@@ -156,6 +126,6 @@ def test_sigint_also_stops_with_exit_code_zero(
     daemon: tuple[subprocess.Popen[bytes], str],
 ) -> None:
     proc, base = daemon
-    eventually(lambda: get(base + "/healthz")[0] == 200)
+    wait_until(lambda: get(base + "/healthz")[0] == 200)
     proc.send_signal(signal.SIGINT)
     assert proc.wait(timeout=5) == 0

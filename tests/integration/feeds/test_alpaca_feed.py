@@ -9,15 +9,9 @@ from monitor.feeds.alpaca import PROVIDER
 from monitor.feeds.alpaca.config import AlpacaOptions
 from monitor.feeds.base import FeedState
 from monitor.feeds.streaming import WebSocketFeed
-from tests.integration.feeds.feedtest import (
-    Recorder,
-    SleepRecorder,
-    Spec,
-    eventually,
-    fast_connection,
-    running,
-)
-from tests.integration.feeds.servers.alpaca import AlpacaServer
+from tests.support.feeds import Recorder, SleepRecorder, Spec, fast_connection, running
+from tests.support.polling import eventually
+from tests.support.servers.alpaca import AlpacaServer
 
 BATCH = [
     {

@@ -7,15 +7,9 @@ from monitor.feeds.base import FeedState
 from monitor.feeds.finnhub import PROVIDER
 from monitor.feeds.finnhub.config import FinnhubOptions
 from monitor.feeds.streaming import WebSocketFeed
-from tests.integration.feeds.feedtest import (
-    Recorder,
-    SleepRecorder,
-    Spec,
-    eventually,
-    fast_connection,
-    running,
-)
-from tests.integration.feeds.servers.finnhub import FinnhubServer
+from tests.support.feeds import Recorder, SleepRecorder, Spec, fast_connection, running
+from tests.support.polling import eventually
+from tests.support.servers.finnhub import FinnhubServer
 
 TRADES = {
     "type": "trade",

@@ -9,15 +9,9 @@ from monitor.feeds.base import FeedState
 from monitor.feeds.generic import PROVIDER
 from monitor.feeds.generic.config import GenericOptions
 from monitor.feeds.streaming import WebSocketFeed
-from tests.integration.feeds.feedtest import (
-    Recorder,
-    SleepRecorder,
-    Spec,
-    eventually,
-    fast_connection,
-    running,
-)
-from tests.integration.feeds.servers.generic import GenericServer
+from tests.support.feeds import Recorder, SleepRecorder, Spec, fast_connection, running
+from tests.support.polling import eventually
+from tests.support.servers.generic import GenericServer
 
 FRAME = {
     "channel": "md",

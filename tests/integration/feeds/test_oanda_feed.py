@@ -7,15 +7,9 @@ from monitor.feeds.base import FeedState
 from monitor.feeds.oanda import PROVIDER
 from monitor.feeds.oanda.config import OandaOptions
 from monitor.feeds.streaming import HttpStreamFeed
-from tests.integration.feeds.feedtest import (
-    Recorder,
-    SleepRecorder,
-    Spec,
-    eventually,
-    fast_connection,
-    running,
-)
-from tests.integration.feeds.servers.oanda import OandaServer
+from tests.support.feeds import Recorder, SleepRecorder, Spec, fast_connection, running
+from tests.support.polling import eventually
+from tests.support.servers.oanda import OandaServer
 
 PRICE = {
     "type": "PRICE",

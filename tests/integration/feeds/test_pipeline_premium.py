@@ -21,12 +21,13 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from monitor.app.build import load
 from monitor.app.daemon import Daemon
-from tests.integration.feeds.feedtest import eventually, fast_connection
-from tests.integration.feeds.servers.alpaca import AlpacaServer
-from tests.integration.feeds.servers.finnhub import FinnhubServer
-from tests.integration.feeds.servers.generic import GenericServer
-from tests.integration.feeds.servers.oanda import OandaServer
-from tests.integration.feeds.servers.polygon import PolygonServer
+from tests.support.feeds import fast_connection
+from tests.support.polling import eventually
+from tests.support.servers.alpaca import AlpacaServer
+from tests.support.servers.finnhub import FinnhubServer
+from tests.support.servers.generic import GenericServer
+from tests.support.servers.oanda import OandaServer
+from tests.support.servers.polygon import PolygonServer
 
 US_BID, US_ASK = 18.42, 18.45
 FX_BID, FX_ASK = 7.7812, 7.7816

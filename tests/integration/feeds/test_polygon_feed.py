@@ -7,15 +7,9 @@ from monitor.feeds.base import FeedState
 from monitor.feeds.polygon import PROVIDER
 from monitor.feeds.polygon.config import PolygonOptions
 from monitor.feeds.streaming import WebSocketFeed
-from tests.integration.feeds.feedtest import (
-    Recorder,
-    SleepRecorder,
-    Spec,
-    eventually,
-    fast_connection,
-    running,
-)
-from tests.integration.feeds.servers.polygon import PolygonServer
+from tests.support.feeds import Recorder, SleepRecorder, Spec, fast_connection, running
+from tests.support.polling import eventually
+from tests.support.servers.polygon import PolygonServer
 
 QUOTE = {
     "ev": "Q",

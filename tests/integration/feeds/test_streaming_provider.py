@@ -19,14 +19,8 @@ from monitor.feeds.streaming import (
     StreamingProvider,
     WebSocketFeed,
 )
-from tests.integration.feeds.feedtest import (
-    Recorder,
-    SleepRecorder,
-    Spec,
-    eventually,
-    fast_connection_data,
-    running,
-)
+from tests.support.feeds import Recorder, SleepRecorder, Spec, fast_connection_data, running
+from tests.support.polling import eventually
 
 GENERIC = {"url": "wss://in-house.example/ws", "fields": {"instrument": "s", "price": "p"}}
 OPTIONS: dict[str, dict[str, Any]] = {

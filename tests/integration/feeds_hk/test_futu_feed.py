@@ -14,14 +14,9 @@ from monitor.feeds.base import Feed, FeedState
 from monitor.feeds.futu import FEED_TYPE, FutuOptions
 from monitor.feeds.futu.client import FutuFeed
 from monitor.feeds.futu.sdk import build_handlers
-from tests.integration.feeds.feedtest import (
-    Recorder,
-    Spec,
-    eventually,
-    fast_connection_data,
-    running,
-)
-from tests.integration.feeds_hk.hk_futu_fake import OpenD, order_book_pb, quote_pb, ticker_pb
+from tests.support.feeds import Recorder, Spec, fast_connection_data, running
+from tests.support.futu_opend import OpenD, order_book_pb, quote_pb, ticker_pb
+from tests.support.polling import eventually
 
 LEGS = ["PONY", "2026.HK", "USDHKD"]
 # 10:15:30.250 Beijing time = 02:15:30.250 UTC

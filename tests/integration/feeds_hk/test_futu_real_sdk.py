@@ -12,7 +12,7 @@ ROOT = Path(__file__).parents[3]
 
 def test_real_sdk_times_out_backs_off_and_does_not_leak() -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "tests.integration.feeds_hk.futu_real_sdk_probe"],
+        [sys.executable, "-m", "tests.support.futu_real_sdk_probe"],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -23,10 +23,11 @@ from monitor.core.snapshot import PairView
 from monitor.feeds.base import FeedState
 from monitor.feeds.futu import sdk as futu_sdk
 from monitor.feeds.futu.parse import BEIJING
-from tests.integration.feeds.feedtest import eventually, fast_connection_data
-from tests.integration.feeds_hk.hk_futu_fake import OpenD, order_book_pb, ticker_pb
-from tests.integration.feeds_hk.hk_ib_fake import Gateway
-from tests.integration.feeds_hk.hk_itick_server import ItickServer
+from tests.support.feeds import fast_connection_data
+from tests.support.futu_opend import OpenD, order_book_pb, ticker_pb
+from tests.support.ib_gateway import Gateway
+from tests.support.polling import eventually
+from tests.support.servers.itick import ItickServer
 
 PONY_BID, PONY_ASK = 15.01, 15.03
 HK_BID, HK_ASK = 118.4, 118.5

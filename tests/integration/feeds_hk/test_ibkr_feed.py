@@ -18,14 +18,9 @@ from monitor.errors import MissingExtraError
 from monitor.feeds.base import FeedState
 from monitor.feeds.ibkr import FEED_TYPE, IbkrFeed, IbkrOptions, build_contract
 from monitor.feeds.ibkr.parse import datetime_ns
-from tests.integration.feeds.feedtest import (
-    Recorder,
-    Spec,
-    eventually,
-    fast_connection_data,
-    running,
-)
-from tests.integration.feeds_hk.hk_ib_fake import Gateway
+from tests.support.feeds import Recorder, Spec, fast_connection_data, running
+from tests.support.ib_gateway import Gateway
+from tests.support.polling import eventually
 
 LEGS = ["PONY", "2026.HK", "USDHKD"]
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "ibkr"

@@ -14,14 +14,9 @@ from monitor.core.events import FxQuote, Quote, Trade
 from monitor.core.sessions import HKT, SessionCalendar
 from monitor.feeds.base import Feed, FeedContext, FeedState
 from monitor.feeds.itick import FEED_TYPE, ItickOptions
-from tests.integration.feeds.feedtest import (
-    Recorder,
-    Spec,
-    eventually,
-    fast_connection_data,
-    running,
-)
-from tests.integration.feeds_hk.hk_itick_server import ItickServer
+from tests.support.feeds import Recorder, Spec, fast_connection_data, running
+from tests.support.polling import eventually
+from tests.support.servers.itick import ItickServer
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "itick"
 STOCKS = ["PONY", "2026.HK"]

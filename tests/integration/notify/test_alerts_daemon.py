@@ -12,7 +12,8 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from monitor.app.build import load
 from monitor.app.daemon import Daemon
-from tests.integration.notify.notify_support import Receiver, eventually
+from tests.support.notify import Receiver
+from tests.support.polling import eventually
 
 
 async def get_json(port: int, path: str) -> Any:

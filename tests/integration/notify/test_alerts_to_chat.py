@@ -13,8 +13,9 @@ from monitor.core.snapshot import MarketSnapshot
 from monitor.notify.service import NotifyService
 from monitor.settings.alerts import AlertsConfig
 from monitor.settings.notify import NotifyConfig
-from tests.integration.notify.notify_support import NS, FakeTime, Receiver, eventually
-from tests.unit.alerts.alert_snapshots import feed, pair_view, snapshot
+from tests.support.alert_snapshots import feed, pair_view, snapshot
+from tests.support.notify import NS, FakeTime, Receiver
+from tests.support.polling import eventually
 
 
 @pytest.fixture

@@ -12,13 +12,8 @@ from aiohttp import web
 
 from monitor.notify.service import NotifyService
 from monitor.settings.notify import NotifyConfig
-from tests.integration.notify.notify_support import (
-    FakeTime,
-    Receiver,
-    Recorded,
-    eventually,
-    notice,
-)
+from tests.support.notify import FakeTime, Receiver, Recorded, notice
+from tests.support.polling import eventually
 
 
 @pytest.fixture

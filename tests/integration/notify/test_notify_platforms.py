@@ -16,7 +16,7 @@ from aiohttp import web
 from monitor.notify.models import Status
 from monitor.notify.service import NotifyService
 from monitor.settings.notify import NotifyConfig
-from tests.integration.notify.notify_support import (
+from tests.support.notify import (
     DASHBOARD,
     LINES,
     NS,
@@ -25,9 +25,9 @@ from tests.integration.notify.notify_support import (
     FakeTime,
     Receiver,
     Recorded,
-    eventually,
     notice,
 )
+from tests.support.polling import eventually
 
 HEAD = f"🔴 FIRING [critical] {TITLE}"
 BODY = "\n".join(LINES)

@@ -18,7 +18,8 @@ from monitor.notify.service import NotifyService
 from monitor.notify.spool import Spool
 from monitor.notify.testalert import send_test_alert
 from monitor.settings.notify import NotifyConfig
-from tests.integration.notify.notify_support import FakeTime, Receiver, eventually, notice
+from tests.support.notify import FakeTime, Receiver, notice
+from tests.support.polling import eventually
 
 SECRET = "S3CRET-token-do-not-leak"
 

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from monitor.alerts.service import AlertService
 from monitor.alerts.store import StateStore
 from monitor.settings.alerts import AlertsConfig, PremiumRule
-from tests.unit.alerts.alert_snapshots import T0, pair_view, snapshot
+from tests.support.alert_snapshots import T0, pair_view, snapshot
 
 
 def test_ratio_accepts_percent_bp_and_plain() -> None:

@@ -12,7 +12,7 @@ from monitor.alerts.format import to_notice
 from monitor.alerts.model import TransitionKind
 from monitor.notify.models import Status
 from monitor.settings.alerts import RuleConfig
-from tests.unit.alerts.alert_snapshots import NS, T0, feed, pair_view, snapshot
+from tests.support.alert_snapshots import NS, T0, feed, pair_view, snapshot
 
 RULES = TypeAdapter(dict[str, RuleConfig])
 

@@ -13,7 +13,7 @@ from monitor.alerts.rules import RULE_CLASSES, build_rule
 from monitor.core.snapshot import MarketSnapshot
 from monitor.feeds.base import FeedHealth
 from monitor.settings.alerts import RuleConfig
-from tests.unit.alerts.alert_snapshots import NS, T0, feed, leg, pair_view, snapshot
+from tests.support.alert_snapshots import NS, T0, feed, leg, pair_view, snapshot
 
 RULE = TypeAdapter(RuleConfig)
 

@@ -6,11 +6,10 @@ import orjson
 from prometheus_client import CollectorRegistry, generate_latest
 
 from monitor.core.engine import Engine
+from monitor.core.sessions import SessionCalendar
 from monitor.expose import api
 from monitor.expose.metrics.market import MarketCollector
-
-from .conftest import S, make_engine
-from .test_pandas_oracle import run_to, synthetic_events
+from tests.support.analytics import S, make_engine, pony_pair, run_to, synthetic_events
 
 ANALYTICS_FAMILIES = (
     "dlmon_premium_basis_live",
@@ -92,10 +91,6 @@ def test_pairs_api_has_an_analytics_block() -> None:
 
 
 def test_analytics_can_be_turned_off() -> None:
-    from monitor.core.sessions import SessionCalendar
-
-    from .conftest import pony_pair
-
     engine = Engine([pony_pair()], SessionCalendar("always_open"), analytics=None)
     view = engine.snapshot(1_790_000_000 * S).pairs[0]
     assert view.analytics is None and engine.listeners == []

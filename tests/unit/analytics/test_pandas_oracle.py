@@ -10,7 +10,6 @@ instants, after the rings have wrapped around.
 from __future__ import annotations
 
 import math
-import random
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,66 +18,14 @@ import pandas as pd
 import pytest
 
 from monitor.core.analytics_view import PairAnalytics
-from monitor.core.engine import Engine
-from monitor.core.events import Event, FxQuote, Quote, Trade
 from monitor.core.fees import DEFAULT_FEES
+from tests.support.analytics import S, make_engine, ns, pony_pair, run_to, synthetic_events
 from tests.support.oracle import edge_buy_hk_sell_us, edge_buy_us_sell_hk
 
-from .conftest import S, make_engine, ns, pony_pair
-
-T0 = 1_790_000_000 * S
 WINDOWS = (("1m", 60), ("5m", 300))
 HALF_LIFE_WINDOW = 300
 MIN_SAMPLES = 10
 REL = 1e-9
-
-
-def synthetic_events(seed: int, n: int, t0: int = T0) -> list[dict[str, Any]]:
-    """Random walk quotes and prints of PONY, 2026.HK and USD/HKD, with gaps and bursts."""
-    rng = random.Random(seed)
-    t = t0
-    us, hk, fx = 15.20, 118.40, 7.7810
-    rows: list[dict[str, Any]] = []
-    for i in range(n):
-        t += rng.choice([rng.randint(1, 200_000_000), rng.randint(1, 3 * S), 7 * S])
-        if i < 3:
-            kind, inst = "quote", ("PONY", "2026.HK", "USDHKD")[i]
-        else:
-            k = rng.random()
-            inst = "PONY" if k < 0.35 else "2026.HK" if k < 0.7 else "USDHKD"
-            kind = "trade" if inst != "USDHKD" and rng.random() < 0.25 else "quote"
-        row: dict[str, Any] = {"ts": t, "instrument": inst, "kind": kind}
-        if inst == "PONY":
-            us = max(1.0, us * (1 + rng.gauss(0, 4e-4)))
-            bid = round(us, 2)
-            ask = bid + 0.01 * rng.randint(1, 3)
-            price = rng.choice([bid, ask])
-        elif inst == "2026.HK":
-            hk = max(10.0, hk * (1 + rng.gauss(0, 4e-4)))
-            bid = round(hk, 1)
-            ask = round(bid + 0.1 * rng.randint(1, 3), 1)
-            price = rng.choice([bid, ask])
-        else:
-            fx = min(7.84, max(7.76, fx + rng.gauss(0, 2e-4)))
-            bid = round(fx, 4)
-            ask = round(bid + 0.0002, 4)
-            price = math.nan
-        if kind == "quote":
-            row.update(bid=bid, ask=ask, bid_size=rng.randint(1, 20) * 100.0)
-            row["ask_size"] = rng.randint(1, 20) * 100.0
-        else:
-            row.update(price=price, size=rng.randint(1, 30) * 100.0)
-        rows.append(row)
-    return rows
-
-
-def to_event(row: dict[str, Any]) -> Event:
-    t, inst = row["ts"], row["instrument"]
-    if row["kind"] == "trade":
-        return Trade(inst, row["price"], row["size"], t, t, "a")
-    if inst == "USDHKD":
-        return FxQuote(inst, row["bid"], row["ask"], t, t, "a")
-    return Quote(inst, row["bid"], row["bid_size"], row["ask"], row["ask_size"], t, t, "a")
 
 
 @dataclass
@@ -216,14 +163,6 @@ def assert_not_vacuous(a: PairAnalytics) -> None:
     assert all(w.realized_volatility and w.amihud_illiquidity for w in five)
     assert all(w.time_weighted_spread and w.turnover_usd > 0 for w in five)
     assert a.turnover_shares[-1].us is not None
-
-
-def run_to(engine: Engine, rows: list[dict[str, Any]], start: int, now: int) -> int:
-    i = start
-    while i < len(rows) and rows[i]["ts"] <= now:
-        assert engine.on_event(to_event(rows[i]))
-        i += 1
-    return i
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

@@ -10,9 +10,8 @@ from monitor.core.events import FxQuote, Quote, Trade
 from monitor.core.fees import DEFAULT_FEES
 from monitor.core.reference import SessionClock
 from monitor.core.sessions import SessionCalendar
+from tests.support.analytics import S, make_engine, ns
 from tests.support.oracle import edge_buy_hk_sell_us, edge_buy_us_sell_hk
-
-from .conftest import S, make_engine, ns
 
 FX_BID, FX_ASK = 7.781, 7.7812
 FX_MID = (FX_BID + FX_ASK) / 2

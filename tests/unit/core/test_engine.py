@@ -9,9 +9,8 @@ import pytest
 from monitor.core.engine import Engine
 from monitor.core.events import FxQuote, Quote, Trade
 from monitor.core.fees import FeeSchedule
+from tests.support.builders import T0, S
 from tests.support.oracle import edge_buy_hk_sell_us, edge_buy_us_sell_hk
-
-from .conftest import T0, S
 
 
 def feed_all(engine: Engine, t: int = T0, source: str = "a") -> None:

@@ -10,7 +10,7 @@ from monitor.errors import FeedFatalError, FeedProtocolError
 from monitor.feeds.alpaca.client import AlpacaAdapter
 from monitor.feeds.alpaca.config import AlpacaOptions
 from monitor.feeds.alpaca.parse import AlpacaParser
-from tests.unit.feeds.fixtures import TS_RECV, frame
+from tests.support.frames import TS_RECV, frame
 
 PARSER = AlpacaParser({"PONY": "PONY", "AMD": "AMD", "AAPL": "AAPL", "SPY": "SPY"})
 

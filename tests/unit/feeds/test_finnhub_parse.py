@@ -10,7 +10,7 @@ from monitor.feeds.finnhub.client import FinnhubAdapter, default_symbol
 from monitor.feeds.finnhub.config import FinnhubOptions
 from monitor.feeds.finnhub.parse import FinnhubParser
 from monitor.feeds.wire import Control, ParseError
-from tests.unit.feeds.fixtures import TS_RECV, frame
+from tests.support.frames import TS_RECV, frame
 
 PARSER = FinnhubParser({"PONY": "PONY", "OANDA:USD_HKD": "USDHKD", "AAPL": "AAPL"})
 

@@ -9,7 +9,7 @@ from monitor.core.events import FxQuote, Quote, Trade
 from monitor.feeds.generic.client import GenericAdapter
 from monitor.feeds.generic.config import FieldPaths, GenericOptions
 from monitor.feeds.generic.parse import GenericParser
-from tests.unit.feeds.fixtures import TS_RECV, frame
+from tests.support.frames import TS_RECV, frame
 
 FIELDS = FieldPaths(
     instrument="sym",

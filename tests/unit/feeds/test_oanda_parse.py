@@ -10,7 +10,7 @@ from monitor.feeds.oanda.client import OandaAdapter, default_symbol, error_messa
 from monitor.feeds.oanda.config import OandaOptions
 from monitor.feeds.oanda.parse import OandaParser
 from monitor.feeds.wire import Control
-from tests.unit.feeds.fixtures import TS_RECV, frame, lines
+from tests.support.frames import TS_RECV, frame, lines
 
 PARSER = OandaParser({"USD_HKD": "USDHKD", "EUR_JPY": "EURJPY"})
 

@@ -10,7 +10,7 @@ from monitor.feeds.polygon.client import PolygonAdapter, default_symbol
 from monitor.feeds.polygon.config import PolygonOptions
 from monitor.feeds.polygon.parse import PolygonParser, normalize_pair
 from monitor.feeds.wire import Control, ParseError
-from tests.unit.feeds.fixtures import TS_RECV, frame
+from tests.support.frames import TS_RECV, frame
 
 STOCKS = PolygonParser({"PONY": "PONY", "MSFT": "MSFT"})
 

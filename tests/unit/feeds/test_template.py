@@ -14,7 +14,8 @@ from monitor.feeds._template import FEED_TYPE, PROVIDER, TemplateOptions
 from monitor.feeds._template.parse import TemplateParser
 from monitor.feeds.registry import FEED_PACKAGES
 from monitor.feeds.streaming import ConnectionOptions, Endpoint, WebSocketFeed
-from tests.integration.feeds.feedtest import Recorder, Spec, eventually, running
+from tests.support.feeds import Recorder, Spec, running
+from tests.support.polling import eventually
 
 
 def test_template_parser_turns_frames_into_events() -> None:

@@ -1,11 +1,10 @@
-"""Helpers of the deploy checks: repository paths, required binaries, free ports."""
+"""Helpers of the deploy checks: repository paths, required binaries, dashboard queries."""
 
 from __future__ import annotations
 
 import json
 import os
 import shutil
-import socket
 from pathlib import Path
 
 import pytest
@@ -26,14 +25,6 @@ def require_binary(name: str) -> str:
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(f"CI=true and {reason}")
     pytest.skip(reason)
-
-
-def free_port() -> int:
-    """Return a TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def dashboard_expressions() -> list[tuple[str, str]]:

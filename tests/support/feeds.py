@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
 from monitor.core.events import Event
@@ -86,17 +86,6 @@ def fast_connection_data(**overrides: float | None) -> dict[str, float | None]:
     }
     values.update(overrides)
     return values
-
-
-async def eventually(
-    check: Callable[[], object], within: float = 5.0, what: str = "condition"
-) -> None:
-    """Poll ``check`` until it is truthy or ``within`` seconds pass."""
-    deadline = time.monotonic() + within
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.005)
 
 
 @contextlib.asynccontextmanager

@@ -95,18 +95,6 @@ class FakeTime:
         await asyncio.sleep(0)
 
 
-async def eventually(
-    check: Callable[[], bool], within: float = 10.0, what: str = "condition"
-) -> None:
-    """Poll ``check`` until true or fail after ``within`` seconds of real time."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + within
-    while not check():
-        if loop.time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.005)
-
-
 TITLE = "PONY · premium_high: mid premium +2.35 % (+235 bp) above +2.00 % (+200 bp)"
 LINES = (
     "US PONY 18.00 / 18.02 · age 1.2 s · regular",

@@ -15,7 +15,7 @@ import time
 
 from monitor.feeds.base import FeedState
 from monitor.feeds.futu import FEED_TYPE, FutuOptions
-from tests.integration.feeds.feedtest import Recorder, Spec, fast_connection_data
+from tests.support.feeds import Recorder, Spec, fast_connection_data
 
 
 def open_fds() -> int:
