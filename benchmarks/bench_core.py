@@ -1,9 +1,10 @@
-"""Throughput of the core hot path: validation, state, premium and liquidity per event.
+"""Throughput of the core hot path: validation, state and liquidity windows per event.
 
 Pushes the same pre-generated events (from the simulator's model) through
   * baseline: a loop that only stores each event in a dict by instrument, and
-  * engine:   Engine.on_event (validation, source selection, state, premium, windows;
-              the analytics of bench_analytics.py switched off),
+  * engine:   Engine.on_event (validation, source selection, state, windows; the
+              analytics of bench_analytics.py switched off; the premium and the edges
+              are computed when a snapshot is read, not per event),
 and prints events per second for each (median of several runs) and their ratio.
 
     python benchmarks/bench_core.py [--events 2000000] [--runs 5]
