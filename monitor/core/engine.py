@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 
 from monitor.core import validation as v
 from monitor.core.analytics import DEFAULT_ANALYTICS, Analytics, AnalyticsSettings
+from monitor.core.analytics_view import PairAnalytics
 from monitor.core.events import NS_PER_SECOND, Event, FxQuote, Quote, Trade
 from monitor.core.instruments import Instrument, Pair
 from monitor.core.liquidity import DEFAULT_WINDOWS
@@ -196,16 +197,15 @@ class Engine:
         stale_reasons = tuple(
             f"{leg.instrument}: {leg.stale_reason}" for leg in (us, hk, fx) if leg.stale
         )
-        prices = ps.live_prices()
-        live = us.session in ("regular",) and hk.session == "continuous"
-        extra = None
-        if self.analytics is not None:  # session-aware: a closed venue counts at its close
+        prices: tuple[Prices, Prices, Prices] | None
+        extra: PairAnalytics | None = None
+        if self.analytics is None:
+            prices = ps.live_prices()
+            live = us.session == "regular" and hk.session == "continuous"
+        else:  # session-aware: a closed venue counts at its official close
             session = self.analytics.pair_view(pair.name, now_ns, bool(stale_reasons))
-            prices, live, extra = (
-                (session.us, session.hk, session.fx),
-                session.live,
-                session.analytics,
-            )
+            prices = (session.us, session.hk, session.fx)
+            live, extra = session.live, session.analytics
         premium = PremiumView(None, None, None)
         if not stale_reasons and prices is not None:
             mid, hk_us, us_hk = ps.calculator.premiums(*prices)
