@@ -9,6 +9,7 @@ import pytest
 
 from monitor.core.fees import FeeSchedule
 from monitor.core.premium import PremiumCalculator, hk_equivalent
+from tests.support.calculator import edge_buy_hk_sell_us, edge_buy_us_sell_hk, mid_premium
 
 NO_FEES = FeeSchedule(
     hk_stamp_duty_rate=0,
@@ -25,22 +26,6 @@ NO_FEES = FeeSchedule(
     ads_cancel_fee_usd=0,
 )
 NAN = float("nan")
-
-
-def mid_premium(us_mid: float, fx_mid: float, hk_mid: float, ratio: float) -> float:
-    return PremiumCalculator(ratio, FeeSchedule(), 100_000).mid(us_mid, fx_mid, hk_mid)
-
-
-def edge_buy_hk_sell_us(
-    us_bid: float, hk_ask: float, fx_bid: float, ratio: float, fees: FeeSchedule, n: float
-) -> float:
-    return PremiumCalculator(ratio, fees, n).buy_hk_sell_us(us_bid, hk_ask, fx_bid)
-
-
-def edge_buy_us_sell_hk(
-    us_ask: float, hk_bid: float, fx_ask: float, ratio: float, fees: FeeSchedule, n: float
-) -> float:
-    return PremiumCalculator(ratio, fees, n).buy_us_sell_hk(us_ask, hk_bid, fx_ask)
 
 
 def test_li_auto_prospectus_parity() -> None:

@@ -12,6 +12,7 @@ from monitor.core.fees import FeeSchedule
 from monitor.core.liquidity import RollingTrades
 from monitor.core.premium import PremiumCalculator
 from tests.support import oracle
+from tests.support.calculator import edge_buy_hk_sell_us, edge_buy_us_sell_hk, mid_premium
 
 price = st.floats(min_value=0.5, max_value=2000, allow_nan=False, allow_infinity=False)
 spread = st.floats(min_value=0.0, max_value=0.05)
@@ -25,22 +26,6 @@ ZERO = FeeSchedule(
         if f.name != "as_of" and isinstance(f.default, float)
     }
 )
-
-
-def mid_premium(us_mid: float, fx_mid: float, hk_mid: float, ratio: float) -> float:
-    return PremiumCalculator(ratio, FeeSchedule(), 100_000).mid(us_mid, fx_mid, hk_mid)
-
-
-def edge_buy_hk_sell_us(
-    us_bid: float, hk_ask: float, fx_bid: float, ratio: float, fees: FeeSchedule, n: float
-) -> float:
-    return PremiumCalculator(ratio, fees, n).buy_hk_sell_us(us_bid, hk_ask, fx_bid)
-
-
-def edge_buy_us_sell_hk(
-    us_ask: float, hk_bid: float, fx_ask: float, ratio: float, fees: FeeSchedule, n: float
-) -> float:
-    return PremiumCalculator(ratio, fees, n).buy_us_sell_hk(us_ask, hk_bid, fx_ask)
 
 
 @given(us=price, hk=price, fx_mid=fx, r=ratio)
