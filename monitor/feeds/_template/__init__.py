@@ -20,7 +20,7 @@ Steps:
 4. Declare the provider below: ``label`` names it in messages; a feed that serves none
    of its instruments is refused unless ``refuse_if_none_served=False``.
 5. Add ``"<provider>": "monitor.feeds.<provider>"`` to ``FEED_PACKAGES`` in
-   :mod:`monitor.feeds.registry`, a mock server under ``tests/integration/feeds/servers/``
+   :mod:`monitor.feeds.registry`, a protocol server under ``tests/support/servers/``
    (tests build the feed with ``PROVIDER.build(spec, options, ctx, sleep=...)``) and an
    example in ``config/examples/``.
 
