@@ -41,7 +41,6 @@ class Analytics:
         settings: AnalyticsSettings = DEFAULT_ANALYTICS,
     ) -> None:
         self.state = AnalyticsState(pair_states, instruments, sessions, settings)
-        self.settings = settings
         self.clock = self.state.clock
         self.legs = self.state.legs
         self.pairs = self.state.pairs
