@@ -42,6 +42,8 @@ RawEdit = Callable[[dict[str, Any]], dict[str, Any]]
 class ServerConfig(Model):
     host: str = "127.0.0.1"
     port: int = Field(default=9108, ge=0, le=65535)
+    # How often the shared snapshot (API, /metrics, alert rules) is rebuilt.
+    snapshot_interval_seconds: float = Field(default=1.0, ge=0.05, le=60)
 
 
 class LogConfig(Model):

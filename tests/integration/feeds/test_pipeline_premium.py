@@ -75,7 +75,7 @@ def hk_feed(server: GenericServer) -> dict[str, Any]:
 def write_config(tmp_path: Path, feeds: dict[str, Any], **extra: Any) -> Path:
     config = {
         **extra,
-        "server": {"host": "127.0.0.1", "port": 0},
+        "server": {"host": "127.0.0.1", "port": 0, "snapshot_interval_seconds": 0.05},
         "sessions": {"mode": "always_open"},
         "pairs": {"PONY": {"us": "PONY", "hk": "2026.HK", "ads_ratio": 1}},
         "feeds": feeds,
