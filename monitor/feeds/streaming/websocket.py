@@ -51,13 +51,17 @@ class WsLink:
         self._timeout = timeout
 
     async def send_json(self, message: Any) -> None:
-        """Send one JSON text frame.
+        """Send one JSON text frame (see :meth:`send_frame`)."""
+        await self.send_frame(orjson.dumps(message).decode())
+
+    async def send_frame(self, frame: str | bytes) -> None:
+        """Send one frame: text (``str``) or binary (``bytes``, e.g. msgpack).
 
         If the server has closed the connection, the frames it sent before closing (often
         the error that explains why) are dispatched first, so their verdict wins.
         """
         try:
-            await self.ws.send(orjson.dumps(message).decode())
+            await self.ws.send(frame)
         except ConnectionClosed:
             await self._drain()
             raise
