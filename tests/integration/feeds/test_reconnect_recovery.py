@@ -150,3 +150,31 @@ async def test_a_provider_dropping_every_5s_for_a_minute_is_back_within_2s_each_
     assert max(recoveries) <= 2.0
     assert world.health.connect_attempts_total == 13  # one per drop, never more
     assert all(d <= 1.0 for d in world.time.sleeps)  # the delay never climbs
+
+
+async def test_in_real_time_too_a_3s_outage_is_recovered_within_2s() -> None:
+    """The same policy on the real clock (a shorter outage keeps the test quick)."""
+    async with PolygonServer(frames=[quote(15.00)]) as server:
+        health = FeedHealth("poly")
+        arrivals: list[float] = []
+        options = PolygonOptions.model_validate(
+            {"api_key": "good-key", "url": server.url, "connection": {"close_timeout_seconds": 0.2}}
+        )
+        ctx = FeedContext(
+            lambda event: arrivals.append(time.monotonic()),
+            time.time_ns,
+            Sessions(open={"PONY"}),
+            health,
+        )
+        feed = PROVIDER.build(Spec("poly", "polygon", ["PONY"]), options, ctx)
+        async with running(feed):
+            await eventually(lambda: arrivals, what="first quote")
+            await server.stop()
+            await eventually(lambda: health.connect_attempts_total >= 3, what="failed attempts")
+            seen = len(arrivals)
+            await server.start()
+            returned_at = time.monotonic()
+            await eventually(lambda: len(arrivals) > seen, what="quote after the return")
+    recovery = arrivals[seen] - returned_at
+    print(f"\nreal time: back {recovery:.3f} s after the return")
+    assert recovery <= 2.0
