@@ -14,10 +14,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from prometheus_client import CollectorRegistry
 
 from monitor.core.engine import Engine
 from monitor.core.events import Event, FxQuote, Quote
 from monitor.core.sessions import SessionCalendar
+from monitor.expose.metrics.feeds import FeedsCollector
 from monitor.feeds.base import FeedContext, FeedHealth
 from monitor.feeds.polygon import PROVIDER
 from monitor.feeds.polygon.config import PolygonOptions
@@ -149,6 +151,9 @@ async def test_a_provider_dropping_every_5s_for_a_minute_is_back_within_2s_each_
     )
     assert max(recoveries) <= 2.0
     assert world.health.connect_attempts_total == 13  # one per drop, never more
+    registry = CollectorRegistry()
+    FeedsCollector(lambda: [world.health], registry=registry)
+    assert registry.get_sample_value("dlmon_feed_connect_attempts_total", {"feed": "poly"}) == 13
     assert all(d <= 1.0 for d in world.time.sleeps)  # the delay never climbs
 
 
