@@ -274,7 +274,8 @@ def cost_table(pair: Pair, day: date) -> dict[str, dict[str, Any]]:
     defaults = dataclasses.asdict(pair.fees)
     for name, record in pair.fee_table.in_force(day).items():
         if record is None:
-            rows[name] = {"value": defaults[name], "source": "built-in default (no cost)"}
+            value = "off" if defaults[name] is None else defaults[name]
+            rows[name] = {"value": value, "source": "built-in default (no cost)"}
             continue
         rows[name] = {
             "value": record.value if record.value is not None else "off",
