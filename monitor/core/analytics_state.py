@@ -200,7 +200,7 @@ class PairTracker:
         hk_phase = self.clock.phase(hk.venue, ts_ns)
         if us_phase in NOT_TRADING and hk_phase in NOT_TRADING:
             return None
-        return self.calculator.premiums(
+        return self.calculator.at(ts_ns).premiums(  # the ratio and costs of the day
             us.prices(us_phase, us.mid, us.bid, us.ask),
             hk.prices(hk_phase, hk.mid, hk.bid, hk.ask),
             (fx.mid, fx.bid, fx.ask),
