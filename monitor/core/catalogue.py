@@ -28,6 +28,7 @@ class ListedPair:
     source: str = ""
     hk_lot: int = 100
     lot_confidence: str = ""
+    lot_source: str = ""
     same_share: bool = False
     history: tuple[RatioRecord, ...] = ()  # earlier ratios, oldest first
 
