@@ -120,3 +120,16 @@ def test_a_day_is_looked_up_once() -> None:
 def test_unknown_fields_are_refused() -> None:
     with pytest.raises(ValueError, match="unknown field"):
         FeeTable([FeeRecord("hk_stamp", 0.001, date(2020, 1, 1))])
+
+
+@pytest.mark.parametrize(
+    ("day", "rate"), [("2022-12-31", 0.00005), ("2023-01-01", 0.0000565), ("2023-01-02", 0.0000565)]
+)
+def test_hkex_trading_fee(day: str, rate: float) -> None:
+    assert on(day).hk_trading_fee_rate == rate
+
+
+def test_sfc_levy_from_november_2014() -> None:
+    record = T.record("hk_sfc_levy_rate", date(2014, 11, 1))
+    assert record is not None and record.effective_from == date(2014, 11, 1)
+    assert on("2014-11-01").hk_sfc_levy_rate == 0.000027
