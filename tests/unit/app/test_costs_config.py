@@ -118,13 +118,15 @@ def test_check_config_prints_the_cost_table_with_dates_and_sources(
     }
 
 
-def test_check_config_refuses_an_unconfirmed_ratio(
+def test_check_config_and_run_refuse_an_unconfirmed_ratio(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tmp_path / "dlmon.yaml"
     path.write_text("pairs:\n  XIACY: {}\n" + FEEDS, encoding="utf-8")
     result = run_cli(capsys, "check-config", str(path))
     assert result.returncode == 2 and "unconfirmed" in result.stderr
+    run = run_cli(capsys, "run", "--config", str(path))  # refused before anything starts
+    assert run.returncode == 2 and "pairs.XIACY" in run.stderr
 
 
 def test_redacted_shows_the_ratio_history() -> None:
