@@ -78,7 +78,8 @@ class AnalyticsReader:
             _leg_basis(t.hk, hk_src, hk_phase, hk_p, now_ns),
             _leg_basis(t.fx, fx_src, fx_phase, fx_p, now_ns),
         )
-        current = None if stale or idle else t.calculator.premiums(us_p, hk_p, fx_p)
+        calc = t.calculator.at(now_ns)
+        current = None if stale or idle else calc.premiums(us_p, hk_p, fx_p)
         us_windows = self._leg_windows(t.us)
         hk_windows = self._leg_windows(t.hk)
         view = PairAnalytics(

@@ -248,15 +248,16 @@ class PairTracker:
         hk_phase = self.clock.phase(hk.venue, ts_ns)
         if us_phase in NOT_TRADING and hk_phase in NOT_TRADING:
             return None
-        return self.calculator.premiums(
+        return self.calculator.at(ts_ns).premiums(  # the ratio and costs of the day
             us.prices(us_phase, us.mid, us.bid, us.ask),
             hk.prices(hk_phase, hk.mid, hk.bid, hk.ask),
             (fx.mid, fx.bid, fx.ask),
         )
 
-    def mid_premium(self, us: Prices, hk: Prices) -> float:
-        """Mid premium from (mid, bid, ask) of the equity legs and the stored FX mid."""
-        return self.calculator.mid_of(us, hk, self.fx.mid)
+    def mid_premium(self, us: Prices, hk: Prices, ts_ns: int) -> float:
+        """Mid premium from (mid, bid, ask) of the equity legs and the stored FX mid, with
+        the ratio in force at ``ts_ns``."""
+        return self.calculator.at(ts_ns).mid_of(us, hk, self.fx.mid)
 
     def close_mark(self, leg: LegTracker) -> tuple[int, float, int] | None:
         """(day, mid premium, time) at ``leg``'s latest official close, the other equity leg
@@ -269,7 +270,7 @@ class PairTracker:
         phase = self.clock.phase(other.venue, close.ts)
         other_prices = other.prices(phase, other.mid, other.bid, other.ask)
         us, hk = (c, other_prices) if leg is self.us else (other_prices, c)
-        return close.day, self.mid_premium(us, hk), close.ts
+        return close.day, self.mid_premium(us, hk, close.ts), close.ts
 
     # ------------------------------------------------------------------ hot path
     def flush(self) -> None:
@@ -306,6 +307,7 @@ class PairTracker:
         mid = self.mid_premium(
             us.prices(self.clock.phase(us.venue, ts_ns), us.mid, us.bid, us.ask),
             hk.prices(self.clock.phase(hk.venue, ts_ns), hk.mid, hk.bid, hk.ask),
+            ts_ns,
         )
         if mid != mid:
             return False

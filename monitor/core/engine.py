@@ -44,7 +44,7 @@ class PairState:
     def __init__(self, pair: Pair, us: InstrumentState, hk: InstrumentState, fx: InstrumentState):
         self.pair = pair
         self.us, self.hk, self.fx = us, hk, fx
-        self.calculator = PremiumCalculator(pair.ads_ratio, pair.fees, pair.edge_notional_usd)
+        self.calculator = PremiumCalculator.of_pair(pair)  # ratio and fees of each day
 
     def live_prices(self, now_ns: int | None = None) -> tuple[Prices, Prices, Prices] | None:
         """(mid, bid, ask) of each leg's source in use (the active one, or the one
@@ -58,10 +58,11 @@ class PairState:
         us, hk, fx = (_prices(src) for src in legs)
         return us, hk, fx
 
-    def premiums(self, now_ns: int | None = None) -> Premiums | None:
-        """(mid, buy_hk_sell_us, buy_us_sell_hk) from the sources' prices, if any."""
-        prices = self.live_prices(now_ns)
-        return None if prices is None else self.calculator.premiums(*prices)
+    def premiums(self, ts_ns: int) -> Premiums | None:
+        """(mid, buy_hk_sell_us, buy_us_sell_hk) from the active sources' prices, if any,
+        with the ratio and costs in force on the day of ``ts_ns``."""
+        prices = self.live_prices()
+        return None if prices is None else self.calculator.at(ts_ns).premiums(*prices)
 
 
 class Engine:
@@ -227,12 +228,18 @@ class Engine:
             prices = (session.us, session.hk, session.fx)
             live, extra = session.live, session.analytics
         premium = PremiumView(None, None, None)
+        calc = ps.calculator.at(now_ns)  # issue 12: the ratio and costs of the day
+        implied = pricing = None
         if not stale_reasons and prices is not None:
-            mid, hk_us, us_hk = ps.calculator.premiums(*prices)
+            mid, hk_us, us_hk = calc.premiums(*prices)
             premium = PremiumView(_finite(mid), _finite(hk_us), _finite(us_hk))
+            implied, pricing = _finite(calc.implied_fx(prices[0][0], prices[1][0])), (calc, prices)
         return PairView(
             pair=pair.name,
-            ads_ratio=pair.ads_ratio,
+            ads_ratio=calc.ratio,
+            implied_fx=implied,
+            ratio_unconfirmed=pair.ratio_unconfirmed,
+            pricing=pricing,
             us=us,
             hk=hk,
             fx=fx,
