@@ -38,6 +38,28 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_gateway(args: argparse.Namespace) -> int:
+    from monitor.app.build import load
+    from monitor.app.gateway import serve_gateway
+    from monitor.logs import configure_logging
+
+    settings = load(args.config)
+    configure_logging(settings.log.level, settings.log.format)
+    asyncio.run(serve_gateway(settings))
+    return 0
+
+
+def _cmd_record(args: argparse.Namespace) -> int:
+    from monitor.app.build import load
+    from monitor.logs import configure_logging
+    from monitor.recorder.bus import serve_recorder
+
+    settings = load(args.config)
+    configure_logging(settings.log.level, settings.log.format)
+    asyncio.run(serve_recorder(settings))
+    return 0
+
+
 def _cmd_check_config(args: argparse.Namespace) -> int:
     from monitor.app.build import load, redacted
 
@@ -109,6 +131,14 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run the daemon (default config: the simulator)")
     run.add_argument("--config", help="YAML config file (default: $DLMON_CONFIG or built-in)")
     run.set_defaults(func=_cmd_run)
+
+    gateway = sub.add_parser("gateway", help="run only the feeds, publishing to the tick bus")
+    gateway.add_argument("--config", help="YAML config file (default: $DLMON_CONFIG or built-in)")
+    gateway.set_defaults(func=_cmd_gateway)
+
+    record = sub.add_parser("record", help="record the tick bus to files, losing nothing")
+    record.add_argument("--config", help="YAML config file (default: $DLMON_CONFIG or built-in)")
+    record.set_defaults(func=_cmd_record)
 
     check = sub.add_parser("check-config", help="validate a config and print it resolved")
     check.add_argument("file")

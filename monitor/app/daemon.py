@@ -31,7 +31,7 @@ from monitor.expose.metrics.feeds import FeedsCollector
 from monitor.expose.metrics.market import MarketCollector
 from monitor.expose.metrics.tasks import TasksCollector
 from monitor.expose.server import ServerState, create_app
-from monitor.feeds.base import Feed, FeedHealth
+from monitor.feeds.base import Feed, FeedHealth, WarmUpFeed
 from monitor.notify.metrics import NotifyCollector
 from monitor.recorder.clock import ReplayClock
 from monitor.recorder.metrics import RecorderCollector
@@ -119,6 +119,9 @@ class Daemon:
         sockets = [s for s in self._runner.addresses if isinstance(s, tuple)]
         self.port = sockets[0][1] if sockets else server.port
         await self.alerting.start()  # restores alert state and the notification spool
+        for feed in self.feeds:  # recent history before the clock starts (feeds of the bus)
+            if isinstance(feed, WarmUpFeed):
+                await feed.warm_up(self.engine.advance)
         self.supervisor.spawn("market", self.market.run)
         self.supervisor.spawn("alerts", self.alerting.run)
         for feed in self.feeds:

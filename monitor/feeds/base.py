@@ -7,7 +7,7 @@ import importlib.util
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Generic, Protocol, TypeVar
+from typing import Generic, Protocol, TypeVar, runtime_checkable
 
 from monitor.core.events import Event
 from monitor.core.instruments import Pair
@@ -83,6 +83,17 @@ class Feed(Protocol):
     health: FeedHealth
 
     async def run(self) -> None: ...
+
+
+@runtime_checkable
+class WarmUpFeed(Protocol):
+    """A feed that can replay recent history before the daemon's clock starts (``nats``).
+
+    ``warm_up`` hands the events to the sink and calls ``advance(ts_ns)`` as they cross
+    seconds, so rolling windows fill as they would have live; it returns the count.
+    """
+
+    async def warm_up(self, advance: Callable[[int], None]) -> int: ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,7 @@ from monitor.core.liquidity import DEFAULT_WINDOWS
 from monitor.errors import ConfigError
 from monitor.settings.alerts import AlertsConfig
 from monitor.settings.base import Model
+from monitor.settings.bus import BusConfig
 from monitor.settings.notify import NotifyConfig
 from monitor.settings.recorder import RecorderConfig
 
@@ -216,6 +217,7 @@ class Settings(BaseSettings):
     alerts: AlertsConfig = AlertsConfig()
     notify: NotifyConfig = NotifyConfig()
     recorder: RecorderConfig = RecorderConfig()
+    bus: BusConfig = BusConfig()  # the tick bus (dlmon gateway, dlmon record; issue 17)
 
     @classmethod
     def settings_customise_sources(

@@ -1,0 +1,90 @@
+"""A gateway on the simulator publishes to a real JetStream server; a daemon reads it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from monitor.app.daemon import Daemon
+from monitor.app.gateway import Gateway
+from monitor.expose.api import readiness
+from monitor.feeds.base import FeedState
+from monitor.feeds.nats.client import NatsFeed
+from tests.support.bus import daemon_config, gateway_config, settings
+from tests.support.nats_server import NatsServer
+from tests.support.polling import eventually
+
+
+@pytest.fixture
+async def gateway(nats_server: NatsServer) -> AsyncIterator[Gateway]:
+    gw = Gateway(settings(gateway_config(nats_server.url, queue_size=50_000)))
+    await gw.start()
+    yield gw
+    await gw.stop()
+
+
+@pytest.fixture
+async def daemon(nats_server: NatsServer) -> AsyncIterator[Daemon]:
+    d = Daemon(settings(daemon_config(nats_server.url)))
+    await d.start()
+    yield d
+    await d.stop()
+
+
+def premium(daemon: Daemon) -> float | None:
+    return daemon.snapshot().pairs[0].premium.mid
+
+
+async def test_daemon_reads_the_gateways_events_and_health(
+    gateway: Gateway, daemon: Daemon
+) -> None:
+    feed = daemon.feed("sim")
+    await eventually(lambda: premium(daemon) is not None, within=10, what="a premium")
+    await eventually(lambda: feed.health.state is FeedState.STREAMING, what="feed up")
+    assert readiness(daemon.snapshot(), [feed.health]) == []
+    assert gateway.readiness() == []
+    assert gateway.publisher.stats.published_events > 0
+    legs = daemon.snapshot().pairs[0]
+    assert {legs.us.source, legs.hk.source, legs.fx.source} == {"sim"}
+
+
+async def test_bus_down_marks_the_feed_down_then_resumes_without_a_gap(
+    nats_server: NatsServer, gateway: Gateway, daemon: Daemon
+) -> None:
+    feed = daemon.feed("sim")
+    assert isinstance(feed, NatsFeed)
+    seqs: list[int] = []
+    apply = feed.on_message
+    feed.on_message = lambda m, a: (seqs.append(m.metadata.sequence.stream), apply(m, a))[1]  # type: ignore[method-assign]
+    await eventually(lambda: premium(daemon) is not None, within=10, what="a premium")
+
+    nats_server.kill()
+    await eventually(lambda: not feed.health.up, within=10, what="feed down")
+    assert "bus" in feed.health.reason
+    await eventually(lambda: premium(daemon) is None, within=10, what="legs stale")
+    problems = readiness(daemon.snapshot(), [feed.health])
+    assert problems and any("silent" in p or "sim" in p for p in problems)
+    await eventually(lambda: not gateway.publisher.connected, what="gateway sees the bus down")
+    assert any(p.startswith("bus:") for p in gateway.readiness())
+    before = gateway.feeds[0].health.messages_total
+    await eventually(
+        lambda: gateway.feeds[0].health.messages_total > before + 20, what="feeds not blocked"
+    )
+    last_before = seqs[-1]
+
+    nats_server.start()
+    await eventually(lambda: feed.health.up and premium(daemon) is not None, within=15,
+                     what="feed back with a premium")  # fmt: skip
+    assert gateway.publisher.stats.connects == 2
+    resumed = seqs[seqs.index(last_before) + 1 :]
+    assert resumed and resumed == list(range(last_before + 1, last_before + 1 + len(resumed)))
+
+
+async def test_gateway_down_is_seen_by_silence(gateway: Gateway, daemon: Daemon) -> None:
+    feed = daemon.feed("sim")
+    await eventually(lambda: feed.health.up, within=10, what="feed up")
+    await gateway.stop()
+    await eventually(lambda: not feed.health.up, within=10, what="feed down by silence")
+    assert "gateway silent" in feed.health.reason
+    await eventually(lambda: premium(daemon) is None, within=10, what="legs stale")
