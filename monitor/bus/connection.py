@@ -5,10 +5,13 @@ The client's own reconnect is off: the caller's loop (a feed's
 owns retries, so a lost server shows at once as a failed session with a reason, and
 resuming is explicit (from the next stream sequence). Library errors are translated here:
 :class:`BusUnavailableError` (cannot connect; counted as ``connect``) and
-:class:`BusLostError` (the connection dropped; counted as ``disconnect``).
+:class:`BusLostError` (the connection dropped; counted as ``disconnect``); both are
+:class:`~monitor.errors.FeedError` too, so a feed shows their message as its reason.
 """
 
 from __future__ import annotations
+
+import asyncio
 
 import nats
 import nats.errors
@@ -18,6 +21,7 @@ from nats.js import JetStreamContext
 from nats.js.api import StorageType, StreamConfig
 
 from monitor.bus.subjects import stream_subjects
+from monitor.errors import FeedError
 from monitor.settings.bus import BusConfig
 
 PING_INTERVAL_SECONDS = 2
@@ -27,11 +31,11 @@ MAX_OUTSTANDING_PINGS = 2
 NatsError = nats.errors.Error
 
 
-class BusUnavailableError(ConnectionError):
+class BusUnavailableError(ConnectionError, FeedError):
     """The bus cannot be reached, or the stream is missing."""
 
 
-class BusLostError(ConnectionResetError):
+class BusLostError(ConnectionResetError, FeedError):
     """The connection to the bus dropped."""
 
 
@@ -41,17 +45,22 @@ async def _quiet(_exc: Exception) -> None:
 
 async def connect(url: str, name: str, connect_timeout: float) -> Client:
     """An open connection to the servers in ``url`` (comma-separated), or BusUnavailableError."""
+    servers = [u.strip() for u in url.split(",") if u.strip()]
     try:
-        client: Client = await nats.connect(
-            servers=[u.strip() for u in url.split(",") if u.strip()],
-            name=name,
-            connect_timeout=max(1, round(connect_timeout)),
-            allow_reconnect=False,
-            max_reconnect_attempts=0,
-            ping_interval=PING_INTERVAL_SECONDS,
-            max_outstanding_pings=MAX_OUTSTANDING_PINGS,
-            error_cb=_quiet,
-        )
+        # max_reconnect_attempts=1 with no wait: each server is tried (at most twice), then
+        # NoServersError; 0 would make nats-py try the pool forever.
+        async with asyncio.timeout(2 * len(servers) * connect_timeout + 1):
+            client: Client = await nats.connect(
+                servers=servers,
+                name=name,
+                connect_timeout=max(1, round(connect_timeout)),
+                allow_reconnect=False,
+                max_reconnect_attempts=1,
+                reconnect_time_wait=0,
+                ping_interval=PING_INTERVAL_SECONDS,
+                max_outstanding_pings=MAX_OUTSTANDING_PINGS,
+                error_cb=_quiet,
+            )
     except (NatsError, OSError, TimeoutError) as exc:
         raise BusUnavailableError(f"bus {url} unreachable: {type(exc).__name__}: {exc}") from exc
     return client
@@ -80,6 +89,8 @@ async def ensure_stream(js: JetStreamContext, config: BusConfig) -> None:
 
 def lost(exc: BaseException, what: str) -> BusLostError:
     """A :class:`BusLostError` saying what was going on when ``exc`` ended the connection."""
+    if isinstance(exc, BusLostError):
+        return exc
     return BusLostError(f"bus connection lost while {what}: {type(exc).__name__}: {exc}")
 
 
