@@ -94,9 +94,28 @@ def _cmd_pairs(args: argparse.Namespace) -> int:
 def _cmd_replay(args: argparse.Namespace) -> int:
     from monitor.app.replay import replay_main
 
+    bus = None
+    if args.bus is not None:
+        from monitor.recorder.bus_range import BusRange
+
+        if args.files or args.since is None:
+            raise ConfigError("replay --bus reads a stream: give --since (and no FILE)")
+        bus = BusRange(args.bus, args.stream, args.subject_prefix, args.since, args.until)
+    elif not args.files:
+        raise ConfigError("replay: give tick FILEs, or --bus URL --since TIME")
     return replay_main(
-        args.files, args.speed, args.config, args.sessions, args.series, args.json, args.strict
-    )
+        args.files, args.speed, args.config, args.sessions, args.series, args.json, args.strict,
+        bus,
+    )  # fmt: skip
+
+
+def _time(value: str) -> int:
+    from monitor.recorder.format import parse_ts
+
+    try:
+        return parse_ts(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _cmd_test_alert(args: argparse.Namespace) -> int:
@@ -145,7 +164,14 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(func=_cmd_check_config)
 
     replay = sub.add_parser("replay", help="run the pipeline over recorded tick files")
-    replay.add_argument("files", nargs="+", metavar="FILE", help="CSV or Parquet tick files")
+    replay.add_argument("files", nargs="*", metavar="FILE", help="CSV or Parquet tick files")
+    replay.add_argument("--bus", metavar="URL", help="read the tick bus (NATS) instead of files")
+    replay.add_argument("--stream", default="DLMON", help="the bus stream (default DLMON)")
+    replay.add_argument("--subject-prefix", default="dlmon", help="the bus subject prefix")
+    replay.add_argument("--since", type=_time, metavar="TIME", help="ISO-8601 with zone, or ns")
+    replay.add_argument(
+        "--until", type=_time, metavar="TIME", help="end of the range (default: now)"
+    )
     replay.add_argument(
         "--speed", type=_speed, default=0.0, help="1 = real time, 0 or max = fastest (default)"
     )
