@@ -65,7 +65,9 @@ class Process:
 @pytest.fixture
 def processes(tmp_path: Path, nats_server: NatsServer) -> Iterator[tuple[Process, Process]]:
     gateway = Process(tmp_path, "gateway", gateway_config(nats_server.url))
-    daemon = Process(tmp_path, "run", daemon_config(nats_server.url))
+    config = daemon_config(nats_server.url, warmup_seconds=300)
+    config["analytics"] = {"windows": {"5m": 300}, "min_samples": 5}
+    daemon = Process(tmp_path, "run", config)
     try:
         yield gateway, daemon
     finally:
@@ -86,6 +88,13 @@ def premium(daemon: Process) -> float | None:
     assert status == 200
     value: float | None = json.loads(body)[0]["premium"]["mid"]
     return value
+
+
+def mid_samples(daemon: Process) -> int:
+    status, body = daemon.get("/api/v1/pairs")
+    assert status == 200
+    samples: int = json.loads(body)[0]["analytics"]["premium"]["mid"]["5m"]["samples"]
+    return samples
 
 
 def test_gateway_and_daemon_processes_survive_kills_of_each_other_and_the_server(
@@ -112,6 +121,12 @@ def test_gateway_and_daemon_processes_survive_kills_of_each_other_and_the_server
     wait_until(lambda: gateway.ready() and daemon.ready(), within=20)
     wait_until(lambda: premium(daemon) is not None, within=10)
     assert metric(gateway.get("/metrics")[1], "dlmon_bus_connects_total") == 2
+
+    history = wait_until(lambda: mid_samples(daemon) >= 5 and mid_samples(daemon), within=15)
+    daemon.end(signal.SIGKILL)  # the daemon dies: restarted, it warms up from the stream
+    daemon.start()
+    wait_until(daemon.ready, within=20)
+    assert mid_samples(daemon) >= history  # a cold start has at most a sample or two here
 
     assert daemon.end(signal.SIGTERM) == 0
     assert gateway.end(signal.SIGTERM) == 0
