@@ -77,6 +77,7 @@ class BusPublisher:
         self._drained = asyncio.Event()
         self._sent: dict[str, tuple[str, str, int]] = {}  # feed -> (state, reason, at)
         self._js: JetStreamContext | None = None
+        self._inflight: set[asyncio.Future[Any]] = set()  # publishes awaiting their ack
 
     @property
     def queued(self) -> int:
@@ -84,8 +85,7 @@ class BusPublisher:
 
     @property
     def pending_acks(self) -> int:
-        js = self._js
-        return js.publish_async_pending() if js is not None and self.connected else 0
+        return len(self._inflight)
 
     def offer(self, event: Event) -> None:
         """Queue ``event`` for publishing; drop and count it if the queue is full."""
@@ -143,6 +143,8 @@ class BusPublisher:
                 self.stats.disconnects += 1
             self.connected = False
             self._sent.clear()  # state every feed afresh after a reconnect
+            for future in list(self._inflight):  # never acknowledged now: count as failed
+                future.cancel()
             await _close(client)
 
     async def _pump(self, client: Client, js: JetStreamContext) -> None:
@@ -180,9 +182,11 @@ class BusPublisher:
 
     async def _send(self, js: JetStreamContext, subject: str, payload: bytes, n: int) -> None:
         future = await js.publish_async(subject, payload)
+        self._inflight.add(future)
         future.add_done_callback(lambda f: self._acked(f, n))
 
     def _acked(self, future: asyncio.Future[Any], n: int) -> None:
+        self._inflight.discard(future)
         if future.cancelled() or future.exception() is not None:
             self.stats.failed_events += n
             self.stats.failed_messages += 1

@@ -82,6 +82,27 @@ async def test_bus_down_marks_the_feed_down_then_resumes_without_a_gap(
     resumed = seqs[seqs.index(last_before) + 1 :]
     assert resumed and resumed == list(range(last_before + 1, last_before + 1 + len(resumed)))
 
+    await gateway.stop()  # every event offered is accounted for: sent, dropped or failed
+    s = gateway.publisher.stats
+    assert s.offered == s.published_events + s.dropped + s.failed_events + gateway.publisher.queued
+
+
+async def test_a_gateway_without_a_bus_keeps_its_feeds_running_and_counts_drops(
+    nats_server: NatsServer,
+) -> None:
+    nats_server.kill()
+    gateway = Gateway(settings(gateway_config(nats_server.url, queue_size=20)))
+    await gateway.start()
+    try:
+        feed = gateway.feeds[0].health
+        await eventually(lambda: gateway.publisher.stats.dropped > 50, what="drops counted")
+        assert feed.up and feed.messages_total >= gateway.publisher.stats.offered
+        assert gateway.publisher.queued == 20
+        (problem,) = gateway.readiness()
+        assert problem.startswith("bus: bus nats://") and "unreachable" in problem
+    finally:
+        await gateway.stop()
+
 
 async def test_gateway_down_is_seen_by_silence(gateway: Gateway, daemon: Daemon) -> None:
     feed = daemon.feed("sim")
