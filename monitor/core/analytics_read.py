@@ -102,12 +102,12 @@ class AnalyticsReader:
         out = []
         for index, basis in enumerate(BASES):
             now = None if current is None else _finite(current[index])
-            for (label, seconds), moments in zip(s.windows, t.windows.moments, strict=True):
-                m = moments[index]
+            for w, (label, seconds) in enumerate(s.windows):
+                m = t.windows.moments[w][index]
                 n = m.n
                 enough = n >= max(s.min_samples, 1)
                 mean = m.mean if enough else None
-                std = m.stddev() if enough else None
+                std = t.windows.stddev(w, index) if enough else None
                 share = m.positive / n if enough and basis != "mid" else None
                 out.append(
                     PremiumWindow(
@@ -119,7 +119,7 @@ class AnalyticsReader:
 
     def _half_life(self, t: PairTracker) -> HalfLife | None:
         s = self.settings
-        fit = t.windows.ar1.fit(s.min_samples)
+        fit = t.windows.ar1_fit(s.min_samples)
         if fit is None:
             return None
         return HalfLife(
