@@ -487,6 +487,14 @@ class LegWindows:
         self.end = start
 
     # ------------------------------------------------------------------ read
+    def start_mid(self, i: int) -> float:
+        """The mid in force when window ``i`` starts (the second before its first),
+        whether or not the venue traded then (NaN if unknown)."""
+        tail = self.w_tails[i]
+        ring = self.series.ring
+        seq = ring.seq_at(tail.second) if tail.seq == UNKNOWN else tail.seq
+        return ring.value_at(0, seq) if seq >= ring.first_seq else NAN
+
     def realized_volatility(self, i: int) -> float | None:
         vol = self.w_vol[i]
         return math.sqrt(max(vol.sum, 0.0)) if vol.n else None
