@@ -8,11 +8,11 @@ from typing import Any
 
 import orjson
 from aiohttp import web
-from prometheus_client.aiohttp import make_aiohttp_handler
 from prometheus_client.registry import CollectorRegistry
 
 from monitor.core.snapshot import MarketSnapshot
 from monitor.expose import api
+from monitor.expose.metrics_handler import make_metrics_handler
 from monitor.feeds.base import FeedHealth
 
 
@@ -103,7 +103,7 @@ def create_app(state: ServerState) -> web.Application:
     app = web.Application()
     app[STATE_KEY] = state
     app.router.add_get("/", index)
-    app.router.add_get("/metrics", make_aiohttp_handler(state.registry))
+    app.router.add_get("/metrics", make_metrics_handler(state.registry))
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/api/v1/pairs", pairs)
