@@ -22,11 +22,13 @@ from monitor.app.build import (
     daemon_clock,
     feed_priorities,
 )
+from monitor.app.loop_lag import LoopLagProbe
 from monitor.app.tasks import TaskSupervisor
 from monitor.core.engine import Engine
 from monitor.core.sessions import SessionCalendar
 from monitor.core.snapshot import MarketSnapshot
 from monitor.expose.metrics.feeds import FeedsCollector
+from monitor.expose.metrics.latency import LatencyCollector
 from monitor.expose.metrics.market import MarketCollector
 from monitor.expose.metrics.tasks import TasksCollector
 from monitor.expose.server import ServerState, create_app
@@ -62,6 +64,7 @@ class Daemon:
             settings, self.pairs, self.engine.on_event, clock, self.sessions
         )
         self.supervisor = TaskSupervisor()
+        self.loop_lag = LoopLagProbe()
         self.recorder = Recorder(settings.recorder) if settings.recorder.enabled else None
         if self.recorder is not None:
             self.engine.listeners.append(self.recorder.offer)
@@ -72,6 +75,7 @@ class Daemon:
         # Each room exports its own metrics; every collector registers itself.
         MarketCollector(self.engine, clock, registry=self.registry)
         FeedsCollector(self.feed_health, registry=self.registry)
+        LatencyCollector(self.feed_health, self.loop_lag.histogram, registry=self.registry)
         TasksCollector(__version__, self.supervisor.restarts, registry=self.registry)
         AlertsCollector(self.alerting.alerts, registry=self.registry)
         NotifyCollector(self.alerting.notify, registry=self.registry)
@@ -113,6 +117,7 @@ class Daemon:
         sockets = [s for s in self._runner.addresses if isinstance(s, tuple)]
         self.port = sockets[0][1] if sockets else server.port
         await self.alerting.start()  # restores alert state and the notification spool
+        self.supervisor.spawn("loop-lag", self.loop_lag.run)
         self.supervisor.spawn("alerts", self.alerting.run)
         for feed in self.feeds:
             self.supervisor.spawn(f"feed:{feed.name}", feed.run)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from time import perf_counter_ns
 
 from monitor.feeds.base import FeedContext, FeedSpec, FeedState
 from monitor.feeds.simulator.config import SimulatorOptions
@@ -33,10 +34,14 @@ class SimulatorFeed:
         try:
             while True:
                 now = ctx.clock()
-                for event in self.model.next_events(now, self._open_instruments(now)):
+                events = self.model.next_events(now, self._open_instruments(now))
+                received = perf_counter_ns()
+                for event in events:
                     self.health.messages_total += 1
                     self.health.last_message_ns = now
                     ctx.sink(event)
+                if events:
+                    self.health.ingest_latency.observe_ns(perf_counter_ns() - received)
                 await asyncio.sleep(interval)
         finally:
             self.health.set_state(FeedState.STOPPED)
