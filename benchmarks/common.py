@@ -147,26 +147,31 @@ def python_env() -> dict[str, str]:
 def child(
     args: Sequence[str], cwd: Path, env: dict[str, str] | None = None
 ) -> Iterator[subprocess.Popen[bytes]]:
-    """A child process (``python ARGS``) stopped with SIGTERM (then killed) on exit."""
-    proc = subprocess.Popen(
-        [sys.executable, *args],
-        cwd=cwd,
-        env=env or python_env(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        yield proc
-    finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(5)
-        if proc.stderr is not None:
-            proc.stderr.close()
+    """A child process (``python ARGS``, stderr to ``cwd``) stopped with SIGTERM on exit."""
+    with (cwd / "stderr.log").open("ab") as stderr:
+        proc = subprocess.Popen(
+            [sys.executable, *args],
+            cwd=cwd,
+            env=env or python_env(),
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+        )
+        try:
+            yield proc
+        finally:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+                try:
+                    proc.wait(15)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait(5)
+
+
+def stderr_tail(cwd: Path, size: int = 2000) -> str:
+    """The end of what children started in ``cwd`` wrote to stderr."""
+    path = cwd / "stderr.log"
+    return path.read_text(errors="replace")[-size:] if path.exists() else ""
 
 
 def rss_bytes() -> int:
