@@ -74,10 +74,10 @@ class Dispatcher:
         return parsed.controls
 
     def _emit(self, parsed: Parsed) -> None:
-        sink = self._ctx.sink
+        sink, name = self._ctx.sink, self._name
         for event in parsed.events:
-            event.source = self._name
-            try:
+            event.source = name
+            try:  # free in 3.11 until something raises
                 sink(event)
             except Exception as exc:  # the core must not kill the feed; count and go on
                 self._health.count_error("sink")
