@@ -93,9 +93,8 @@ def dlmon_settings_file(tmp: Path, url: str, alerts: bool) -> Path:
             "sim": {"type": "simulator", "instruments": ["2026.HK", "USDHKD"]},
         },
         "notify": {"spool_dir": str(tmp / "notify")},
+        "alerts": pairs_config(1, tmp)["alerts"] if alerts else {"state_dir": str(tmp / "alerts")},
     }
-    if alerts:
-        config["alerts"] = pairs_config(1, tmp)["alerts"]
     path = tmp / "e2e.yaml"
     path.write_text(yaml.safe_dump(config))
     return path

@@ -17,10 +17,11 @@ import gc
 import json
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ROOT, Row, print_table, python_env, rss_bytes  # noqa: E402
+from common import Row, print_table, python_env, rss_bytes  # noqa: E402
 
 SPACING_NS = 300_000_000  # 0.3 s of simulated time between events
 CYCLE = 200_000
@@ -66,14 +67,15 @@ def measure(total: int) -> dict[str, float]:
 
 
 def run(total: int = CHECKPOINTS[-1]) -> list[Row]:
-    done = subprocess.run(
-        [sys.executable, __file__, "--child", "--events", str(total)],
-        capture_output=True,
-        text=True,
-        env=python_env(),
-        cwd=ROOT / "benchmarks",
-        check=True,
-    )
+    with tempfile.TemporaryDirectory(prefix="dlmon-bench-memory-") as cwd:
+        done = subprocess.run(
+            [sys.executable, __file__, "--child", "--events", str(total)],
+            capture_output=True,
+            text=True,
+            env=python_env(),
+            cwd=cwd,
+            check=True,
+        )
     result = json.loads(done.stdout.splitlines()[-1])
     first, last = CHECKPOINTS[0], total
     return [
