@@ -153,17 +153,25 @@ def status_main(url: str, watch: bool, interval: float = 1.0) -> int:
             print(f"dlmon: {exc}", file=sys.stderr)
             return EXIT_UNREACHABLE
         return 0
-    with Live(console=console, auto_refresh=False, screen=False) as live:
+
+    def view() -> RenderableType:
         try:
+            return render(fetch(url))
+        except Unreachable as exc:
+            return Text(f"{exc}; retrying every {interval:g} s (Ctrl-C to quit)", "red")
+
+    try:
+        if not console.is_terminal:  # piped: one view after the other
             while True:
-                try:
-                    view: RenderableType = render(fetch(url))
-                except Unreachable as exc:
-                    view = Text(f"{exc}; retrying every {interval:g} s (Ctrl-C to quit)", "red")
-                live.update(view, refresh=True)
+                console.print(view())
+                console.print()
                 time.sleep(interval)
-        except KeyboardInterrupt:
-            return 0
+        with Live(console=console, auto_refresh=False) as live:
+            while True:
+                live.update(view(), refresh=True)
+                time.sleep(interval)
+    except KeyboardInterrupt:
+        return 0
 
 
 __all__ = ["DEFAULT_URL", "Status", "Unreachable", "bp", "fetch", "render", "status_main"]

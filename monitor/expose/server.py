@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
+import html
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,9 +74,20 @@ async def alerts(request: web.Request) -> web.Response:
     return json_response(request.app[STATE_KEY].alerts())
 
 
-async def index(request: web.Request) -> web.FileResponse:
+@functools.cache
+def _page() -> str:
+    return (STATIC / "index.html").read_text(encoding="utf-8")
+
+
+async def index(request: web.Request) -> web.Response:
     """The status page: static HTML that reads ``/api/v1/stream`` and the history."""
-    return web.FileResponse(STATIC / "index.html")
+    version = html.escape(request.app[STATE_KEY].version)
+    page = (
+        _page()
+        .replace("<title>dlmon status</title>", f"<title>dlmon {version}</title>")
+        .replace('<span id="version"></span>', f'<span id="version">{version}</span>')
+    )
+    return web.Response(text=page, content_type="text/html")
 
 
 async def stream(request: web.Request) -> web.StreamResponse:
