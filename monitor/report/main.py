@@ -38,17 +38,13 @@ def report_main(
         import matplotlib  # noqa: F401
     except ImportError:
         raise MissingExtraError("dlmon report", "report") from None
-    from monitor.app.replay import configure_replay_logging, replay_settings, run_replay
+    from monitor.app.replay import configure_replay_logging, run_replay
     from monitor.report.events import load_events
     from monitor.report.sampler import SecondSampler
 
     events = load_events(events_path) if events_path else []
     configure_replay_logging()
-    settings = replay_settings(config, files, 0.0, False, sessions)
-    # the report samples premiums only; the daemon's rolling analytics are not needed
-    settings = settings.model_copy(
-        update={"analytics": settings.analytics.model_copy(update={"enabled": False})}
-    )
+    settings = report_settings(config, files, sessions)
     samplers: list[SecondSampler] = []
 
     def sampler(daemon: Any) -> Callable[[Any], None]:
@@ -65,6 +61,17 @@ def report_main(
     index = write_report(Path(out), samplers[0], events, files, summary.to_json())
     print(f"wrote {index}")
     return 0
+
+
+def report_settings(config: str | None, files: Sequence[str], sessions: str | None) -> Any:
+    """The replay's settings (real exchange sessions by default) without the rolling
+    analytics: the report samples the premiums once a second and computes its own."""
+    from monitor.app.replay import replay_settings
+
+    settings = replay_settings(config, files, 0.0, False, sessions)
+    return settings.model_copy(
+        update={"analytics": settings.analytics.model_copy(update={"enabled": False})}
+    )
 
 
 def write_report(
@@ -118,4 +125,4 @@ def _overall_positive(series: Any) -> dict[str, float | None]:
     }
 
 
-__all__ = ["report_main", "write_report"]
+__all__ = ["report_main", "report_settings", "write_report"]

@@ -37,7 +37,7 @@ def write_recording(
         jump_probability_per_second=jump_probability_per_second,
     )
     model = MarketModel(options, [("PONY", "2026.HK", 1.0)], "USDHKD", "sim")
-    calendar = SessionCalendar("exchange", us_extended_hours=False)
+    calendar = SessionCalendar("exchange")  # US extended hours, as the daemon by default
     for symbol, venue in VENUES.items():
         calendar.register(symbol, venue)
     step = int(NS_PER_SECOND / updates_per_second)
@@ -48,7 +48,8 @@ def write_recording(
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(COLUMNS)
         while now < end:
-            open_ = {s for s in VENUES if calendar.is_open(s, now)}
+            # quotes whenever the venue trades: auctions and US extended hours too
+            open_ = {s for s, venue in VENUES.items() if calendar.phase(venue, now).trading}
             for event in model.next_events(now, open_):
                 writer.writerow(csv_cells(event_row(event)))
                 rows += 1
