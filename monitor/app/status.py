@@ -98,7 +98,7 @@ def render(status: Status) -> RenderableType:
         )
     for pair in status.pairs:
         p = pair["premium"]
-        implied = pair.get("implied_fx")
+        implied = pair.get("implied_fx", p.get("implied_fx"))
         if implied is None and pair["us"]["mid"] and pair["hk"]["mid"]:
             implied = pair["ads_ratio"] * pair["hk"]["mid"] / pair["us"]["mid"]
         state = Text("stale: " + pair["stale_reason"], "yellow") if pair["stale"] else "fresh"

@@ -106,7 +106,7 @@ async def stream(request: web.Request) -> web.StreamResponse:
     try:
         while (message := await queue.get()) is not None:
             await response.write(b"event: status\ndata: " + message + b"\n\n")
-    except (ConnectionResetError, asyncio.CancelledError):
+    except ConnectionResetError:
         pass  # the page went away
     finally:
         hub.unsubscribe(queue)
@@ -119,13 +119,10 @@ async def history(request: web.Request) -> web.Response:
     window = request.query.get("window", "1h")
     if window not in ("1h", "1d"):
         return json_response({"error": "window must be 1h or 1d"}, status=400)
-    hub = request.app[HUB_KEY]
-    known = {view.pair for view in request.app[STATE_KEY].snapshot().pairs} | set(hub.history)
-    if pair not in known:
+    ring = request.app[HUB_KEY].history.get(pair)  # every pair has one from the first tick
+    if ring is None:
         return json_response({"error": f"unknown pair {pair}"}, status=404)
-    ring = hub.history.get(pair)
-    samples = ring.window(window) if ring is not None else []
-    return json_response(history_json(pair, window, samples))
+    return json_response(history_json(pair, window, ring.window(window)))
 
 
 async def _run_hub(app: web.Application) -> AsyncIterator[None]:

@@ -75,6 +75,10 @@ function render(msg) {
   setText($("#version"), msg.version);
   setText($("#asof"), "as of " + msg.as_of.replace("T", " ").slice(0, 19) + " UTC");
   for (const pair of msg.pairs) renderPair(pair, msg.as_of_seconds);
+  const shown = new Set(msg.pairs.map((p) => p.pair));
+  for (const [name, card] of cards) {
+    if (!shown.has(name)) { card.chart.destroy(); card.root.remove(); cards.delete(name); }
+  }
   renderFeeds(msg.feeds);
   renderAlerts(msg.alerts);
 }
@@ -152,7 +156,9 @@ function renderPair(pair, second) {
 }
 
 function impliedFx(pair) {
-  if (pair.implied_fx !== undefined) return pair.implied_fx; // the API's own field, if served
+  // the API's own field when the daemon serves one, else computed from the two mids
+  if (pair.implied_fx !== undefined) return pair.implied_fx;
+  if (pair.premium.implied_fx !== undefined) return pair.premium.implied_fx;
   const us = pair.us.mid, hk = pair.hk.mid;
   return us && hk ? (pair.ads_ratio * hk) / us : null; // HKD per USD the two lines imply
 }
