@@ -173,6 +173,20 @@ def test_status_page_live_numbers_chart_and_reconnect(daemon: DaemonProcess) -> 
                 )
             )
             assert later["marker"], "the page was reloaded"
+            # the day view: per-minute means from the daemon, then back to the hour
+            page.click('article[data-pair="PONY"] button[data-window="1d"]')
+            page.wait_for_function(
+                """() => { const c = document.querySelector('article[data-pair="PONY"]');
+                  return c.querySelector('[data-field="points"]').textContent.endsWith('minutes')
+                    && Number(c.querySelector('.chart').dataset.points) >= 1; }""",
+                timeout=DEADLINE_MS,
+            )
+            page.click('article[data-pair="PONY"] button[data-window="1h"]')
+            page.wait_for_function(
+                """() => Number(document.querySelector('article[data-pair="PONY"] .chart')
+                  .dataset.points) >= 3""",
+                timeout=DEADLINE_MS,
+            )
             # usable at 390 px: nothing wider than the screen outside the scrolling tables
             width = page.evaluate("() => document.documentElement.scrollWidth")
             assert width <= 390
