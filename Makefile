@@ -4,9 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 RUN_STAMP := $(VENV)/.installed-run
-# The test environment carries every optional extra so the adapters, `dlmon status` and
-# `dlmon report` are tested; `make run` installs only what the daemon needs.
-EXTRAS ?= dev,ibkr,futu,parquet,status,report
+# The test environment carries every optional extra so the provider adapters, `dlmon
+# status` and `dlmon report` are tested; `make run` installs only what the daemon needs.
+EXTRAS ?= dev,ibkr,futu,parquet,alpaca,status,report
 
 .PHONY: install run test lint types pytest bench clean
 

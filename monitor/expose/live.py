@@ -1,17 +1,18 @@
 """The status page's live data: one status message a second, pushed to every open page.
 
-Once a second :class:`LiveHub` takes one snapshot, turns it into the same JSON as
-``/api/v1/pairs`` (plus feeds and firing alerts), appends each pair's mid premium and both
-executable edges to a bounded per-pair history (:class:`PremiumHistory`: the last hour at
-one-second resolution, the last day at one-minute resolution) and hands the encoded
-message to every Server-Sent-Events subscriber. A slow page never holds the loop: its
-queue keeps only the newest messages.
+Once a second :class:`LiveHub` reads the published snapshot (it computes none), turns it
+into the same JSON as ``/api/v1/pairs`` (plus feeds and firing alerts), appends each
+pair's mid premium and both executable edges to a bounded per-pair history
+(:class:`PremiumHistory`: the last hour at one-second resolution, the last day at
+one-minute resolution) and hands the encoded message to every Server-Sent-Events
+subscriber. A slow page never holds the loop: its queue keeps only the newest messages.
 """
 
 from __future__ import annotations
 
 import asyncio
 import math
+import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -29,6 +30,8 @@ log = structlog.get_logger(__name__)
 NS = 1_000_000_000
 HOUR_SECONDS = 3600
 DAY_MINUTES = 1440
+PAIRS_PER_YIELD = 16
+PHASE_SECONDS = 0.2  # after the whole second at which the market clock publishes
 SUBSCRIBER_QUEUE = 4  # messages kept for a page that reads slowly (older ones are dropped)
 BASES = ("mid", "buy_hk_sell_us", "buy_us_sell_hk")
 
@@ -115,10 +118,10 @@ class LiveHub:
         self._subscribers: set[asyncio.Queue[bytes | None]] = set()
         self.failures = 0
 
-    def tick(self) -> None:
-        """Take one snapshot, record the history, push the message; never raises."""
+    async def tick(self) -> None:
+        """Read the published snapshot, record the history, push the message; never raises."""
         try:
-            message = self._build()
+            message = await self._build()
         except Exception:  # the page degrades (no new message), the daemon goes on
             self.failures += 1
             log.exception("status_message_failed")
@@ -129,14 +132,18 @@ class LiveHub:
                 queue.get_nowait()  # drop the oldest: the page only needs the newest
             queue.put_nowait(message)
 
-    def _build(self) -> bytes:
+    async def _build(self) -> bytes:
         snapshot = self._snapshot()
-        pairs = api.pairs_json(snapshot)
         second = snapshot.as_of // NS
-        for pair in pairs:
+        pairs: list[dict[str, Any]] = []
+        for i, view in enumerate(snapshot.pairs, start=1):
+            pair = api.pair_json(view)
+            pairs.append(pair)
             premium = pair["premium"]
             sample = (second, *(premium[b] for b in BASES))
-            self.history.setdefault(pair["pair"], PremiumHistory()).add(sample)
+            self.history.setdefault(view.pair, PremiumHistory()).add(sample)
+            if i % PAIRS_PER_YIELD == 0:
+                await asyncio.sleep(0)  # hundreds of pairs do not hold the loop
         body = {
             "version": self.version,
             "as_of": api.iso(snapshot.as_of),
@@ -148,15 +155,11 @@ class LiveHub:
         return orjson.dumps(body, option=orjson.OPT_SERIALIZE_NUMPY)
 
     async def run(self) -> None:
-        """Tick every ``interval`` seconds until cancelled."""
-        loop = asyncio.get_running_loop()
-        next_at = loop.time()
+        """Tick every ``interval`` seconds, just after the market clock publishes (at whole
+        seconds of wall time), until cancelled."""
         while True:
-            self.tick()
-            next_at += self.interval
-            await asyncio.sleep(max(0.0, next_at - loop.time()))
-            if loop.time() - next_at > self.interval:
-                next_at = loop.time()  # the loop was held up: do not burst to catch up
+            await self.tick()
+            await asyncio.sleep(self.interval - (time.time() - PHASE_SECONDS) % self.interval)
 
     def subscribe(self) -> asyncio.Queue[bytes | None]:
         """A queue that receives every status message (``None``: the server is stopping)."""

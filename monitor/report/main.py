@@ -116,11 +116,11 @@ def write_report(
 
 
 def _overall_positive(series: Any) -> dict[str, float | None]:
-    from monitor.core import stats
     from monitor.report.series import one_per_second
+    from monitor.report.stats import positive_share
 
     return {
-        edge: stats.positive_share(one_per_second(series.samples[edge]).to_numpy(dtype=float), 1)
+        edge: positive_share(one_per_second(series.samples[edge]).to_numpy(dtype=float))
         for edge in ("buy_hk_sell_us", "buy_us_sell_hk")
     }
 

@@ -1,7 +1,7 @@
 """The report's tables: per-second samples, per-minute trades, the daily series per pair.
 
-Statistics come from :mod:`monitor.core.stats` (the daemon's own): z-score against the
-trailing window's moments, share of time positive, AR(1) half-life.
+Statistics come from :mod:`monitor.report.stats` (the daemon's own accumulators): z-score
+against the trailing window's moments, share of time positive, AR(1) half-life.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from monitor.core import stats
+from monitor.core.rolling import Ar1Fit
+from monitor.report import stats
 from monitor.report.sampler import SAMPLE_COLUMNS, TRADE_COLUMNS
 
 ZSCORE_WINDOW_SECONDS = 3600
@@ -38,7 +39,7 @@ class PairSeries:
     samples: pd.DataFrame  # index: UTC time; SAMPLE_COLUMNS (ratios)
     trades: pd.DataFrame  # index: UTC minute; venue, instrument, turnover_usd, trades
     zscore: pd.Series  # rolling z-score of the mid premium, one value a minute
-    half_life: stats.Ar1Fit | None  # AR(1) of the one-second mid premium, whole recording
+    half_life: Ar1Fit | None  # AR(1) of the one-second mid premium, whole recording
 
 
 def frames(
@@ -85,17 +86,8 @@ def one_per_second(series: pd.Series) -> pd.Series:
 def rolling_zscore(per_second: pd.Series) -> pd.Series:
     """Z-score of the mid premium against the trailing hour, once a minute."""
     values = per_second.to_numpy(dtype=float)
-    index: list[pd.Timestamp] = []
-    scores: list[float] = []
-    for end in range(ZSCORE_STEP_SECONDS, len(values) + 1, ZSCORE_STEP_SECONDS):
-        window = values[max(0, end - ZSCORE_WINDOW_SECONDS) : end]
-        current = window[-1]
-        z = stats.zscore(
-            None if not math.isfinite(current) else float(current),
-            stats.moments(window, MIN_SAMPLES),
-        )
-        index.append(per_second.index[end - 1])
-        scores.append(np.nan if z is None else z)
+    scores = stats.rolling_zscores(values, ZSCORE_WINDOW_SECONDS, ZSCORE_STEP_SECONDS, MIN_SAMPLES)
+    index = per_second.index[ZSCORE_STEP_SECONDS - 1 :: ZSCORE_STEP_SECONDS][: len(scores)]
     return pd.Series(scores, index=pd.DatetimeIndex(index), dtype=float)
 
 
@@ -126,7 +118,7 @@ def daily(series: PairSeries) -> list[dict[str, Any]]:
             "pair": series.pair,
             "seconds": int(np.isfinite(values).sum()),
             "live_basis_share": float((part["basis"] == "live").mean()),
-            "mid_mean_bp": _bp(stats.nan_mean(values, 1)),
+            "mid_mean_bp": _bp(float(np.nanmean(values)) if np.isfinite(values).any() else None),
             "mid_min_bp": _bp(float(np.nanmin(values)) if np.isfinite(values).any() else None),
             "mid_max_bp": _bp(_max(mid)),
             "mid_last_bp": _bp(
@@ -144,7 +136,7 @@ def daily(series: PairSeries) -> list[dict[str, Any]]:
         for edge in ("buy_hk_sell_us", "buy_us_sell_hk"):
             edge_values = one_per_second(part[edge]).to_numpy(dtype=float)
             row[f"{edge}_best_bp"] = _bp(_max(part[edge]))
-            row[f"{edge}_positive_share"] = stats.positive_share(edge_values, 1)
+            row[f"{edge}_positive_share"] = stats.positive_share(edge_values)
         rows.append({column: row[column] for column in DAILY_COLUMNS})
     return rows
 

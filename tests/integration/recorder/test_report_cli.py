@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import csv
-import math
 import struct
 from datetime import UTC, datetime
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from monitor.app.replay import run_replay
-from monitor.core import stats
 from monitor.report.events import load_events
 from monitor.report.main import report_settings
 from monitor.report.sampler import SAMPLE_COLUMNS, SecondSampler
@@ -103,8 +100,6 @@ async def test_samples_are_the_engines_premiums_at_each_recorded_second(recordin
     assert {r["hk_session"] for r in rows} >= {"pre_open", "continuous", "lunch"}
     assert {r["us_session"] for r in rows} >= {"post_market", "closed"}
     series = frames(sampler_.samples, sampler_.trade_rows())["PONY"]
-    mids = series.samples["mid"].to_numpy(dtype=float)
-    assert math.isclose(stats.nan_mean(mids, 1) or 0.0, float(np.nanmean(mids)), rel_tol=1e-12)
     assert series.half_life is not None and series.half_life.samples > 1000
     assert series.zscore.notna().sum() > 30
     assert set(series.trades["venue"]) == {"XHKG", "XNAS"}

@@ -90,13 +90,13 @@ def feed(engine: Engine, t: int, hk_bid: float = 118.4) -> None:
     engine.on_event(FxQuote("USDHKD", 7.781, 7.7812, t, t, "sim"))
 
 
-def test_hub_message_is_the_api_json_plus_feeds_and_alerts() -> None:
+async def test_hub_message_is_the_api_json_plus_feeds_and_alerts() -> None:
     now = [T0]
     engine, state = build(now)
     feed(engine, T0)
     hub = LiveHub(state.snapshot, state.feeds, state.alerts, "test")
 
-    hub.tick()
+    await hub.tick()
 
     assert hub.latest is not None
     message = orjson.loads(hub.latest)
@@ -108,12 +108,12 @@ def test_hub_message_is_the_api_json_plus_feeds_and_alerts() -> None:
     assert sample == (SEC0, premium["mid"], premium["buy_hk_sell_us"], premium["buy_us_sell_hk"])
 
 
-def test_a_failing_snapshot_is_counted_and_the_hub_goes_on() -> None:
+async def test_a_failing_snapshot_is_counted_and_the_hub_goes_on() -> None:
     def broken() -> object:
         raise RuntimeError("boom")
 
     hub = LiveHub(broken, list, list, "test")  # type: ignore[arg-type]
-    hub.tick()
+    await hub.tick()
     assert hub.failures == 1 and hub.latest is None
 
 
@@ -144,7 +144,7 @@ async def test_stream_pushes_status_messages_and_history_serves_them() -> None:
 
         now[0] = T0 + 5 * S
         feed(engine, T0 + 5 * S, hk_bid=119.0)
-        hub.tick()
+        await hub.tick()
         second = await read_event(client, response)
         while second["as_of_seconds"] != SEC0 + 5:
             second = await read_event(client, response)
