@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from monitor.alerts.model import Observation, TransitionKind
+from monitor.alerts.model import Condition, Observation, TransitionKind
 from monitor.alerts.rules import Rule, build_rule
 from monitor.alerts.state import AlertState, Phase, Timing
 from monitor.core.snapshot import MarketSnapshot, PairView
@@ -41,6 +41,13 @@ class Transition:
     sequence: int
     at: int
     pair_view: PairView | None
+    last_known: Observation | None = None  # the latest observation with a value
+    orphaned: str = ""  # why an alert no longer evaluated is resolved (rule removed ...)
+
+    @property
+    def stale(self) -> bool:
+        """Whether the input is missing now (a repeat then says so, not "n/a")."""
+        return self.observation.condition is Condition.UNKNOWN
 
     @property
     def key(self) -> str:
@@ -62,6 +69,7 @@ class FiringAlert:
     summary: str
     labels: Mapping[str, str]
     fingerprint: str
+    stale: bool = False  # the input is missing now; value and summary are the last known
 
 
 class Evaluator:
@@ -80,6 +88,8 @@ class Evaluator:
         self.errors: dict[str, int] = {}
         self.last_error: dict[str, str] = {}
         self.dirty = False
+        self.orphans: list[Transition] = []  # resolves of restored alerts no rule evaluates
+        self._unseen: set[tuple[str, str]] = set()  # restored firing alerts not yet observed
 
     @property
     def rule_names(self) -> list[str]:
@@ -91,17 +101,24 @@ class Evaluator:
         """Run every rule once; return the transitions to notify, in rule order."""
         views = {p.pair: p for p in snapshot.pairs}
         out: list[Transition] = []
+        unseen, self._unseen = self._unseen, set()
         for rule in self._rules:
             try:
                 observations = list(rule.observe(snapshot, feeds, now_ns))
             except (ArithmeticError, LookupError, TypeError, ValueError, AttributeError) as exc:
                 self.errors[rule.name] = self.errors.get(rule.name, 0) + 1
                 self.last_error[rule.name] = f"{type(exc).__name__}: {exc}"
+                self._unseen |= {k for k in unseen if k[0] == rule.name}  # ask next round
                 continue
             for obs in observations:
+                unseen.discard((rule.name, obs.subject))
                 transition = self._step(rule.name, obs, now_ns, views.get(obs.pair))
                 if transition is not None:
                     out.append(transition)
+        for key in sorted(unseen - self._unseen):  # e.g. its pair left the configuration
+            state = self._states.pop(key)
+            out.append(self._orphan(state, now_ns, "no longer monitored by this rule"))
+            self.dirty = True
         return out
 
     def _step(
@@ -111,6 +128,8 @@ class Evaluator:
         if state is None:
             state = self._states[(rule, obs.subject)] = AlertState(rule, obs.subject, obs.pair)
         state.observation = obs
+        if obs.condition is not Condition.UNKNOWN and obs.value is not None:
+            state.last_known = obs
         kind = state.step(obs.condition, now, self._timing[rule])
         if kind is None:
             return None
@@ -129,10 +148,35 @@ class Evaluator:
             sequence=0 if kind is TransitionKind.RESOLVED else state.sequence,
             at=now,
             pair_view=view,
+            last_known=state.last_known,
         )
         if kind is TransitionKind.RESOLVED:
             state.after_resolve()
         return transition
+
+    def _orphan(self, st: AlertState, now: int, why: str, severity: str = "") -> Transition:
+        """The resolve of a firing alert that nothing evaluates any more."""
+        cfg = self._configs.get(st.rule)
+        obs = st.observation or Observation(
+            st.subject, st.pair, Condition.UNKNOWN, None, 0.0, st.subject, "", ""
+        )
+        obs = replace(obs, clear_text=why)
+        active = st.active_since or st.firing_since or now
+        return Transition(
+            kind=TransitionKind.RESOLVED,
+            rule=st.rule,
+            severity=cfg.severity if cfg else severity or "warning",
+            labels={**obs.labels, **(cfg.labels if cfg else {})},
+            observation=obs,
+            fingerprint=fingerprint(st.rule, st.subject),
+            active_since=active,
+            firing_since=st.firing_since or active,
+            sequence=0,
+            at=now,
+            pair_view=None,
+            last_known=st.last_known,
+            orphaned=why,
+        )
 
     def firing(self) -> list[FiringAlert]:
         """Alerts firing now, oldest first."""
@@ -140,7 +184,7 @@ class Evaluator:
         for (rule, subject), st in self._states.items():
             if st.phase is not Phase.FIRING:
                 continue
-            obs = st.observation
+            obs = st.last_known or st.observation
             cfg = self._configs[rule]
             out.append(
                 FiringAlert(
@@ -154,6 +198,7 @@ class Evaluator:
                     summary="" if obs is None else f"{obs.text} ({obs.trigger})",
                     labels={**({} if obs is None else obs.labels), **cfg.labels},
                     fingerprint=fingerprint(rule, subject),
+                    stale=st.observation is None or st.observation.condition is Condition.UNKNOWN,
                 )
             )
         out.sort(key=lambda a: a.since_ns)
@@ -173,16 +218,18 @@ class Evaluator:
         """What must survive a restart: firing alerts and cooldowns."""
         self.dirty = False
         keep = [
-            st.to_dict()
+            {**st.to_dict(), "severity": self._configs[st.rule].severity}
             for st in self._states.values()
             if st.phase is Phase.FIRING or st.cooldown_until
         ]
         return {"version": STATE_VERSION, "alerts": keep}
 
-    def restore_state(self, data: Mapping[str, Any]) -> int:
+    def restore_state(self, data: Mapping[str, Any], now_ns: int = 0) -> int:
         """Load a state written by :meth:`export_state`; return how many alerts are firing.
 
-        Entries of rules no longer configured are dropped.
+        A firing alert of a rule no longer configured (renamed, removed, disabled) gets a
+        resolve in :attr:`orphans`, to send at start; one the first evaluation does not
+        observe again (its pair left the rule) is resolved by that evaluation.
         """
         if data.get("version") != STATE_VERSION:
             return 0
@@ -192,10 +239,17 @@ class Evaluator:
                 st = AlertState.from_dict(item)
             except (KeyError, TypeError, ValueError):
                 continue
-            if st.rule not in self._configs:
-                continue
             if st.phase is Phase.FIRING and st.active_since is None:
                 st.active_since = st.firing_since
+            if st.rule not in self._configs:
+                if st.phase is Phase.FIRING:
+                    why = "rule no longer configured (renamed, removed or disabled)"
+                    severity = str(item.get("severity") or "warning")
+                    self.orphans.append(self._orphan(st, now_ns, why, severity))
+                    self.dirty = True
+                continue
             self._states[(st.rule, st.subject)] = st
-            firing += st.phase is Phase.FIRING
+            if st.phase is Phase.FIRING:
+                firing += 1
+                self._unseen.add((st.rule, st.subject))
         return firing

@@ -72,8 +72,14 @@ class AlertService:
             log.error("alert_state_unreadable", path=str(self._store.path), error=str(exc))
             return
         if data is not None:
-            firing = self.evaluator.restore_state(data)
+            firing = self.evaluator.restore_state(data, self._clock())
             log.info("alert_state_restored", firing=firing)
+        orphans, self.evaluator.orphans = self.evaluator.orphans, []
+        if orphans:
+            self._notify(orphans)
+            if self.notifier is not None:
+                await self.notifier.flush()
+            await self.save()
 
     async def run(self) -> None:
         """Evaluate forever (cancel to stop)."""
@@ -89,24 +95,28 @@ class AlertService:
         self.evaluations += 1
         self._log_rule_errors()
         if transitions:
-            self.transitions_total += len(transitions)
-            for t in transitions:
-                notice = to_notice(t, self.dashboard_url)
-                sinks = self.notifier.notify(notice) if self.notifier else []
-                log.info(
-                    "alert_" + t.kind.value,
-                    rule=t.rule,
-                    pair=t.observation.pair,
-                    subject=t.observation.subject,
-                    value=t.observation.value,
-                    key=t.key,
-                    sinks=sinks,
-                )
+            self._notify(transitions)
             if self.notifier is not None:
                 await self.notifier.flush()
         if self.evaluator.dirty:
             await self.save()
         return transitions
+
+    def _notify(self, transitions: list[Transition]) -> None:
+        self.transitions_total += len(transitions)
+        for t in transitions:
+            notice = to_notice(t, self.dashboard_url)
+            sinks = self.notifier.notify(notice) if self.notifier else []
+            log.info(
+                "alert_" + t.kind.value,
+                rule=t.rule,
+                pair=t.observation.pair,
+                subject=t.observation.subject,
+                value=t.observation.value,
+                key=t.key,
+                sinks=sinks,
+                orphaned=t.orphaned or None,
+            )
 
     async def save(self) -> None:
         """Persist the alert state now."""
@@ -143,6 +153,7 @@ class AlertService:
                 "summary": a.summary,
                 "labels": dict(a.labels),
                 "fingerprint": a.fingerprint,
+                "stale": a.stale,
             }
             for a in self.firing()
         ]

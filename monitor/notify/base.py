@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import email.utils
 import json
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -132,3 +132,40 @@ def truncate(text: str, limit: int, *, encoding: str | None = None) -> str:
         return text
     cut = raw[: max(0, limit - 3)].decode(encoding, errors="ignore")
     return cut + "…"
+
+
+def shortened(notice: Notice, keep: int) -> Notice:
+    """``notice`` cut to ``keep`` characters of title and text (the text is cut first)."""
+    body = "\n".join(notice.lines)
+    if keep >= len(notice.title) + len(body):
+        return notice
+    if keep > len(notice.title):
+        text = truncate(body, keep - len(notice.title))
+        return replace(notice, lines=tuple(text.split("\n")))
+    return replace(notice, lines=(), title=truncate(notice.title, max(1, keep)))
+
+
+def fit_body(
+    render: Callable[[Sequence[Notice]], bytes], notices: Sequence[Notice], limit: int
+) -> tuple[bytes, int]:
+    """The body of the most leading notices whose rendering fits in ``limit`` bytes, and
+    how many it carries; a single notice too long on its own is cut (marked with …) to
+    the longest text that fits (a binary search over its length)."""
+    count = len(notices)
+    body = render(notices)
+    while len(body) > limit and count > 1:
+        count -= 1
+        body = render(notices[:count])
+    if len(body) <= limit:
+        return body, count
+    one = notices[0]
+    low, high = 1, len(one.title) + len("\n".join(one.lines))  # fits, does not fit
+    best = render([shortened(one, low)])
+    while high - low > 1:
+        mid = (low + high) // 2
+        candidate = render([shortened(one, mid)])
+        if len(candidate) <= limit:
+            low, best = mid, candidate
+        else:
+            high = mid
+    return best, 1

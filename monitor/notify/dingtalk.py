@@ -9,11 +9,23 @@ import urllib.parse
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from monitor.notify.base import HttpRequest, Outcome, dumps, headline, judge_http, parse_json
+from monitor.notify.base import (
+    HttpRequest,
+    Outcome,
+    dumps,
+    fit_body,
+    headline,
+    judge_http,
+    parse_json,
+)
 from monitor.notify.models import Notice
 from monitor.notify.ratelimit import Limit, SlidingWindow
 
 THROTTLED = 130101  # "send too fast": over 20 per minute, throttled for 10 minutes
+THROTTLE_SECONDS = 600.0  # "超过20条，会限流10分钟" (open.dingtalk.com, custom robot access)
+# No published body limit was found; 20,000 bytes, the figure of the Feishu bot, is kept as
+# a conservative cap so one long notice is cut rather than refused.
+BODY_MAX_BYTES = 20_000
 
 
 def sign(timestamp_ms: int, secret: str) -> str:
@@ -55,7 +67,8 @@ class DingTalkPlatform:
         return f"{self._url}{sep}timestamp={ts}&sign={sign(ts, self._secret)}"
 
     def build(self, notices: Sequence[Notice], now_ns: int) -> HttpRequest:
-        return HttpRequest(url=self.url_for(now_ns), body=dumps(render(notices)))
+        body, count = fit_body(lambda ns: dumps(render(ns)), notices, BODY_MAX_BYTES)
+        return HttpRequest(url=self.url_for(now_ns), body=body, count=count)
 
     def judge(self, status: int, headers: Mapping[str, str], body: bytes) -> Outcome:
         failed = judge_http(status, headers)
@@ -66,5 +79,7 @@ class DingTalkPlatform:
         if code == 0:
             return Outcome(ok=True)
         if code == THROTTLED:
-            return Outcome(ok=False, retry_after=60.0, reason=f"dingtalk errcode {code}")
+            return Outcome(
+                ok=False, retry_after=THROTTLE_SECONDS, reason=f"dingtalk errcode {code}"
+            )
         return Outcome(ok=False, retryable=False, reason=f"dingtalk errcode {code}")

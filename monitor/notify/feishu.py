@@ -8,7 +8,15 @@ import hmac
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from monitor.notify.base import HttpRequest, Outcome, dumps, headline, judge_http, parse_json
+from monitor.notify.base import (
+    HttpRequest,
+    Outcome,
+    dumps,
+    fit_body,
+    headline,
+    judge_http,
+    parse_json,
+)
 from monitor.notify.models import Notice, Status
 from monitor.notify.ratelimit import Limit, SlidingWindow, TokenBucket
 
@@ -66,11 +74,9 @@ class FeishuPlatform:
         return body
 
     def build(self, notices: Sequence[Notice], now_ns: int) -> HttpRequest:
-        body = dumps(self.payload(notices, now_ns))
-        while len(body) > BODY_MAX_BYTES and len(notices) > 1:
-            notices = notices[: len(notices) // 2]  # the sender re-queues what it did not send
-            body = dumps(self.payload(notices, now_ns))
-        return HttpRequest(url=self._url, body=body, count=len(notices))
+        # The sender keeps the notices that did not fit for the next message.
+        body, count = fit_body(lambda ns: dumps(self.payload(ns, now_ns)), notices, BODY_MAX_BYTES)
+        return HttpRequest(url=self._url, body=body, count=count)
 
     def judge(self, status: int, headers: Mapping[str, str], body: bytes) -> Outcome:
         failed = judge_http(status, headers)

@@ -27,6 +27,7 @@ from monitor.retry import Backoff, Random
 log = structlog.get_logger(__name__)
 
 Sleep = Callable[[float], Awaitable[None]]
+SPOOL_RETRY_SECONDS = 1.0
 
 
 @dataclass(slots=True)
@@ -38,7 +39,9 @@ class SinkStats:
     attempt_errors: int = 0  # failed attempts that will be retried
     messages: int = 0  # confirmed HTTP messages (one may carry several notices)
     spool_depth: int = 0  # notices waiting for delivery
-    spool_errors: int = 0
+    spool_errors: int = 0  # failed spool reads or writes (retried until they succeed)
+    spool_unwritten: int = 0  # notices queued but not yet durable in the spool
+    retry_after_capped: int = 0  # platform waits cut to ``retry_after_max_seconds``
     last_error: str = ""
     last_success_ns: int = 0
 
@@ -51,6 +54,7 @@ class RetryPolicy:
     initial_seconds: float = 1.0
     max_seconds: float = 60.0
     max_age_seconds: float = 86_400.0
+    retry_after_max_seconds: float = 300.0
 
     def make_backoff(self, rng: Random) -> Backoff:
         """Return a fresh :class:`~monitor.retry.Backoff` with equal jitter: the n-th delay
@@ -150,12 +154,17 @@ class Destination:
             log.info("notify_spool_loaded", sink=self.name, pending=len(self._pending))
 
     async def persist(self) -> None:
-        """Write new notices to the spool and remove finished ones (fsynced)."""
+        """Write new notices to the spool and remove finished ones (fsynced).
+
+        On a disk error the work is kept and retried by the next persist (the worker
+        retries every ``SPOOL_RETRY_SECONDS`` while any is left), and counted.
+        """
         async with self._io_lock:
             write = [n for n in self._unspooled if n.key in self._keys]
             remove = self._to_remove
             self._unspooled, self._to_remove = [], []
             if not write and not remove:
+                self.stats.spool_unwritten = 0
                 return
             io = asyncio.ensure_future(asyncio.to_thread(self._io, write, remove))
             try:
@@ -168,7 +177,16 @@ class Destination:
                     raise
             except OSError as exc:
                 self.stats.spool_errors += 1
+                # Keep the work: written files are rewritten (same name), removals repeated.
+                self._unspooled[:0] = write
+                self._to_remove[:0] = remove
                 log.error("notify_spool_error", sink=self.name, error=type(exc).__name__)
+            self.stats.spool_unwritten = len(self._unspooled)
+
+    @property
+    def spool_backlog(self) -> bool:
+        """Whether spool work (writes or removals) waits for a retry."""
+        return bool(self._unspooled or self._to_remove)
 
     def _io(self, write: list[Notice], remove: list[Notice]) -> None:
         self._spool.write(write)
@@ -190,6 +208,9 @@ class Destination:
                 self.stats.spool_depth = 0
                 self._drained.set()
                 self._wake.clear()
+                if self.spool_backlog:  # a failed removal: retry it after a nap
+                    await self._rt.sleep(SPOOL_RETRY_SECONDS)
+                    continue
                 await self._wake.wait()
                 continue
             self._expire()
@@ -238,14 +259,14 @@ class Destination:
             self.stats.messages += 1
             self.stats.last_success_ns = self._rt.wall_ns()
             self._backoff.reset()
-            self._not_before = now + (outcome.pause_after or 0.0)
+            self._not_before = now + self._capped(outcome.pause_after or 0.0)
             log.info("notification_sent", sink=self.name, notices=len(carried))
         elif outcome.retryable:
             self.stats.attempt_errors += 1
             self.stats.last_error = outcome.reason
             delay = self._backoff.next_delay()  # counts even if the platform sets the wait
             if outcome.retry_after is not None:
-                delay = outcome.retry_after
+                delay = self._capped(outcome.retry_after)
             self._not_before = now + delay
             log.warning(
                 "notification_retry",
@@ -261,6 +282,15 @@ class Destination:
             self.stats.last_error = outcome.reason
             self._backoff.reset()
             log.error("notification_failed", sink=self.name, reason=outcome.reason)
+
+    def _capped(self, wait: float) -> float:
+        """A platform-requested wait, cut to ``retry_after_max_seconds`` (and counted)."""
+        cap = self._policy.retry_after_max_seconds
+        if wait <= cap:
+            return wait
+        self.stats.retry_after_capped += 1
+        log.warning("notification_retry_after_capped", sink=self.name, asked=wait, cap=cap)
+        return cap
 
     def _finish(self, batch: list[Notice]) -> None:
         done = {n.key for n in batch}

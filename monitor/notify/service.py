@@ -52,7 +52,10 @@ class NotifyService:
         self._tasks: set[asyncio.Task[None]] = set()
         runtime = Runtime(self._get_session, wall_ns, monotonic, sleep, rng)
         policy = RetryPolicy(
-            config.retry_initial_seconds, config.retry_max_seconds, config.max_age_seconds
+            config.retry_initial_seconds,
+            config.retry_max_seconds,
+            config.max_age_seconds,
+            config.retry_after_max_seconds,
         )
         self._destinations: dict[str, Destination] = {}
         for name, cfg in config.sinks.items():

@@ -33,7 +33,7 @@ def render(notices: Sequence[Notice]) -> dict[str, Any]:
         if n.url:
             link = f"<{n.url}|Open dashboard>"
             blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": link}]})
-    return {"text": "\n".join(headline(n) for n in notices), "blocks": blocks}
+    return {"text": "\n".join(escape(headline(n)) for n in notices), "blocks": blocks}
 
 
 class SlackPlatform:

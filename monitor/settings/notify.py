@@ -148,6 +148,9 @@ class NotifyConfig(Model):
     retry_initial_seconds: float = Field(default=1.0, gt=0)
     retry_max_seconds: float = Field(default=60.0, gt=0)
     max_age_seconds: float = Field(default=86_400.0, gt=0, description="give up after")
+    retry_after_max_seconds: float = Field(
+        default=300.0, gt=0, description="cap on a platform's Retry-After / rate-limit wait"
+    )
     shutdown_flush_seconds: float = Field(default=1.5, ge=0)
 
     @model_validator(mode="after")
