@@ -21,6 +21,15 @@ from monitor.settings.alerts import RuleConfig
 STATE_VERSION = 1
 
 
+def match_labels(
+    rule: str, kind: str, pair: str, severity: str, subject: str, labels: Mapping[str, str]
+) -> dict[str, str]:
+    """Labels of an alert for matchers: the observation's and the rule's labels, then
+    ``alertname`` and ``rule`` (the rule name), ``kind``, ``pair``, ``severity``, ``subject``."""
+    base = {"alertname": rule, "rule": rule, "kind": kind, "pair": pair, "severity": severity}
+    return {**labels, **base, "subject": subject}
+
+
 def fingerprint(rule: str, subject: str) -> str:
     """Stable identity of an alert instance."""
     return hashlib.sha256(f"{rule}\x00{subject}".encode()).hexdigest()[:16]
@@ -70,6 +79,14 @@ class FiringAlert:
     labels: Mapping[str, str]
     fingerprint: str
     stale: bool = False  # the input is missing now; value and summary are the last known
+    state: str = "firing"  # or "pending"
+    kind: str = ""  # the rule kind (premium, stale_leg, ...)
+
+    def match_labels(self) -> dict[str, str]:
+        """The labels silences, inhibition and routes match on."""
+        return match_labels(
+            self.rule, self.kind, self.pair, self.severity, self.subject, self.labels
+        )
 
 
 class Evaluator:
@@ -94,6 +111,11 @@ class Evaluator:
     @property
     def rule_names(self) -> list[str]:
         return list(self._configs)
+
+    def kind_of(self, rule: str) -> str:
+        """The kind of rule ``rule`` ("" for a rule no longer configured)."""
+        cfg = self._configs.get(rule)
+        return "" if cfg is None else cfg.kind
 
     def evaluate(
         self, snapshot: MarketSnapshot, feeds: Sequence[FeedHealth], now_ns: int
@@ -180,12 +202,17 @@ class Evaluator:
 
     def firing(self) -> list[FiringAlert]:
         """Alerts firing now, oldest first."""
+        return [a for a in self.alerts() if a.state == "firing"]
+
+    def alerts(self) -> list[FiringAlert]:
+        """Alerts pending or firing now, oldest first."""
         out = []
         for (rule, subject), st in self._states.items():
-            if st.phase is not Phase.FIRING:
+            if st.phase is Phase.INACTIVE:
                 continue
             obs = st.last_known or st.observation
             cfg = self._configs[rule]
+            labels = {**({} if obs is None else obs.labels), **cfg.labels}
             out.append(
                 FiringAlert(
                     rule=rule,
@@ -196,9 +223,11 @@ class Evaluator:
                     value=None if obs is None else obs.value,
                     threshold=None if obs is None else obs.threshold,
                     summary="" if obs is None else f"{obs.text} ({obs.trigger})",
-                    labels={**({} if obs is None else obs.labels), **cfg.labels},
+                    labels=labels,
                     fingerprint=fingerprint(rule, subject),
                     stale=st.observation is None or st.observation.condition is Condition.UNKNOWN,
+                    state=st.phase.value,
+                    kind=cfg.kind,
                 )
             )
         out.sort(key=lambda a: a.since_ns)

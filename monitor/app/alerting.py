@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
 
 from monitor.alerts.service import AlertService, FeedsFn, SnapshotFn
+from monitor.alerts.silences import Silences
 from monitor.errors import ConfigError
 from monitor.notify.service import NotifyService
 from monitor.settings.root import Settings
@@ -38,9 +39,20 @@ class Alerting:
         await self.alerts.close()
         await self.notify.close()
 
-    def api_alerts(self) -> list[dict[str, Any]]:
-        """``GET /api/v1/alerts`` body: the firing alerts (never any secret)."""
-        return self.alerts.api_alerts()
+    def api_alerts(self, states: Collection[str] = ("firing",)) -> list[dict[str, Any]]:
+        """``GET /api/v1/alerts`` body: the alerts in ``states`` (never any secret)."""
+        return self.alerts.api_alerts(states)
+
+    def api_sinks(self) -> list[dict[str, Any]]:
+        """``GET /api/v1/sinks`` body: each sink's health, last error, queue and spool."""
+        return self.notify.api_sinks()
+
+    @property
+    def silences(self) -> Silences:
+        return self.alerts.silences
+
+    def now(self) -> int:
+        return self.alerts.now()
 
 
 def check_rule_pairs(settings: Settings) -> None:

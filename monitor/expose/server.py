@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
@@ -12,7 +12,8 @@ from prometheus_client.aiohttp import make_aiohttp_handler
 from prometheus_client.registry import CollectorRegistry
 
 from monitor.core.snapshot import MarketSnapshot
-from monitor.expose import api
+from monitor.expose import api, api_alerts
+from monitor.expose.api_alerts import OnCall
 from monitor.feeds.base import FeedHealth
 
 
@@ -26,6 +27,8 @@ class ServerState:
     alive: Callable[[], bool]
     version: str
     alerts: Callable[[], list[dict[str, Any]]] = list  # firing alerts (monitor.alerts)
+    oncall: OnCall | None = None  # silences, alerts by state, sinks (monitor.expose.api_alerts)
+    api_token: str | None = field(default=None, repr=False)  # needed by every /api/v1 write
 
 
 STATE_KEY = web.AppKey("dlmon_state", ServerState)
@@ -108,5 +111,9 @@ def create_app(state: ServerState) -> web.Application:
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/api/v1/pairs", pairs)
     app.router.add_get("/api/v1/feeds", feeds)
-    app.router.add_get("/api/v1/alerts", alerts)
+    if state.oncall is None:
+        app.router.add_get("/api/v1/alerts", alerts)
+    else:
+        app.router.add_get("/api/v1/alerts", api_alerts.alerts)
+    api_alerts.register(app, state.oncall, state.api_token)
     return app

@@ -44,6 +44,7 @@ class SinkStats:
     retry_after_capped: int = 0  # platform waits cut to ``retry_after_max_seconds``
     last_error: str = ""
     last_success_ns: int = 0
+    last_attempt_ok: bool | None = None  # None: nothing sent yet
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,12 +259,14 @@ class Destination:
             self.stats.sent += len(carried)
             self.stats.messages += 1
             self.stats.last_success_ns = self._rt.wall_ns()
+            self.stats.last_attempt_ok = True
             self._backoff.reset()
             self._not_before = now + self._capped(outcome.pause_after or 0.0)
             log.info("notification_sent", sink=self.name, notices=len(carried))
         elif outcome.retryable:
             self.stats.attempt_errors += 1
             self.stats.last_error = outcome.reason
+            self.stats.last_attempt_ok = False
             delay = self._backoff.next_delay()  # counts even if the platform sets the wait
             if outcome.retry_after is not None:
                 delay = self._capped(outcome.retry_after)
@@ -280,6 +283,7 @@ class Destination:
             self._finish(carried)
             self.stats.failed += len(carried)
             self.stats.last_error = outcome.reason
+            self.stats.last_attempt_ok = False
             self._backoff.reset()
             log.error("notification_failed", sink=self.name, reason=outcome.reason)
 

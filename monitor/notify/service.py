@@ -7,6 +7,8 @@ import enum
 import random
 import time
 from collections.abc import Awaitable, Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any
 
 import aiohttp
 import structlog
@@ -19,6 +21,10 @@ from monitor.notify.spool import Spool
 from monitor.settings.notify import NotifyConfig, SinkConfig, sink_types
 
 log = structlog.get_logger(__name__)
+
+
+def iso(ns: int) -> str:
+    return datetime.fromtimestamp(ns / 1e9, tz=UTC).isoformat(timespec="milliseconds")
 
 
 class ServiceState(enum.Enum):
@@ -58,6 +64,9 @@ class NotifyService:
             config.retry_after_max_seconds,
         )
         self._destinations: dict[str, Destination] = {}
+        self._delivered: set[tuple[str, str]] = set()  # (fingerprint, sink) firing sent
+        self._muted_only: set[tuple[str, str]] = set()  # firing muted, never sent
+        self.muted_total: dict[str, int] = {}  # notices muted per sink (silence, inhibition)
         for name, cfg in config.sinks.items():
             platform = (platforms or {}).get(name) or make_platform(name, cfg)
             self._destinations[name] = Destination(
@@ -78,6 +87,32 @@ class NotifyService:
     @property
     def sink_names(self) -> list[str]:
         return list(self._destinations)
+
+    def api_sinks(self) -> list[dict[str, Any]]:
+        """``GET /api/v1/sinks``: health, last error, queue and spool per sink (no secret)."""
+        out = []
+        for name, dest in self._destinations.items():
+            st = dest.stats
+            healthy = st.last_attempt_ok is not False and st.spool_unwritten == 0
+            out.append(
+                {
+                    "sink": name,
+                    "type": dest.platform.kind,
+                    "health": "ok" if healthy else "failing",
+                    "last_error": st.last_error or None,
+                    "last_success": iso(st.last_success_ns) if st.last_success_ns else None,
+                    "queue_depth": dest.pending,
+                    "spool_depth": st.spool_depth,
+                    "spool_unwritten": st.spool_unwritten,
+                    "spool_errors": st.spool_errors,
+                    "sent": st.sent,
+                    "failed": st.failed,
+                    "attempt_errors": st.attempt_errors,
+                    "retry_after_capped": st.retry_after_capped,
+                    "muted": self.muted_total.get(name, 0),
+                }
+            )
+        return out
 
     def stats(self) -> dict[str, SinkStats]:
         """Counters per sink (live objects: read, do not modify)."""
@@ -120,11 +155,39 @@ class NotifyService:
             return False
         return severity_rank(notice.severity) >= severity_rank(cfg.min_severity)
 
-    def notify(self, notice: Notice) -> list[str]:
-        """Queue ``notice`` for every routed sink (synchronous, never blocks)."""
+    def notify(self, notice: Notice, mute: Callable[[str], bool] | None = None) -> list[str]:
+        """Queue ``notice`` for every routed sink not muted (synchronous, never blocks).
+
+        ``mute(sink)`` says whether a silence or an inhibition mutes the notice there. A
+        resolve is muted only where its firing was muted and never sent in this run, so a
+        silence never leaves a sink showing an alert as firing forever.
+        """
         if self.state is ServiceState.CLOSED:
             return []
-        return [n for n in self.route(notice) if self._destinations[n].enqueue(notice)]
+        out = []
+        for name in self.route(notice):
+            if self._muted(notice, name, mute):
+                self.muted_total[name] = self.muted_total.get(name, 0) + 1
+                continue
+            if self._destinations[name].enqueue(notice):
+                out.append(name)
+        return out
+
+    def _muted(self, notice: Notice, sink: str, mute: Callable[[str], bool] | None) -> bool:
+        key = (notice.fingerprint, sink)
+        if notice.status is Status.RESOLVED:
+            self._delivered.discard(key)
+            if key in self._muted_only:
+                self._muted_only.discard(key)
+                return True
+            return False
+        if mute is not None and mute(sink):
+            if key not in self._delivered:
+                self._muted_only.add(key)
+            return True
+        self._delivered.add(key)
+        self._muted_only.discard(key)
+        return False
 
     def enqueue(self, sink: str, notice: Notice) -> bool:
         """Queue ``notice`` for one sink, ignoring routes."""

@@ -14,8 +14,9 @@ import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, model_validator
+from pydantic import BeforeValidator, Field, field_validator, model_validator
 
+from monitor.matchers import parse_list
 from monitor.settings.base import Model
 
 Severity = Literal["info", "warning", "critical"]
@@ -236,11 +237,46 @@ def default_rules() -> dict[str, RuleConfig]:
     }
 
 
+def _check_matchers(items: list[str]) -> list[str]:
+    try:
+        parse_list(items)
+    except ValueError as exc:
+        raise ValueError(str(exc)) from None
+    return items
+
+
+class InhibitRuleConfig(Model):
+    """Mute alerts matching ``target_matchers`` while an alert matching ``source_matchers``
+    is pending or firing with the same ``equal`` labels (Alertmanager's ``inhibit_rule``)."""
+
+    source_matchers: list[str] = Field(min_length=1)
+    target_matchers: list[str] = Field(min_length=1)
+    equal: list[str] = Field(default_factory=list)
+
+    @field_validator("source_matchers", "target_matchers")
+    @classmethod
+    def _matchers(cls, value: list[str]) -> list[str]:
+        return _check_matchers(value)
+
+
+def default_inhibit_rules() -> list[InhibitRuleConfig]:
+    """Premium, edge and z-score alerts of a pair are muted while one of its legs is
+    stale or a feed serving it is down (their values come from stale prices)."""
+    return [
+        InhibitRuleConfig(
+            source_matchers=['kind=~"stale_leg|feed_down"'],
+            target_matchers=['kind=~"premium|edge|zscore"'],
+            equal=["pair"],
+        )
+    ]
+
+
 class AlertsConfig(Model):
     """Alert rules, evaluation cadence and where alert state is kept."""
 
     enabled: bool = True
     rules: dict[str, RuleConfig] = Field(default_factory=default_rules)
+    inhibit_rules: list[InhibitRuleConfig] = Field(default_factory=default_inhibit_rules)
     evaluation_interval_seconds: float = Field(default=1.0, gt=0)
     state_dir: Path = Path("state/alerts")
     dashboard_url: str | None = None

@@ -21,7 +21,15 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from monitor.core.liquidity import DEFAULT_WINDOWS
@@ -42,6 +50,8 @@ RawEdit = Callable[[dict[str, Any]], dict[str, Any]]
 class ServerConfig(Model):
     host: str = "127.0.0.1"
     port: int = Field(default=9108, ge=0, le=65535)
+    # Bearer token every /api/v1 write needs (silences); without it writes are refused.
+    api_token: SecretStr | None = None
 
 
 class LogConfig(Model):

@@ -151,4 +151,7 @@ async def test_api_alerts_shape(tmp_path: Path, receiver: Receiver) -> None:
         "labels": {"basis": "mid"},
         "fingerprint": item["fingerprint"],
         "stale": False,
+        "state": "firing",
+        "silenced_by": [],
+        "inhibited_by": [],
     }
