@@ -233,6 +233,34 @@ class Evaluator:
         out.sort(key=lambda a: a.since_ns)
         return out
 
+    def firing_transitions(self, now: int) -> list[Transition]:
+        """A firing transition for every alert firing now (to re-announce restored alerts
+        to receivers that keep state, such as Alertmanager; never paged to chat)."""
+        out = []
+        for (rule, subject), st in self._states.items():
+            if st.phase is not Phase.FIRING or st.observation is None:
+                continue
+            cfg = self._configs[rule]
+            obs = st.observation
+            active = st.active_since or st.firing_since or now
+            out.append(
+                Transition(
+                    kind=TransitionKind.FIRING,
+                    rule=rule,
+                    severity=cfg.severity,
+                    labels={**obs.labels, **cfg.labels},
+                    observation=obs,
+                    fingerprint=fingerprint(rule, subject),
+                    active_since=active,
+                    firing_since=st.firing_since or active,
+                    sequence=st.sequence,
+                    at=now,
+                    pair_view=None,
+                    last_known=st.last_known,
+                )
+            )
+        return out
+
     def firing_counts(self) -> dict[tuple[str, str], int]:
         """Firing alerts per (rule, pair), with 0 for every instance seen but quiet.
 

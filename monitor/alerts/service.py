@@ -35,6 +35,8 @@ class Notifier(Protocol):
 
     def notify(self, notice: Notice, mute: Mute | None = None) -> list[str]: ...
 
+    def resync(self, notices: list[Notice]) -> None: ...
+
     async def flush(self) -> None: ...
 
 
@@ -94,6 +96,12 @@ class AlertService:
         if data is not None:
             firing = self.evaluator.restore_state(data, self._clock())
             log.info("alert_state_restored", firing=firing)
+        if self.notifier is not None:
+            now = self._clock()
+            restored = [
+                to_notice(t, self.dashboard_url) for t in self.evaluator.firing_transitions(now)
+            ]
+            self.notifier.resync(restored)
         orphans, self.evaluator.orphans = self.evaluator.orphans, []
         if orphans:
             self._notify(orphans)

@@ -13,12 +13,13 @@ from typing import Any
 import aiohttp
 import structlog
 
+from monitor.notify.alertmanager import AlertmanagerClient
 from monitor.notify.base import Outcome, Platform
 from monitor.notify.factory import make_platform
 from monitor.notify.models import Notice, Status, severity_rank
 from monitor.notify.sender import Destination, RetryPolicy, Runtime, SinkStats
 from monitor.notify.spool import Spool
-from monitor.settings.notify import NotifyConfig, SinkConfig, sink_types
+from monitor.settings.notify import AlertmanagerSink, NotifyConfig, SinkConfig, sink_types
 
 log = structlog.get_logger(__name__)
 
@@ -67,7 +68,13 @@ class NotifyService:
         self._delivered: set[tuple[str, str]] = set()  # (fingerprint, sink) firing sent
         self._muted_only: set[tuple[str, str]] = set()  # firing muted, never sent
         self.muted_total: dict[str, int] = {}  # notices muted per sink (silence, inhibition)
+        self._alertmanagers: dict[str, AlertmanagerClient] = {}
         for name, cfg in config.sinks.items():
+            if isinstance(cfg, AlertmanagerSink):
+                self._alertmanagers[name] = AlertmanagerClient(
+                    name, cfg, self._get_session, wall_ns, sleep
+                )
+                continue
             platform = (platforms or {}).get(name) or make_platform(name, cfg)
             self._destinations[name] = Destination(
                 name,
@@ -86,11 +93,11 @@ class NotifyService:
 
     @property
     def sink_names(self) -> list[str]:
-        return list(self._destinations)
+        return list(self.config.sinks)
 
     def api_sinks(self) -> list[dict[str, Any]]:
         """``GET /api/v1/sinks``: health, last error, queue and spool per sink (no secret)."""
-        out = []
+        out: list[dict[str, Any]] = []
         for name, dest in self._destinations.items():
             st = dest.stats
             healthy = st.last_attempt_ok is not False and st.spool_unwritten == 0
@@ -112,22 +119,43 @@ class NotifyService:
                     "muted": self.muted_total.get(name, 0),
                 }
             )
+        for name, am in self._alertmanagers.items():
+            st = am.stats
+            out.append(
+                {
+                    "sink": name,
+                    "type": am.kind,
+                    "health": "failing" if st.last_attempt_ok is False else "ok",
+                    "last_error": st.last_error or None,
+                    "last_success": iso(st.last_success_ns) if st.last_success_ns else None,
+                    "queue_depth": am.pending,  # alerts known (firing, recently resolved)
+                    "spool_depth": 0,
+                    "instances": {url: err or "ok" for url, err in am.url_errors.items()},
+                    "sent": st.sent,
+                    "attempt_errors": st.attempt_errors,
+                }
+            )
         return out
 
     def stats(self) -> dict[str, SinkStats]:
         """Counters per sink (live objects: read, do not modify)."""
-        return {name: d.stats for name, d in self._destinations.items()}
+        out = {name: d.stats for name, d in self._destinations.items()}
+        return out | {name: am.stats for name, am in self._alertmanagers.items()}
 
     async def start(self) -> None:
         """Open the HTTP session, load spools and start one worker per sink."""
         if self.state is not ServiceState.NEW:
             raise RuntimeError(f"cannot start a {self.state.value} NotifyService")
         self.state = ServiceState.RUNNING
-        if self._session is None and self._destinations:
+        if self._session is None and self.config.sinks:
             self._session = aiohttp.ClientSession(trust_env=True)  # honours HTTPS_PROXY
         for dest in self._destinations.values():
             await dest.open()
             task = asyncio.create_task(dest.run(), name=f"notify:{dest.name}")
+            self._tasks.add(task)
+            task.add_done_callback(self._on_task_done)
+        for am in self._alertmanagers.values():
+            task = asyncio.create_task(am.run(), name=f"notify:{am.name}")
             self._tasks.add(task)
             task.add_done_callback(self._on_task_done)
         log.info("notify_started", sinks=sink_types(self.config.sinks))
@@ -151,7 +179,8 @@ class NotifyService:
 
     @staticmethod
     def _accepts(cfg: SinkConfig, notice: Notice) -> bool:
-        if notice.status is Status.RESOLVED and not cfg.send_resolved:
+        resolved = notice.status is Status.RESOLVED
+        if resolved and not cfg.send_resolved and not isinstance(cfg, AlertmanagerSink):
             return False
         return severity_rank(notice.severity) >= severity_rank(cfg.min_severity)
 
@@ -166,6 +195,10 @@ class NotifyService:
             return []
         out = []
         for name in self.route(notice):
+            if name in self._alertmanagers:  # Alertmanager silences and inhibits by itself
+                self._alertmanagers[name].update(notice)
+                out.append(name)
+                continue
             if self._muted(notice, name, mute):
                 self.muted_total[name] = self.muted_total.get(name, 0) + 1
                 continue
@@ -189,6 +222,12 @@ class NotifyService:
         self._muted_only.discard(key)
         return False
 
+    def resync(self, notices: list[Notice]) -> None:
+        """Tell the Alertmanager sinks which alerts fire at start-up (restored state);
+        chat sinks get nothing (no new page after a restart)."""
+        for name, am in self._alertmanagers.items():
+            am.sync([n for n in notices if name in self.route(n)])
+
     def enqueue(self, sink: str, notice: Notice) -> bool:
         """Queue ``notice`` for one sink, ignoring routes."""
         return self._destinations[sink].enqueue(notice)
@@ -200,6 +239,8 @@ class NotifyService:
     async def send_once(self, sink: str, notice: Notice) -> Outcome:
         """Send one notice to ``sink`` now (no queue, spool or retry); needs a session
         (injected, or opened by :meth:`start`)."""
+        if sink in self._alertmanagers:
+            return await self._alertmanagers[sink].send_once(notice)
         return await self._destinations[sink].send_once([notice])
 
     async def close(self, drain_seconds: float | None = None) -> None:

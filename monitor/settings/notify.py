@@ -108,6 +108,29 @@ class WebhookSink(_UrlSink):
     rate_per_second: float = Field(default=5.0, gt=0)
 
 
+class AlertmanagerSink(SinkBase):
+    """One or more Alertmanager instances, fed through their v2 API like Prometheus does:
+    every alert is posted to every URL, firing ones re-sent every ``resend_seconds``."""
+
+    type: Literal["alertmanager"]
+    urls: list[str] = Field(min_length=1, description="Alertmanager base URLs")
+    bearer_token: SecretStr | None = None
+    resend_seconds: float = Field(default=60.0, gt=0, description="Prometheus resend_delay")
+    resolved_retention_seconds: float = Field(
+        default=900.0, ge=0, description="keep re-sending a resolve this long (Prometheus: 15m)"
+    )
+    generator_url: str | None = Field(default=None, description="default: the dashboard link")
+
+    @field_validator("urls")
+    @classmethod
+    def _urls(cls, value: list[str]) -> list[str]:
+        for url in value:
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.netloc:
+                raise ValueError(f"not an http(s) URL: {url!r}")
+        return [url.rstrip("/") for url in value]
+
+
 SinkConfig = Annotated[
     SlackSink
     | DiscordSink
@@ -116,7 +139,8 @@ SinkConfig = Annotated[
     | DingTalkSink
     | WeComSink
     | TelegramSink
-    | WebhookSink,
+    | WebhookSink
+    | AlertmanagerSink,
     Field(discriminator="type"),
 ]
 

@@ -31,6 +31,9 @@ class Recorder:
     async def flush(self) -> None:
         return None
 
+    def resync(self, notices: list[Notice]) -> None:
+        return None
+
 
 class Market:
     def __init__(self) -> None:
