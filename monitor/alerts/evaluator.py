@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from monitor.alerts.model import Condition, Observation, TransitionKind
@@ -28,6 +28,14 @@ def match_labels(
     ``alertname`` and ``rule`` (the rule name), ``kind``, ``pair``, ``severity``, ``subject``."""
     base = {"alertname": rule, "rule": rule, "kind": kind, "pair": pair, "severity": severity}
     return {**labels, **base, "subject": subject}
+
+
+def rule_annotations(cfg: RuleConfig) -> dict[str, str]:
+    """The rule's ``annotations`` and its ``runbook_url``."""
+    out = dict(cfg.annotations)
+    if cfg.runbook_url:
+        out["runbook_url"] = cfg.runbook_url
+    return out
 
 
 def fingerprint(rule: str, subject: str) -> str:
@@ -52,6 +60,7 @@ class Transition:
     pair_view: PairView | None
     last_known: Observation | None = None  # the latest observation with a value
     orphaned: str = ""  # why an alert no longer evaluated is resolved (rule removed ...)
+    annotations: Mapping[str, str] = field(default_factory=dict)  # the rule's, runbook_url
 
     @property
     def stale(self) -> bool:
@@ -171,6 +180,7 @@ class Evaluator:
             at=now,
             pair_view=view,
             last_known=state.last_known,
+            annotations=rule_annotations(cfg),
         )
         if kind is TransitionKind.RESOLVED:
             state.after_resolve()
@@ -198,6 +208,7 @@ class Evaluator:
             pair_view=None,
             last_known=st.last_known,
             orphaned=why,
+            annotations=rule_annotations(cfg) if cfg else {},
         )
 
     def firing(self) -> list[FiringAlert]:
@@ -257,6 +268,7 @@ class Evaluator:
                     at=now,
                     pair_view=None,
                     last_known=st.last_known,
+                    annotations=rule_annotations(cfg),
                 )
             )
         return out

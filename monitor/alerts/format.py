@@ -39,7 +39,9 @@ def dashboard_link(template: str | None, pair: str) -> str | None:
     return template.replace("{pair}", pair)
 
 
-def to_notice(t: Transition, dashboard_url: str | None = None) -> Notice:
+def to_notice(
+    t: Transition, dashboard_url: str | None = None, status_url: str | None = None
+) -> Notice:
     """Render ``t`` as a notice (firing, repeat or resolved)."""
     obs = t.observation
     prefix = f"{obs.pair} · {t.rule}" if obs.pair else t.rule
@@ -62,6 +64,13 @@ def to_notice(t: Transition, dashboard_url: str | None = None) -> Notice:
     if t.orphaned:
         lines.append(f"Resolved without a clear value: {t.orphaned}")
     lines.append(timing)
+    for key, text in t.annotations.items():
+        if key != "runbook_url":
+            lines.append(f"{key.replace('_', ' ').capitalize()}: {text}")
+    if t.annotations.get("runbook_url"):
+        lines.append(f"Runbook: {t.annotations['runbook_url']}")
+    if status_url:
+        lines.append(f"Status: {status_url}")
     return Notice(
         key=t.key,
         fingerprint=t.fingerprint,
@@ -73,6 +82,7 @@ def to_notice(t: Transition, dashboard_url: str | None = None) -> Notice:
         lines=tuple(lines),
         labels=dict(t.labels),
         annotations={
+            **t.annotations,
             "value": "" if obs.value is None or t.stale else repr(obs.value),
             "threshold": repr(obs.threshold),
             "subject": obs.subject,

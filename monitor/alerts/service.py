@@ -99,7 +99,8 @@ class AlertService:
         if self.notifier is not None:
             now = self._clock()
             restored = [
-                to_notice(t, self.dashboard_url) for t in self.evaluator.firing_transitions(now)
+                to_notice(t, self.dashboard_url, self.config.status_url)
+                for t in self.evaluator.firing_transitions(now)
             ]
             self.notifier.resync(restored)
         orphans, self.evaluator.orphans = self.evaluator.orphans, []
@@ -165,7 +166,7 @@ class AlertService:
         self.transitions_total += len(transitions)
         now = self._clock()
         for t in transitions:
-            notice = to_notice(t, self.dashboard_url)
+            notice = to_notice(t, self.dashboard_url, self.config.status_url)
             mute = self._mute_for(t, now)
             sinks = self.notifier.notify(notice, mute) if self.notifier else []
             log.info(

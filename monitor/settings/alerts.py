@@ -63,6 +63,10 @@ class RuleBase(Model):
     clear_for_seconds: float = Field(default=60.0, ge=0)
     repeat_seconds: float = Field(default=3600.0, ge=0)
     cooldown_seconds: float = Field(default=300.0, ge=0)
+    runbook_url: str | None = Field(default=None, description="what to do: linked in every page")
+    annotations: dict[str, str] = Field(
+        default_factory=dict, description="extra text on the notice (webhook, Alertmanager)"
+    )
 
 
 class PremiumRule(RuleBase):
@@ -78,6 +82,27 @@ class PremiumRule(RuleBase):
     @model_validator(mode="after")
     def _check_clear(self) -> PremiumRule:
         _check_side(self.direction, self.threshold, self.clear)
+        return self
+
+
+class PremiumChangeRule(RuleBase):
+    """Premium on ``basis`` moved by ``change`` or more within ``window_seconds`` (up, down
+    or either way); resolves once the move over the window is back under ``clear``
+    (default: half of ``change``)."""
+
+    kind: Literal["premium_change"]
+    basis: Basis = "mid"
+    change: Ratio = Field(gt=0)
+    clear: Ratio | None = Field(default=None, ge=0)
+    window_seconds: float = Field(default=300.0, gt=0)
+    sample_seconds: float = Field(default=1.0, gt=0)
+    direction: Literal["up", "down", "either"] = "either"
+    for_seconds: float = Field(default=0.0, ge=0)
+
+    @model_validator(mode="after")
+    def _check_clear(self) -> PremiumChangeRule:
+        if self.clear is not None and self.clear > self.change:
+            raise ValueError("clear must not exceed change")
         return self
 
 
@@ -206,6 +231,7 @@ class NoTradesRule(RuleBase):
 
 RuleConfig = Annotated[
     PremiumRule
+    | PremiumChangeRule
     | EdgeRule
     | ZScoreRule
     | StaleLegRule
@@ -265,7 +291,7 @@ def default_inhibit_rules() -> list[InhibitRuleConfig]:
     return [
         InhibitRuleConfig(
             source_matchers=['kind=~"stale_leg|feed_down"'],
-            target_matchers=['kind=~"premium|edge|zscore"'],
+            target_matchers=['kind=~"premium|premium_change|edge|zscore"'],
             equal=["pair"],
         )
     ]
@@ -280,6 +306,7 @@ class AlertsConfig(Model):
     evaluation_interval_seconds: float = Field(default=1.0, gt=0)
     state_dir: Path = Path("state/alerts")
     dashboard_url: str | None = None
+    status_url: str | None = Field(default=None, description="dlmon's status page, linked")
 
     @model_validator(mode="after")
     def _check_names(self) -> AlertsConfig:
