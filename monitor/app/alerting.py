@@ -8,12 +8,15 @@ from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
+import structlog
 
 from monitor.alerts.service import AlertService, FeedsFn, SnapshotFn
 from monitor.alerts.silences import Silences
 from monitor.errors import ConfigError
 from monitor.notify.service import NotifyService
 from monitor.settings.root import Settings
+
+log = structlog.get_logger(__name__)
 
 
 @dataclass(slots=True)
@@ -55,6 +58,30 @@ class Alerting:
         return self.alerts.now()
 
 
+def unrouted_rules(settings: Settings) -> list[str]:
+    """Rules none of whose alerts any route or ``default_sinks`` sends anywhere (only
+    meaningful with routes; feed alerts have no pair, FX band alerts their FX pair)."""
+    notify = settings.notify
+    if not notify.routes or notify.default_sinks or not notify.sinks:
+        return []
+    out = []
+    for name, rule in settings.alerts.rules.items():
+        if not rule.enabled:
+            continue
+        pairs = list(rule.pairs or settings.pairs) + ["", "USDHKD"]
+        labels = [
+            {**rule.labels, "alertname": name, "rule": name, "pair": p, "severity": rule.severity}
+            for p in pairs
+        ]
+        if not any(
+            route.matches(rule.severity, lab["pair"], name) and route.labels_match(lab)
+            for route in notify.routes
+            for lab in labels
+        ):
+            out.append(name)
+    return out
+
+
 def check_rule_pairs(settings: Settings) -> None:
     """Raise :class:`ConfigError` when a rule names a pair that is not configured."""
     for name, rule in settings.alerts.rules.items():
@@ -74,6 +101,12 @@ def build_alerting(
     """Wire alerting from ``settings``; ``snapshot_fn(now_ns)`` is the engine's snapshot and
     ``clock`` the daemon's clock (recorded time under replay)."""
     check_rule_pairs(settings)
+    for rule in unrouted_rules(settings):
+        log.warning(
+            "alert_rule_unrouted",
+            rule=rule,
+            hint="no notify.routes entry matches it and no default_sinks: its alerts go nowhere",
+        )
     notify = NotifyService(settings.notify, session=session)
     alerts = AlertService(
         settings.alerts,

@@ -24,6 +24,14 @@ from monitor.settings.notify import AlertmanagerSink, NotifyConfig, SinkConfig, 
 log = structlog.get_logger(__name__)
 
 
+def route_labels(notice: Notice) -> dict[str, str]:
+    """The labels route matchers see: the notice's labels, ``alertname`` and ``rule``,
+    ``pair``, ``severity`` and ``subject``."""
+    subject = notice.annotations.get("subject", notice.pair)
+    base = {"alertname": notice.rule, "rule": notice.rule, "pair": notice.pair}
+    return {**notice.labels, **base, "severity": notice.severity, "subject": subject}
+
+
 def iso(ns: int) -> str:
     return datetime.fromtimestamp(ns / 1e9, tz=UTC).isoformat(timespec="milliseconds")
 
@@ -166,13 +174,19 @@ class NotifyService:
             log.error("notify_worker_crashed", task=task.get_name(), exc_info=task.exception())
 
     def route(self, notice: Notice) -> list[str]:
-        """The sinks that should receive ``notice``."""
-        if self.config.routes:
+        """The sinks that should receive ``notice``: those of every matching route in order
+        (up to one with ``continue: false``), else ``default_sinks``; without routes, all."""
+        if self.config.routes or self.config.default_sinks:
             names: dict[str, None] = {}
+            labels = route_labels(notice)
             for route in self.config.routes:
-                if route.matches(notice.severity, notice.pair, notice.rule):
+                if route.matches(notice.severity, notice.pair, notice.rule) and (
+                    route.labels_match(labels)
+                ):
                     names.update(dict.fromkeys(route.sinks))
-            candidates = list(names)
+                    if not route.continue_:
+                        break
+            candidates = list(names) or list(self.config.default_sinks)
         else:
             candidates = list(self.config.sinks)
         return [n for n in candidates if self._accepts(self.config.sinks[n], notice)]

@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import ConfigDict, Field, SecretStr, field_validator, model_validator
 
+from monitor.matchers import match_all, parse_list
 from monitor.settings.base import Model
 
 Severity = Literal["info", "warning", "critical"]
@@ -146,12 +147,32 @@ SinkConfig = Annotated[
 
 
 class RouteConfig(Model):
-    """Send alerts matching every given criterion (empty = any) to ``sinks``."""
+    """Send alerts matching every given criterion (empty = any) to ``sinks``.
+
+    ``matchers`` are Alertmanager label matchers (``=``, ``!=``, ``=~``, ``!~``) on the
+    alert's labels. ``continue: false`` stops at this route when it matches (Alertmanager's
+    default); dlmon's default ``true`` keeps trying the next routes (every matching route's
+    sinks receive the alert).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     sinks: list[str] = Field(min_length=1)
     severities: list[Severity] = Field(default_factory=list)
     pairs: list[str] = Field(default_factory=list)
     rules: list[str] = Field(default_factory=list)
+    matchers: list[str] = Field(default_factory=list)
+    continue_: bool = Field(default=True, alias="continue")
+
+    @field_validator("matchers")
+    @classmethod
+    def _matchers(cls, value: list[str]) -> list[str]:
+        parse_list(value)  # raises ValueError with the reason
+        return value
+
+    def labels_match(self, labels: Mapping[str, str]) -> bool:
+        """Whether every matcher matches ``labels`` (true without matchers)."""
+        return match_all(parse_list(self.matchers), labels) if self.matchers else True
 
     def matches(self, severity: str, pair: str, rule: str) -> bool:
         """Whether an alert with these attributes takes this route."""
@@ -167,6 +188,9 @@ class NotifyConfig(Model):
 
     sinks: dict[str, SinkConfig] = Field(default_factory=dict)
     routes: list[RouteConfig] = Field(default_factory=list)
+    default_sinks: list[str] = Field(
+        default_factory=list, description="sinks of alerts no route matched (catch-all)"
+    )
     spool_dir: Path = Path("state/notify")
     spool_max_per_sink: int = Field(default=1000, ge=1)
     retry_initial_seconds: float = Field(default=1.0, gt=0)
@@ -183,6 +207,9 @@ class NotifyConfig(Model):
             unknown = [s for s in route.sinks if s not in self.sinks]
             if unknown:
                 raise ValueError(f"routes[{i}]: unknown sink(s) {', '.join(unknown)}")
+        unknown = [s for s in self.default_sinks if s not in self.sinks]
+        if unknown:
+            raise ValueError(f"default_sinks: unknown sink(s) {', '.join(unknown)}")
         for name in self.sinks:
             if not name or "/" in name or name.startswith("."):
                 raise ValueError(f"sinks: invalid sink name {name!r}")
