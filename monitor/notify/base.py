@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from monitor.notify.models import Notice, Status
+from monitor.notify.models import Notice, Status, severity_rank
 from monitor.notify.ratelimit import Limit
 
 JSON_HEADERS: Mapping[str, str] = {"Content-Type": "application/json; charset=utf-8"}
@@ -99,6 +99,21 @@ def judge_http(status: int, headers: Mapping[str, str]) -> Outcome | None:
     if status == 408 or status >= 500:
         return Outcome(ok=False, reason=f"http {status}")
     return Outcome(ok=False, retryable=False, reason=f"http {status}")
+
+
+@dataclass(frozen=True, slots=True)
+class Mentions:
+    """Who a sink mentions (platform syntax, see each platform) when a firing notice of
+    ``min_severity`` or above is in the message."""
+
+    items: tuple[str, ...] = ()
+    min_severity: str = "critical"
+
+    def applies(self, notices: Sequence[Notice]) -> bool:
+        rank = severity_rank(self.min_severity)
+        return bool(self.items) and any(
+            n.status is Status.FIRING and severity_rank(n.severity) >= rank for n in notices
+        )
 
 
 STATUS_EMOJI = {"critical": "🔴", "warning": "🟠", "info": "🔵"}

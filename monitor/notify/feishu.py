@@ -10,6 +10,7 @@ from typing import Any
 
 from monitor.notify.base import (
     HttpRequest,
+    Mentions,
     Outcome,
     dumps,
     fit_body,
@@ -57,8 +58,15 @@ class FeishuPlatform:
 
     kind = "feishu"
 
-    def __init__(self, url: str, secret: str | None = None, max_batch: int | None = None):
+    def __init__(
+        self,
+        url: str,
+        secret: str | None = None,
+        max_batch: int | None = None,
+        mentions: Mentions | None = None,
+    ):
         self._url = url
+        self._mentions = mentions or Mentions()
         self._secret = secret
         self.max_batch = max_batch or 10
         self.limits: tuple[Limit, ...] = (
@@ -68,6 +76,10 @@ class FeishuPlatform:
 
     def payload(self, notices: Sequence[Notice], now_ns: int) -> dict[str, Any]:
         body = render(notices)
+        if self._mentions.applies(notices):  # "all" or user ids: an <at> paragraph first
+            post = body["content"]["post"]["zh_cn"]
+            at = [{"tag": "at", "user_id": m} for m in self._mentions.items]
+            post["content"] = [at, *post["content"]]
         if self._secret is not None:
             ts = now_ns // 1_000_000_000
             body = {"timestamp": str(ts), "sign": sign(ts, self._secret), **body}

@@ -8,6 +8,7 @@ from typing import Any
 
 from monitor.notify.base import (
     HttpRequest,
+    Mentions,
     Outcome,
     dumps,
     fit_body,
@@ -22,9 +23,9 @@ TEXT_MAX = 4096  # characters, counted by Telegram in UTF-16 code units
 UTF16_UNIT = 2  # bytes per UTF-16 code unit
 
 
-def html_of(notices: Sequence[Notice]) -> str:
-    """The HTML text of ``notices``, one block each."""
-    parts = []
+def html_of(notices: Sequence[Notice], prefix: str = "") -> str:
+    """The HTML text of ``notices``, one block each, after ``prefix`` (escaped) if any."""
+    parts = [html.escape(prefix)] if prefix else []
     for n in notices:
         lines = [f"<b>{html.escape(headline(n))}</b>", *(html.escape(x) for x in n.lines)]
         if n.url:
@@ -33,14 +34,14 @@ def html_of(notices: Sequence[Notice]) -> str:
     return "\n\n".join(parts)
 
 
-def render_text(notices: Sequence[Notice]) -> tuple[str, int]:
+def render_text(notices: Sequence[Notice], prefix: str = "") -> tuple[str, int]:
     """HTML text and how many notices it carries, within 4096 UTF-16 code units.
 
     Whole notices are cut between each other; a single notice too long on its own is cut
     in its plain text before escaping, so never inside an entity or a tag.
     """
     encoded, count = fit_body(
-        lambda ns: html_of(ns).encode("utf-16-le"), notices, TEXT_MAX * UTF16_UNIT
+        lambda ns: html_of(ns, prefix).encode("utf-16-le"), notices, TEXT_MAX * UTF16_UNIT
     )
     return encoded.decode("utf-16-le"), count
 
@@ -50,9 +51,10 @@ def render(
     chat_id: str,
     message_thread_id: int | None = None,
     disable_notification: bool = False,
+    prefix: str = "",
 ) -> dict[str, Any]:
     """Build the ``sendMessage`` parameters."""
-    text, _ = render_text(notices)
+    text, _ = render_text(notices, prefix)
     payload: dict[str, Any] = {
         "chat_id": chat_id,
         "text": text,
@@ -79,8 +81,10 @@ class TelegramPlatform:
         message_thread_id: int | None = None,
         disable_notification: bool = False,
         max_batch: int | None = None,
+        mentions: Mentions | None = None,
     ) -> None:
         self._url = f"{api_url.rstrip('/')}/bot{token}/sendMessage"
+        self._mentions = mentions or Mentions()
         self._chat_id = chat_id
         self._thread = message_thread_id
         self._silent = disable_notification
@@ -91,8 +95,11 @@ class TelegramPlatform:
         self.limits: tuple[Limit, ...] = tuple(limits)
 
     def build(self, notices: Sequence[Notice], now_ns: int) -> HttpRequest:
-        payload = render(notices, self._chat_id, self._thread, self._silent)
-        _, count = render_text(notices)
+        prefix = ""
+        if self._mentions.applies(notices):  # "@username" items, as plain text
+            prefix = " ".join(self._mentions.items)
+        payload = render(notices, self._chat_id, self._thread, self._silent, prefix)
+        _, count = render_text(notices, prefix)
         return HttpRequest(url=self._url, body=dumps(payload), count=count)
 
     def judge(self, status: int, headers: Mapping[str, str], body: bytes) -> Outcome:

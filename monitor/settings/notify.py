@@ -34,6 +34,12 @@ class SinkBase(Model):
     min_severity: Severity = "info"
     timeout_seconds: float = Field(default=10.0, gt=0)
     max_batch: int | None = Field(default=None, ge=1, description="alerts per coalesced message")
+    mentions: list[str] = Field(
+        default_factory=list,
+        description="mentioned on firing alerts of mention_severity (Slack, DingTalk, Feishu, "
+        "Telegram; see docs/alerts.md)",
+    )
+    mention_severity: Severity = "critical"
 
 
 class _UrlSink(SinkBase):
