@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Hashable, Mapping
 from dataclasses import dataclass
 from itertools import islice
 
@@ -98,6 +98,8 @@ class Destination:
         self._policy = policy or RetryPolicy()
         self._max_pending = max_pending
         self._pending: deque[Notice] = deque()
+        self._hold: dict[str, float] = {}  # key -> monotonic time before which it waits
+        self._group: dict[str, Hashable] = {}  # key -> its group (one group per message)
         self._keys: dict[str, int] = {}  # key -> wall time it was queued (for max age)
         self._unspooled: list[Notice] = []
         self._to_remove: list[Notice] = []
@@ -113,15 +115,28 @@ class Destination:
     def pending(self) -> int:
         return len(self._pending)
 
-    def enqueue(self, notice: Notice) -> bool:
-        """Queue ``notice`` (O(1), never blocks); ``False`` once closing."""
+    def enqueue(
+        self, notice: Notice, hold_until: float = 0.0, group: Hashable | None = None
+    ) -> bool:
+        """Queue ``notice`` (O(1), never blocks); ``False`` once closing.
+
+        ``hold_until`` (monotonic seconds) keeps it from being sent before then, and a
+        message carries notices of one ``group`` only (grouping: ``group_wait``,
+        ``group_interval``); it is spooled at once all the same.
+        """
         if self._closing:
             return False
         if notice.key in self._keys:
             return True
+        if hold_until > self._rt.monotonic():
+            self._hold[notice.key] = hold_until
+        if group is not None:
+            self._group[notice.key] = group
         if len(self._pending) >= self._max_pending:
             oldest = self._pending.popleft()
             self._keys.pop(oldest.key, None)
+            self._hold.pop(oldest.key, None)
+            self._group.pop(oldest.key, None)
             self._to_remove.append(oldest)
             self.stats.failed += 1
             log.error("notify_spool_full_dropped_oldest", sink=self.name, key=oldest.key)
@@ -197,8 +212,9 @@ class Destination:
         await self._drained.wait()
 
     def begin_close(self) -> None:
-        """Refuse new notices; the worker keeps sending what is queued."""
+        """Refuse new notices; the worker keeps sending what is queued (groups released)."""
         self._closing = True
+        self._hold.clear()
         self._wake.set()
 
     async def run(self) -> None:
@@ -217,6 +233,8 @@ class Destination:
             self._expire()
             now = self._rt.monotonic()
             wait = max(self._not_before - now, combined_delay(self.platform.limits, now))
+            if self._hold and not self._ready(now, 1):
+                wait = max(wait, min(self._hold.values()) - now)
             if wait > 0:
                 # Short naps, so notices queued meanwhile are still spooled promptly.
                 await self._rt.sleep(min(wait, 1.0))
@@ -235,13 +253,36 @@ class Destination:
         while self._pending and self._keys.get(self._pending[0].key, now) < horizon:
             old = self._pending.popleft()
             self._keys.pop(old.key, None)
+            self._hold.pop(old.key, None)
+            self._group.pop(old.key, None)
             self._to_remove.append(old)
             self.stats.failed += 1
             log.error("notify_gave_up_too_old", sink=self.name, key=old.key)
         self.stats.spool_depth = len(self._pending)
 
+    def _ready(self, now: float, limit: int) -> list[Notice]:
+        """Up to ``limit`` queued notices not held back, oldest first, of the first one's
+        group (notices without a group travel with any)."""
+        if not self._hold and not self._group:
+            return list(islice(self._pending, limit))
+        out: list[Notice] = []
+        group: Hashable | None = None
+        for n in self._pending:
+            if self._hold.get(n.key, 0.0) > now:
+                continue
+            tag = self._group.get(n.key)
+            if out and tag != group:
+                continue
+            group = tag
+            out.append(n)
+            if len(out) == limit:
+                break
+        return out
+
     async def _send_batch(self) -> None:
-        batch = list(islice(self._pending, self.platform.max_batch))
+        batch = self._ready(self._rt.monotonic(), self.platform.max_batch)
+        if not batch:
+            return
         try:
             request = self.platform.build(batch, self._rt.wall_ns())
         except Exception:  # a rendering bug must not block the queue forever
@@ -300,6 +341,12 @@ class Destination:
         done = {n.key for n in batch}
         while self._pending and self._pending[0].key in done:
             self._keys.pop(self._pending.popleft().key, None)
+        if any(n.key in done for n in self._pending):  # held notices were passed over
+            self._pending = deque(n for n in self._pending if n.key not in done)
+        for key in done:
+            self._keys.pop(key, None)
+            self._hold.pop(key, None)
+            self._group.pop(key, None)
         self._to_remove.extend(batch)
         self.stats.spool_depth = len(self._pending)
 

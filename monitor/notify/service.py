@@ -6,7 +6,7 @@ import asyncio
 import enum
 import random
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Hashable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,6 +16,7 @@ import structlog
 from monitor.notify.alertmanager import AlertmanagerClient
 from monitor.notify.base import Outcome, Platform
 from monitor.notify.factory import make_platform
+from monitor.notify.grouping import Groups, group_key
 from monitor.notify.models import Notice, Status, severity_rank
 from monitor.notify.sender import Destination, RetryPolicy, Runtime, SinkStats
 from monitor.notify.spool import Spool
@@ -77,6 +78,8 @@ class NotifyService:
         self._muted_only: set[tuple[str, str]] = set()  # firing muted, never sent
         self.muted_total: dict[str, int] = {}  # notices muted per sink (silence, inhibition)
         self._alertmanagers: dict[str, AlertmanagerClient] = {}
+        self._groups = Groups()
+        self._monotonic = monotonic
         for name, cfg in config.sinks.items():
             if isinstance(cfg, AlertmanagerSink):
                 self._alertmanagers[name] = AlertmanagerClient(
@@ -176,20 +179,41 @@ class NotifyService:
     def route(self, notice: Notice) -> list[str]:
         """The sinks that should receive ``notice``: those of every matching route in order
         (up to one with ``continue: false``), else ``default_sinks``; without routes, all."""
+        return list(self._routes(notice))
+
+    def _routes(self, notice: Notice) -> dict[str, int | None]:
+        """``{sink: index of the route that sends the notice there (None: no route)}``."""
+        names: dict[str, int | None] = {}
         if self.config.routes or self.config.default_sinks:
-            names: dict[str, None] = {}
             labels = route_labels(notice)
-            for route in self.config.routes:
+            for i, route in enumerate(self.config.routes):
                 if route.matches(notice.severity, notice.pair, notice.rule) and (
                     route.labels_match(labels)
                 ):
-                    names.update(dict.fromkeys(route.sinks))
+                    for sink in route.sinks:
+                        names.setdefault(sink, i)
                     if not route.continue_:
                         break
-            candidates = list(names) or list(self.config.default_sinks)
+            if not names:
+                names = dict.fromkeys(self.config.default_sinks)
         else:
-            candidates = list(self.config.sinks)
-        return [n for n in candidates if self._accepts(self.config.sinks[n], notice)]
+            names = dict.fromkeys(self.config.sinks)
+        return {n: i for n, i in names.items() if self._accepts(self.config.sinks[n], notice)}
+
+    def _grouping(
+        self, notice: Notice, sink: str, route_index: int | None
+    ) -> tuple[float, Hashable | None]:
+        """When grouping lets ``notice`` go to ``sink`` (0: now), and its group."""
+        if route_index is None:
+            return 0.0, None
+        route = self.config.routes[route_index]
+        if not route.group_wait and not route.group_interval and not route.group_by:
+            return 0.0, None
+        key = (route_index, group_key(route.group_by, route_labels(notice)))
+        at = self._groups.release_at(
+            (sink, key), self._monotonic(), route.group_wait, route.group_interval
+        )
+        return at, key
 
     @staticmethod
     def _accepts(cfg: SinkConfig, notice: Notice) -> bool:
@@ -208,15 +232,16 @@ class NotifyService:
         if self.state is ServiceState.CLOSED:
             return []
         out = []
-        for name in self.route(notice):
-            if name in self._alertmanagers:  # Alertmanager silences and inhibits by itself
+        for name, route_index in self._routes(notice).items():
+            if name in self._alertmanagers:  # Alertmanager groups, silences, inhibits itself
                 self._alertmanagers[name].update(notice)
                 out.append(name)
                 continue
             if self._muted(notice, name, mute):
                 self.muted_total[name] = self.muted_total.get(name, 0) + 1
                 continue
-            if self._destinations[name].enqueue(notice):
+            hold, group = self._grouping(notice, name, route_index)
+            if self._destinations[name].enqueue(notice, hold, group):
                 out.append(name)
         return out
 

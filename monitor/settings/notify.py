@@ -7,17 +7,42 @@ unless ``routes`` are configured, in which case it receives what a matching rout
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import ConfigDict, Field, SecretStr, field_validator, model_validator
+from pydantic import (
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    SecretStr,
+    field_validator,
+    model_validator,
+)
 
 from monitor.matchers import match_all, parse_list
 from monitor.settings.base import Model
 
 Severity = Literal["info", "warning", "critical"]
+
+
+_DURATION = re.compile(r"^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+(?:\.\d+)?)s)?$")
+
+
+def parse_seconds(value: Any) -> Any:
+    """Accept seconds (``30``) or an Alertmanager-style duration (``30s``, ``5m``, ``1h30m``)."""
+    if isinstance(value, str) and value.strip() and not value.strip().replace(".", "").isdigit():
+        m = _DURATION.match(value.strip())
+        if m is None:
+            raise ValueError(f"not a duration: {value!r} (e.g. 30, 30s, 5m, 1h)")
+        h, mi, sec = m.groups()
+        return int(h or 0) * 3600 + int(mi or 0) * 60 + float(sec or 0)
+    return value
+
+
+Seconds = Annotated[float, BeforeValidator(parse_seconds)]
 
 
 def _check_http_url(value: SecretStr) -> SecretStr:
@@ -169,6 +194,11 @@ class RouteConfig(Model):
     rules: list[str] = Field(default_factory=list)
     matchers: list[str] = Field(default_factory=list)
     continue_: bool = Field(default=True, alias="continue")
+    group_by: list[str] = Field(
+        default_factory=list, description="labels that make a group ('...' = every label)"
+    )
+    group_wait: Seconds = Field(default=0.0, ge=0, description="hold a new group's first message")
+    group_interval: Seconds = Field(default=0.0, ge=0, description="between a group's messages")
 
     @field_validator("matchers")
     @classmethod
