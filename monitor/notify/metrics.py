@@ -58,6 +58,13 @@ def sink_families(service: NotifyService) -> Iterator[Metric]:
         "Platform-requested waits (Retry-After) cut to notify.retry_after_max_seconds.",
         labels=["sink"],
     )
+    muted = CounterMetricFamily(
+        "dlmon_notifications_muted",
+        "Notifications not sent because a silence or an inhibition muted them.",
+        labels=["sink"],
+    )
+    for name, count in sorted(service.muted_total.items()):
+        muted.add_metric([name], count)
     for name, stats in service.stats().items():
         sent.add_metric([name], stats.sent)
         failed.add_metric([name], stats.failed)
@@ -73,3 +80,4 @@ def sink_families(service: NotifyService) -> Iterator[Metric]:
     yield spool_errors
     yield unwritten
     yield capped
+    yield muted

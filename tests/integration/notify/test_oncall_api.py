@@ -107,6 +107,10 @@ async def test_silence_mutes_repeats_shows_silenced_persists_and_expires(
         assert sinks[0]["sink"] == "desk" and sinks[0]["health"] == "ok"
         assert sinks[0]["muted"] >= 4 and sinks[0]["queue_depth"] >= 0
         assert receiver.url("") not in str(sinks)  # the URL is a secret
+        async with aiohttp.ClientSession() as http:
+            async with http.get(f"http://127.0.0.1:{port}/metrics") as resp:
+                metrics = await resp.text()
+        assert 'dlmon_notifications_muted_total{sink="desk"}' in metrics
 
         # The CLI lists it, then expires it: repeats resume.
         url = f"http://127.0.0.1:{port}"
