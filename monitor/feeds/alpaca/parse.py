@@ -1,19 +1,23 @@
 """Pure parsing of Alpaca market data v2 frames (JSON arrays, possibly batched).
 
-``t`` is an RFC 3339 string with nanoseconds, parsed exactly to int ns. Control messages
+``t`` is an RFC 3339 string with nanoseconds, parsed exactly to int ns (int ns already on
+the msgpack encoding, see :mod:`~monitor.feeds.alpaca.encoding`). Quote sizes are turned
+into shares by :class:`~monitor.feeds.units.QuoteSizes`. Control messages
 (``success``, ``error``, ``subscription``) become :class:`Control`; bars, statuses, LULD,
 corrections and cancels are not used.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import orjson
 
 from monitor.core.events import Quote, Trade
-from monitor.feeds.wire import Control, Parsed, ParseError, loads, rfc3339_to_ns, to_float
+from monitor.feeds.alpaca.encoding import event_time_ns
+from monitor.feeds.units import QuoteSizes
+from monitor.feeds.wire import Control, Parsed, ParseError, loads, to_float
 
 CONTROL_TYPES = frozenset({"success", "error", "subscription"})
 
@@ -21,13 +25,19 @@ CONTROL_TYPES = frozenset({"success", "error", "subscription"})
 class AlpacaParser:
     """Parse frames for a fixed provider-symbol -> canonical map."""
 
-    def __init__(self, symbols: Mapping[str, str], quote_size_multiplier: float = 100.0) -> None:
+    def __init__(
+        self,
+        symbols: Mapping[str, str],
+        sizes: QuoteSizes | None = None,
+        decode: Callable[[str | bytes], Any] = loads,
+    ) -> None:
         self._symbols = dict(symbols)
-        self._lot = quote_size_multiplier
+        self._sizes = sizes or QuoteSizes()
+        self._decode = decode
 
     def __call__(self, frame: str | bytes, ts_recv: int) -> Parsed:
         """Parse one frame; bad elements are reported in ``errors``, not raised."""
-        data = loads(frame)
+        data = self._decode(frame)
         items = data if isinstance(data, list) else [data]
         parsed = Parsed()
         for item in items:
@@ -56,13 +66,16 @@ class AlpacaParser:
         instrument = self._symbols.get(item.get("S", ""))
         if instrument is None:
             return None
+        bid, ask = to_float(item.get("bp"), "bp"), to_float(item.get("ap"), "ap")
+        ts_event = event_time_ns(item.get("t"))
+        lot = self._sizes(max(bid, ask), ts_event)
         return Quote(
             instrument=instrument,
-            bid=to_float(item.get("bp"), "bp"),
-            bid_size=to_float(item.get("bs", 0), "bs") * self._lot,
-            ask=to_float(item.get("ap"), "ap"),
-            ask_size=to_float(item.get("as", 0), "as") * self._lot,
-            ts_event=rfc3339_to_ns(item.get("t")),
+            bid=bid,
+            bid_size=to_float(item.get("bs", 0), "bs") * lot,
+            ask=ask,
+            ask_size=to_float(item.get("as", 0), "as") * lot,
+            ts_event=ts_event,
             ts_recv=ts_recv,
         )
 
@@ -74,7 +87,7 @@ class AlpacaParser:
             instrument=instrument,
             price=to_float(item.get("p"), "p"),
             size=to_float(item.get("s", 0), "s"),
-            ts_event=rfc3339_to_ns(item.get("t")),
+            ts_event=event_time_ns(item.get("t")),
             ts_recv=ts_recv,
         )
 

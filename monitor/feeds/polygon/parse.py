@@ -1,6 +1,7 @@
 """Pure parsing of Polygon/Massive websocket frames (JSON arrays of ``ev`` objects).
 
-Quote sizes (``bs``/``as``) are round lots and are multiplied into shares; timestamps
+Quote sizes (``bs``/``as``) are turned into shares by :class:`~monitor.feeds.units.QuoteSizes`
+(round lots before 2025-11-03, shares since); timestamps
 are Unix milliseconds (checked by magnitude). Status objects become :class:`Control`.
 """
 
@@ -10,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from monitor.core.events import Event, FxQuote, Quote, Trade
+from monitor.feeds.units import QuoteSizes
 from monitor.feeds.wire import Control, Parsed, ParseError, epoch_auto_ns, loads, to_float
 
 
@@ -24,10 +26,10 @@ def normalize_pair(symbol: str) -> str:
 class PolygonParser:
     """Parse frames for a fixed provider-symbol -> canonical map (pure, reusable)."""
 
-    def __init__(self, symbols: Mapping[str, str], quote_size_multiplier: float = 100.0) -> None:
+    def __init__(self, symbols: Mapping[str, str], sizes: QuoteSizes | None = None) -> None:
         self._symbols = dict(symbols)
         self._pairs = {normalize_pair(k): v for k, v in symbols.items()}
-        self._lot = quote_size_multiplier
+        self._sizes = sizes or QuoteSizes()
 
     def __call__(self, frame: str | bytes, ts_recv: int) -> Parsed:
         """Parse one frame; bad elements are reported in ``errors``, not raised."""
@@ -67,13 +69,16 @@ class PolygonParser:
         instrument = self._symbols.get(item.get("sym", ""))
         if instrument is None:
             return None
+        bid, ask = to_float(item.get("bp"), "bp"), to_float(item.get("ap"), "ap")
+        ts_event = epoch_auto_ns(item.get("t"))
+        lot = self._sizes(max(bid, ask), ts_event)
         return Quote(
             instrument=instrument,
-            bid=to_float(item.get("bp"), "bp"),
-            bid_size=to_float(item.get("bs", 0), "bs") * self._lot,
-            ask=to_float(item.get("ap"), "ap"),
-            ask_size=to_float(item.get("as", 0), "as") * self._lot,
-            ts_event=epoch_auto_ns(item.get("t")),
+            bid=bid,
+            bid_size=to_float(item.get("bs", 0), "bs") * lot,
+            ask=ask,
+            ask_size=to_float(item.get("as", 0), "as") * lot,
+            ts_event=ts_event,
             ts_recv=ts_recv,
         )
 
