@@ -202,3 +202,15 @@ async def test_bad_silences_are_rejected_with_the_reason(
         assert status == 404
     finally:
         await daemon.stop()
+
+
+def test_the_api_token_is_a_secret_read_from_a_file_named_in_the_environment(
+    tmp_path: Path, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token_file = tmp_path / "token"
+    token_file.write_text(TOKEN + "\n")
+    monkeypatch.setenv("DLMON_SERVER__API_TOKEN_FILE", str(token_file))
+    settings = load(write_config(tmp_path, receiver, None))
+    assert settings.server.api_token is not None
+    assert settings.server.api_token.get_secret_value() == TOKEN
+    assert TOKEN not in repr(settings.server)
