@@ -19,7 +19,7 @@ import aiohttp
 import structlog
 
 from monitor.notify.base import Outcome, Platform
-from monitor.notify.models import Notice
+from monitor.notify.models import Notice, Status
 from monitor.notify.ratelimit import combined_delay, record_all
 from monitor.notify.spool import Spool
 from monitor.retry import Backoff, Random
@@ -129,6 +129,8 @@ class Destination:
         if notice.key in self._keys:
             return True
         if hold_until > self._rt.monotonic():
+            if notice.status is Status.RESOLVED and self._cancel_held_firing(notice):
+                return True  # resolved within group_wait: neither is sent (Alertmanager)
             self._hold[notice.key] = hold_until
         if group is not None:
             self._group[notice.key] = group
@@ -146,6 +148,21 @@ class Destination:
         self.stats.spool_depth = len(self._pending)
         self._drained.clear()
         self._wake.set()
+        return True
+
+    def _cancel_held_firing(self, resolve: Notice) -> bool:
+        """Drop a firing of the same alert still held back; whether there was one."""
+        held = [
+            n
+            for n in self._pending
+            if n.fingerprint == resolve.fingerprint
+            and n.status is Status.FIRING
+            and n.key in self._hold
+        ]
+        if not held:
+            return False
+        self._finish(held)
+        log.info("notification_resolved_while_held", sink=self.name, key=resolve.key)
         return True
 
     async def open(self) -> None:

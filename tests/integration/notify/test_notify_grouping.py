@@ -5,6 +5,7 @@ first one; group_interval spaces the next ones."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -83,8 +84,11 @@ async def test_grouped_messages_on_a_local_receiver(receiver: Receiver, tmp_path
     start = ft.mono
     await service.start()
     try:
-        for n, cluster in ((1, "A"), (2, "A"), (3, "B")):
+        for n, cluster in ((1, "A"), (2, "A"), (3, "B"), (5, "C")):
             service.notify(alert(n, cluster))
+        # "If an alert is resolved before group_wait has elapsed, no notification will be
+        # sent for that alert."
+        service.notify(replace(alert(5, "C"), key="k5r", status=Status.RESOLVED))
         await eventually(lambda: service.stats()["s"].sent == 3, what="the first messages")
         assert len(list(tmp_path.joinpath("s").glob("*.json"))) == 0
         service.notify(alert(4, "A"))  # group A sent at +30 s: the next waits for 5 min
