@@ -186,6 +186,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     pairs = sub.add_parser("pairs", help="list the built-in catalogue of HK/US dual listings")
     pairs.set_defaults(func=_cmd_pairs)
+
+    from monitor.app.silence_cli import add_parser as add_silence_parser
+
+    add_silence_parser(sub)  # dlmon silence add|ls|expire
     return parser
 
 

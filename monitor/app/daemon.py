@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 import structlog
 from aiohttp import web
 from prometheus_client.registry import CollectorRegistry
+from pydantic import SecretStr
 
 from monitor import __version__
 from monitor.alerts.metrics import AlertsCollector
@@ -94,6 +95,8 @@ class Daemon:
                 alive=lambda: self.supervisor.alive,
                 version=__version__,
                 alerts=self.alerting.api_alerts,
+                oncall=self.alerting,
+                api_token=_secret(settings.server.api_token),
             )
         )
         self._runner: web.AppRunner | None = None
@@ -166,3 +169,7 @@ async def serve(settings: Settings) -> None:
         loop.add_signal_handler(sig, stop.set)
     daemon = Daemon(settings)
     await daemon.run_until(stop)
+
+
+def _secret(value: SecretStr | None) -> str | None:
+    return None if value is None else value.get_secret_value()

@@ -7,7 +7,7 @@ import contextlib
 import functools
 import html
 from collections.abc import AsyncIterator, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,8 @@ from aiohttp import web
 from prometheus_client.registry import CollectorRegistry
 
 from monitor.core.snapshot import MarketSnapshot
-from monitor.expose import api
+from monitor.expose import api, api_alerts
+from monitor.expose.api_alerts import OnCall
 from monitor.expose.live import LiveHub, history_json
 from monitor.expose.metrics_handler import make_metrics_handler
 from monitor.feeds.base import FeedHealth
@@ -32,6 +33,8 @@ class ServerState:
     alive: Callable[[], bool]
     version: str
     alerts: Callable[[], list[dict[str, Any]]] = list  # firing alerts (monitor.alerts)
+    oncall: OnCall | None = None  # silences, alerts by state, sinks (monitor.expose.api_alerts)
+    api_token: str | None = field(default=None, repr=False)  # needed by every /api/v1 write
 
 
 STATE_KEY = web.AppKey("dlmon_state", ServerState)
@@ -164,5 +167,9 @@ def create_app(state: ServerState) -> web.Application:
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/api/v1/pairs", pairs)
     app.router.add_get("/api/v1/feeds", feeds)
-    app.router.add_get("/api/v1/alerts", alerts)
+    if state.oncall is None:
+        app.router.add_get("/api/v1/alerts", alerts)
+    else:
+        app.router.add_get("/api/v1/alerts", api_alerts.alerts)
+    api_alerts.register(app, state.oncall, state.api_token)
     return app

@@ -21,7 +21,15 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from monitor.core.liquidity import DEFAULT_WINDOWS
@@ -44,6 +52,8 @@ class ServerConfig(Model):
     port: int = Field(default=9108, ge=0, le=65535)
     # How often the shared snapshot (API, /metrics, alert rules) is rebuilt.
     snapshot_interval_seconds: float = Field(default=1.0, ge=0.05, le=60)
+    # Bearer token every /api/v1 write needs (silences); without it writes are refused.
+    api_token: SecretStr | None = None
 
 
 class LogConfig(Model):

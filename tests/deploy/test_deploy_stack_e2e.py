@@ -52,6 +52,7 @@ EXPECTED_EMPTY = {
     "alert DlmonTargetMissing": "the dlmon target exists",
     "alert DlmonNotificationsFailing": "the default config has no chat sinks",
     "alert DlmonNotificationBacklog": "the default config has no chat sinks",
+    "alert DlmonNotificationSpoolFailing": "the default config has no chat sinks",
     "alert DlmonTaskRestarts": "no background task crashes during the test",
     # Panel/annotation queries that show alerts only while one is pending or firing.
     "dlmon-main.json: Prometheus alerts pending or firing [A]": "no Prometheus alert fires",
@@ -69,6 +70,7 @@ ABSENT_ON_SIMULATOR = {
     "dlmon_notifications_sent_total": "one series per configured chat sink; default has none",
     "dlmon_notifications_failed_total": "one series per configured chat sink; default has none",
     "dlmon_notification_spool_depth": "one series per configured chat sink; default has none",
+    "dlmon_notification_spool_errors_total": "one series per configured chat sink; none here",
     "dlmon_events_rejected_total": "created per instrument and reason on the first rejection",
 }
 
