@@ -20,6 +20,7 @@ from monitor.core.catalogue import catalogue
 from monitor.core.fee_table import FeeTable, default_fee_table
 from monitor.core.instruments import USD_HKD_BAND, Instrument, Pair, RatioRecord, Staleness
 from monitor.core.sessions import SessionCalendar
+from monitor.core.shard import assigned
 from monitor.errors import ConfigError, MissingExtraError
 from monitor.feeds.base import Clock, EventSink, Feed, FeedContext, FeedHealth, FeedSpec
 from monitor.feeds.registry import feed_type
@@ -59,6 +60,15 @@ def build_pairs(settings: Settings, today: date | None = None) -> list[Pair]:
     return [_build_pair(name, cfg, settings, table, today) for name, cfg in settings.pairs.items()]
 
 
+def shard_pairs(settings: Settings, pairs: list[Pair]) -> list[Pair]:
+    """The pairs this daemon serves: all of them, or its shard's (``shard: {index, count}``)."""
+    shard = settings.shard
+    if not shard.enabled:
+        return pairs
+    names = set(assigned([p.name for p in pairs], shard.index, shard.count))
+    return [p for p in pairs if p.name in names]
+
+
 SAME_SHARE_FEES = {"ads_issue_fee_usd": 0.0, "ads_cancel_fee_usd": 0.0}
 """A US line that is the same share as the HK line (YUMC) has no depositary."""
 
@@ -85,7 +95,7 @@ def _build_pair(
         ratios = ()
     if us is None or hk is None or not ratios:
         raise ConfigError(f"pairs.{name}: not in the built-in catalogue; give us, hk and ads_ratio")
-    us_venue = listed.us_venue if listed and listed.us == us else "XNAS"
+    us_venue = cfg.us_venue or (listed.us_venue if listed and listed.us == us else "XNAS")
     fx = cfg.fx.upper().replace("/", "")
     stale = cfg.staleness or settings.staleness
     if listed is not None and listed_here and listed.same_share:
@@ -142,6 +152,7 @@ def validate_settings(settings: Settings, origin: str) -> None:
         pairs = build_pairs(settings)
         known = instruments_of(pairs)
         check_rule_pairs(settings)
+        check_index_pairs(settings)
         check_replay_alone(settings)
         for name, cfg in settings.feeds.items():
             feed_options(name, cfg)
@@ -155,6 +166,24 @@ def validate_settings(settings: Settings, origin: str) -> None:
         raise ConfigError(f"{origin}: {exc}") from None
 
 
+def check_index_pairs(settings: Settings) -> None:
+    """The index names configured pairs and a known turnover window."""
+    index = settings.index
+    for key, names in (("pairs", index.pairs), ("market_caps", list(index.market_caps))):
+        unknown = [n for n in names if n not in settings.pairs]
+        if unknown:
+            raise ConfigError(f"index.{key}: {', '.join(unknown)} is not a configured pair")
+    if index.weighting == "turnover" and index.turnover_window not in settings.liquidity.windows:
+        raise ConfigError(
+            f"index.turnover_window: {index.turnover_window!r} is not a liquidity window"
+            f" ({', '.join(settings.liquidity.windows)})"
+        )
+    if index.weighting == "market_cap":
+        missing = [n for n in index.pairs or settings.pairs if n not in index.market_caps]
+        if missing:
+            raise ConfigError(f"index.market_caps: no cap for {', '.join(missing)}")
+
+
 def build_feeds(
     settings: Settings,
     pairs: list[Pair],
@@ -164,15 +193,18 @@ def build_feeds(
 ) -> list[Feed]:
     """Create (but do not start) every enabled feed."""
     all_instruments = sorted(instruments_of(pairs))
+    served = set(all_instruments)
     feeds: list[Feed] = []
     for name, cfg in settings.feeds.items():
-        if not cfg.enabled:
+        # a shard serves only its pairs' legs, even of a feed that lists more
+        instruments = [i for i in cfg.instruments if i in served] or all_instruments
+        if not cfg.enabled or (cfg.instruments and not served.intersection(cfg.instruments)):
             continue
         spec = FeedSpec(
             name=name,
             type=cfg.type,
             priority=cfg.priority,
-            instruments=list(cfg.instruments or all_instruments),
+            instruments=instruments,
             symbols=dict(cfg.symbols),
             silence_timeout_seconds=cfg.silence_timeout_seconds,
         )

@@ -21,6 +21,7 @@ from monitor.app.build import (
     build_pairs,
     daemon_clock,
     feed_priorities,
+    shard_pairs,
 )
 from monitor.app.market_clock import EventClock, MarketClock
 from monitor.app.tasks import TaskSupervisor
@@ -50,7 +51,7 @@ class Daemon:
         self.settings = settings
         clock = daemon_clock(settings, clock)  # recorded time when a replay feed is configured
         self.clock = clock
-        self.pairs = build_pairs(settings)
+        self.pairs = shard_pairs(settings, build_pairs(settings))
         self.sessions = SessionCalendar(settings.sessions.mode, settings.sessions.us_extended_hours)
         self.engine = Engine(
             self.pairs,
