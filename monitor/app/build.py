@@ -19,6 +19,7 @@ from monitor.core.analytics import AnalyticsSettings
 from monitor.core.catalogue import catalogue
 from monitor.core.fee_table import FeeTable, default_fee_table
 from monitor.core.instruments import USD_HKD_BAND, Instrument, Pair, RatioRecord, Staleness
+from monitor.core.premium_index import IndexSettings
 from monitor.core.sessions import SessionCalendar
 from monitor.core.shard import assigned
 from monitor.errors import ConfigError, MissingExtraError
@@ -247,6 +248,25 @@ def analytics_settings(config: AnalyticsConfig) -> AnalyticsSettings | None:
         return None
     return AnalyticsSettings.from_mapping(
         config.windows, **config.model_dump(exclude={"enabled", "windows"})
+    )
+
+
+def index_settings(settings: Settings) -> IndexSettings | None:
+    """The core's premium index settings, or None when the index is off."""
+    config = settings.index
+    if not config.enabled:
+        return None
+    at = config.rebalance_at
+    return IndexSettings(
+        name=config.name,
+        weighting=config.weighting,
+        turnover_window=config.turnover_window,
+        market_caps=dict(config.market_caps),
+        pairs=tuple(config.pairs),
+        anchor_seconds=at.hour * 3600 + at.minute * 60 + at.second,
+        interval_seconds=config.rebalance_interval_seconds,
+        max_weight=config.max_weight,
+        base_value=config.base_value,
     )
 
 

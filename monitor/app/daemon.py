@@ -21,11 +21,13 @@ from monitor.app.build import (
     build_pairs,
     daemon_clock,
     feed_priorities,
+    index_settings,
     shard_pairs,
 )
 from monitor.app.market_clock import EventClock, MarketClock
 from monitor.app.tasks import TaskSupervisor
 from monitor.core.engine import Engine
+from monitor.core.premium_index import PremiumIndex
 from monitor.core.sessions import SessionCalendar
 from monitor.core.snapshot import MarketSnapshot
 from monitor.expose.metrics.feeds import FeedsCollector
@@ -65,7 +67,13 @@ class Daemon:
             settings, self.pairs, self.engine.on_event, clock, self.sessions
         )
         self.supervisor = TaskSupervisor()
-        self.market = MarketClock(self.engine, clock, settings.server.snapshot_interval_seconds)
+        index = index_settings(settings)
+        self.market = MarketClock(
+            self.engine,
+            clock,
+            settings.server.snapshot_interval_seconds,
+            index=PremiumIndex(index) if index is not None else None,
+        )
         if isinstance(clock, ReplayClock):  # recorded time moves with the events
             self.engine.listeners.append(EventClock(self.engine))
         self.recorder = Recorder(settings.recorder) if settings.recorder.enabled else None
