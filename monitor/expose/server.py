@@ -12,7 +12,7 @@ from prometheus_client.aiohttp import make_aiohttp_handler
 from prometheus_client.registry import CollectorRegistry
 
 from monitor.core.snapshot import MarketSnapshot
-from monitor.expose import api
+from monitor.expose import api, api_universe
 from monitor.feeds.base import FeedHealth
 
 
@@ -55,7 +55,25 @@ async def readyz(request: web.Request) -> web.Response:
 
 
 async def pairs(request: web.Request) -> web.Response:
-    return json_response(api.pairs_json(request.app[STATE_KEY].snapshot()))
+    snapshot = request.app[STATE_KEY].snapshot()
+    if not request.query:
+        return json_response(api.pairs_json(snapshot))
+    try:
+        views = api_universe.sorted_pairs(snapshot, request.query)
+    except api_universe.SortError as exc:
+        return json_response({"error": str(exc)}, status=400)
+    return json_response([api.pair_json(v) for v in views])
+
+
+async def premium_index(request: web.Request) -> web.Response:
+    view = api_universe.index_json(request.app[STATE_KEY].snapshot().index)
+    if view is None:
+        return json_response({"error": "no index configured (index.enabled)"}, status=404)
+    return json_response(view)
+
+
+async def ranking(request: web.Request) -> web.Response:
+    return json_response(api_universe.ranking_json(request.app[STATE_KEY].snapshot()))
 
 
 async def feeds(request: web.Request) -> web.Response:
@@ -108,5 +126,7 @@ def create_app(state: ServerState) -> web.Application:
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/api/v1/pairs", pairs)
     app.router.add_get("/api/v1/feeds", feeds)
+    app.router.add_get("/api/v1/index", premium_index)
+    app.router.add_get("/api/v1/ranking", ranking)
     app.router.add_get("/api/v1/alerts", alerts)
     return app

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from monitor.app.build import build_pairs, index_settings, load, shard_pairs
 from monitor.core.catalogue import catalogue
 from monitor.core.shard import assigned, shard_of
 from monitor.errors import ConfigError
+from tests.support.cli import run_cli
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -133,3 +135,19 @@ def test_a_daemon_serves_only_its_shard(tmp_path: Path) -> None:
         assert mine == assigned(names, i, 3) and mine
         served += mine
     assert sorted(served) == sorted(names)
+
+
+def test_pairs_command_prints_dated_ratios_sources_and_grades(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    result = run_cli(capsys, "pairs", "--json")
+    assert result.returncode == 0
+    rows = {row["pair"]: row for row in json.loads(result.stdout)}
+    assert set(rows) == set(catalogue())
+    baba = rows["BABA"]
+    assert (baba["ads_ratio"], baba["ratio_from"], baba["ratio_grade"]) == (8, "2019-11-26", "V")
+    assert baba["ratio_history"][-1]["source"].startswith("HK prospectus 2019")
+    assert rows["XIACY"]["ratio_unconfirmed"] is True
+    text = run_cli(capsys, "pairs").stdout
+    assert "YUMC" in text and "ratio sources:" in text
+    assert "BABA: 8 from 2019-11-26 [V] HK prospectus 2019" in text
