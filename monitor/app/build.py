@@ -261,6 +261,7 @@ def index_settings(settings: Settings) -> IndexSettings | None:
         name=config.name,
         weighting=config.weighting,
         turnover_window=config.turnover_window,
+        turnover_window_seconds=settings.liquidity.windows.get(config.turnover_window, 0),
         market_caps=dict(config.market_caps),
         pairs=tuple(config.pairs),
         anchor_seconds=at.hour * 3600 + at.minute * 60 + at.second,

@@ -16,8 +16,10 @@ both sums, so the value is the aggregate of those that have one.
 Weights ``w_i``: HK turnover (USD, over a liquidity window) or a free-float market cap
 given in the config, normalised, each at most ``max_weight`` (the excess is shared out
 pro rata among the others); equal weights when no constituent has any turnover yet.
-Rebalances: at each ``anchor + k * interval`` and whenever a constituent that holds no
-index shares has a price (a late constituent joins at once). Pure: no I/O, no clock.
+Rebalances: at each ``anchor + k * interval``, whenever a constituent that holds no
+index shares has a price (a late constituent joins at once), and, under turnover
+weighting, once more when the turnover window has filled since the start (weights made
+from a partial window are provisional). Pure: no I/O, no clock.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ class IndexSettings:
     name: str = "hk_us"
     weighting: str = "turnover"  # turnover or market_cap
     turnover_window: str = "1h"
+    turnover_window_seconds: int = 0  # a rebalance before the window filled is provisional
     market_caps: Mapping[str, float] | None = None
     pairs: tuple[str, ...] = ()  # constituents; empty: every pair of the snapshot
     anchor_seconds: int = 8 * 3600 + 1800  # seconds after 00:00 UTC of a scheduled rebalance
@@ -122,11 +125,19 @@ class PremiumIndex:
         self.shares: dict[str, float] = {}
         self.rebalanced_at: int | None = None
         self.rebalances = 0
+        self.started_at: int | None = None
 
     def update(self, now_ns: int, inputs: Sequence[ConstituentInput]) -> IndexView:
         """Rebalance if due, then value the index at ``now_ns``."""
         s = self.settings
-        scheduled = last_scheduled(now_ns, s.anchor_seconds, s.interval_seconds)
+        if self.started_at is None:
+            self.started_at = now_ns
+        calendar = last_scheduled(now_ns, s.anchor_seconds, s.interval_seconds)
+        scheduled = calendar
+        if s.weighting == "turnover":  # the first full turnover window counts as scheduled
+            filled = self.started_at + s.turnover_window_seconds * NS_PER_SECOND
+            if now_ns >= filled:
+                scheduled = max(scheduled, filled)
         newcomer = any(c.priced and c.pair not in self.shares for c in inputs)
         due = self.rebalanced_at is None or self.rebalanced_at < scheduled
         if newcomer or (due and any(c.priced for c in inputs)):
@@ -152,7 +163,7 @@ class PremiumIndex:
             constituents=views,
             included=len(drifted),
             rebalanced_at=self.rebalanced_at,
-            next_rebalance_at=scheduled + s.interval_seconds * NS_PER_SECOND,
+            next_rebalance_at=calendar + s.interval_seconds * NS_PER_SECOND,
             rebalances=self.rebalances,
             as_of=now_ns,
         )

@@ -117,3 +117,19 @@ def test_the_last_scheduled_rebalance_is_anchored_in_utc() -> None:
 def test_no_priced_constituent_gives_no_value() -> None:
     view = PremiumIndex(IndexSettings()).update(DAY0, inputs(A=(None, 100.0, 1.0)))
     assert view.value is None and view.premium is None and view.included == 0
+
+
+def test_turnover_weights_from_a_partial_window_are_redone_when_it_has_filled() -> None:
+    index = PremiumIndex(IndexSettings(turnover_window_seconds=300))
+    first = index.update(DAY0, inputs(A=(0.0, 10.0, 1.0), B=(0.0, 10.0, 0.0)))
+    assert first.rebalances == 1
+    assert {c.pair: c.target_weight for c in first.constituents} == {"A": 1.0, "B": 0.0}
+    assert (
+        index.update(DAY0 + 299 * S, inputs(A=(0.0, 10.0, 1.0), B=(0.0, 10.0, 3.0))).rebalances == 1
+    )
+    filled = index.update(DAY0 + 300 * S, inputs(A=(0.0, 10.0, 1.0), B=(0.0, 10.0, 3.0)))
+    assert filled.rebalances == 2
+    assert {c.pair: c.target_weight for c in filled.constituents} == {"A": 0.25, "B": 0.75}
+    assert (
+        index.update(DAY0 + 900 * S, inputs(A=(0.0, 10.0, 1.0), B=(0.0, 10.0, 3.0))).rebalances == 2
+    )
