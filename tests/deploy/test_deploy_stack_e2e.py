@@ -41,7 +41,7 @@ GRAFANA_BUILTINS = {"$__rate_interval": "10s", "$__interval": "1s", "$__range": 
 EXPECTED_EMPTY = {
     "alert DlmonPremiumHigh": "simulator premium stays inside the +2 % / +0.1 % thresholds",
     "alert DlmonPremiumLow": "simulator premium stays above -2 %",
-    "alert DlmonPremiumAbsent": "PONY has a premium on the simulator",
+    "alert DlmonPremiumAbsent": "every pair seen has a premium on the simulator",
     "alert DlmonPremiumMissing": "every configured pair has a premium",
     "alert DlmonLegStale": "simulator legs update every few hundred ms",
     "alert DlmonFeedDown": "the simulator feed is always up",
