@@ -81,8 +81,22 @@ def _build_pair(
     us = cfg.us or (listed.us if listed else None)
     hk = cfg.hk or (listed.hk if listed else None)
     listed_here = listed is not None and listed.us == us and listed.hk == hk
-    if cfg.ads_ratio is not None:
-        ratios: tuple[RatioRecord, ...] = (
+    if cfg.ratios and cfg.ads_ratio is not None:
+        raise ConfigError(f"pairs.{name}: give ads_ratio or ratios, not both")
+    if cfg.ratios:
+        ratios: tuple[RatioRecord, ...] = tuple(
+            sorted(
+                (
+                    RatioRecord(
+                        r.ratio, r.effective_from, r.source or f"config pairs.{name}.ratios", "C"
+                    )
+                    for r in cfg.ratios
+                ),
+                key=lambda r: r.effective_from or date.min,
+            )
+        )
+    elif cfg.ads_ratio is not None:
+        ratios = (
             RatioRecord(cfg.ads_ratio, cfg.ratio_as_of, f"config pairs.{name}.ads_ratio", "C"),
         )
     elif listed is not None and listed_here:

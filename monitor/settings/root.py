@@ -123,6 +123,14 @@ class StalenessConfig(Model):
     fx_seconds: float = Field(default=120.0, gt=0)
 
 
+class RatioEntry(Model):
+    """A dated ratio: HK ordinary shares per US share, in force from ``effective_from``."""
+
+    ratio: float = Field(gt=0)
+    effective_from: date | None = None
+    source: str = ""
+
+
 class PairConfig(Model):
     """One HK/US dual listing. Omitted fields come from the built-in catalogue."""
 
@@ -132,6 +140,8 @@ class PairConfig(Model):
     fx: str = "USDHKD"
     ads_ratio: float | None = Field(default=None, gt=0)
     ratio_as_of: date | None = None
+    # dated ratios (an announced ratio change before the catalogue has it); not with ads_ratio
+    ratios: list[RatioEntry] = Field(default_factory=list)
     hk_lot_size: int | None = Field(default=None, gt=0)
     edge_notional_usd: float = Field(default=100_000.0, gt=0)
     fees: FeeOverrides = FeeOverrides()

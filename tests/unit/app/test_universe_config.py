@@ -68,6 +68,7 @@ def test_any_catalogue_field_can_be_overridden(tmp_path: Path) -> None:
     ("text", "fragment"),
     [
         ("pairs: [PONY, PONY]\n", "listed twice"),
+        ("pairs: {BABA: {ads_ratio: 8, ratios: [{ratio: 8}]}}\n", "ads_ratio or ratios"),
         ("pairs: [PONY, 3]\n", "a name or a mapping"),
         ("pairs: [PONY]\nindex: {enabled: true, pairs: [BABA]}\n", "index.pairs: BABA"),
         ("pairs: [PONY]\nindex: {enabled: true, weighting: market_cap}\n", "needs market_caps"),
