@@ -314,6 +314,8 @@ def redacted(settings: Settings) -> dict[str, Any]:
         }
         for pair in build_pairs(settings)
     }
+    if settings.shard.enabled:  # which pairs this daemon serves
+        data["shard"]["pairs"] = [p.name for p in shard_pairs(settings, build_pairs(settings))]
     for name, cfg in settings.feeds.items():
         # Provider options are validated by their own model, which masks its SecretStr fields.
         options = feed_options(name, cfg).model_dump(mode="json")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor.app.build import build_pairs, index_settings, load, shard_pairs
+from monitor.app.build import build_pairs, index_settings, load, redacted, shard_pairs
 from monitor.core.catalogue import catalogue
 from monitor.core.shard import assigned, shard_of
 from monitor.errors import ConfigError
@@ -152,3 +152,9 @@ def test_pairs_command_prints_dated_ratios_sources_and_grades(
     text = run_cli(capsys, "pairs").stdout
     assert "YUMC" in text and "ratio sources:" in text
     assert "BABA: 8 from 2019-11-26 [V] HK prospectus 2019" in text
+
+
+def test_check_config_names_the_pairs_of_the_shard(tmp_path: Path) -> None:
+    text = "pairs: [PONY, BABA, JD, NIO]\nshard: {index: 0, count: 3}\n" + FEEDS
+    data = redacted(load(write(tmp_path, text)))
+    assert data["shard"] == {"index": 0, "count": 3, "pairs": ["BABA", "JD"]}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from prometheus_client.parser import text_string_to_metric_families
@@ -9,10 +11,18 @@ from prometheus_client.registry import CollectorRegistry
 
 from monitor.app.build import build_pairs
 from monitor.app.market_clock import MarketClock
+from monitor.core.analytics_view import (
+    InstrumentAnalytics,
+    LegBasis,
+    PairAnalytics,
+    PremiumWindow,
+)
 from monitor.core.engine import Engine
 from monitor.core.events import FxQuote, Quote
 from monitor.core.premium_index import IndexSettings, PremiumIndex
 from monitor.core.sessions import SessionCalendar
+from monitor.core.snapshot import PairView
+from monitor.expose.api_universe import SortError, ranking_json, sorted_pairs
 from monitor.expose.metrics.market import MarketCollector
 from monitor.expose.server import ServerState, create_app
 from monitor.settings.root import Settings
@@ -123,3 +133,38 @@ async def test_index_metrics_and_no_index_without_the_setting() -> None:
         text = await (await client.get("/metrics")).text()
     assert missing.status == 404
     assert "dlmon_index_value" not in text
+
+
+def with_zscore(view: PairView, z: float | None) -> PairView:
+    leg = LegBasis(view.pair, "live", None, None, None)
+    instrument = InstrumentAnalytics(view.pair, "X", None, None, None, (), ())
+    window = PremiumWindow("mid", "5m", 300, 300, 0.0, 0.001, z, None)
+    analytics = PairAnalytics(
+        "live", (leg, leg, leg), (window,), None, (), instrument, instrument, ()
+    )
+    return dataclasses.replace(view, analytics=analytics)
+
+
+async def test_pairs_sort_by_z_score_and_by_edge() -> None:
+    clock, _ = build()
+    snapshot = await clock.tick()
+    zs = {"PONY": 0.5, "BABA": -3.1, "NIO": None}
+    views = tuple(with_zscore(v, zs[v.pair]) for v in snapshot.pairs)
+    snapshot = dataclasses.replace(snapshot, pairs=views)
+    by_z = sorted_pairs(snapshot, {"sort": "zscore"})
+    assert [v.pair for v in by_z] == ["PONY", "BABA", "NIO"]  # unknown last
+    assert [v.pair for v in sorted_pairs(snapshot, {"sort": "zscore", "order": "asc"})] == [
+        "BABA",
+        "PONY",
+        "NIO",
+    ]
+    assert sorted_pairs(snapshot, {"sort": "zscore", "window": "1h"})[0].pair == "PONY"
+    best = [
+        max(e for e in (v.premium.buy_hk_sell_us, v.premium.buy_us_sell_hk) if e is not None)
+        for v in sorted_pairs(snapshot, {"sort": "edge"})
+    ]
+    assert best == sorted(best, reverse=True)
+    ranking = ranking_json(snapshot)
+    assert [r["pair"] for r in ranking["largest_zscores"]] == ["BABA", "PONY"]
+    with pytest.raises(SortError, match="limit"):
+        sorted_pairs(snapshot, {"sort": "pair", "limit": "many"})
