@@ -374,6 +374,11 @@ def load_settings(path: str | Path | None = None, edit: RawEdit | None = None) -
     """
     origin, text = read_config(path)
     data = load_yaml(text, origin, edit)
+    if isinstance(data.get("pairs"), list):  # before the environment is merged in
+        try:
+            data["pairs"] = pairs_mapping(data["pairs"])
+        except ValueError as exc:
+            raise ConfigError(f"{origin}: invalid configuration\n  {exc}") from None
     try:
         return Settings(**data)
     except ValidationError as exc:

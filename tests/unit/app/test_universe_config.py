@@ -158,3 +158,12 @@ def test_check_config_names_the_pairs_of_the_shard(tmp_path: Path) -> None:
     text = "pairs: [PONY, BABA, JD, NIO]\nshard: {index: 0, count: 3}\n" + FEEDS
     data = redacted(load(write(tmp_path, text)))
     assert data["shard"] == {"index": 0, "count": 3, "pairs": ["BABA", "JD"]}
+
+
+def test_the_environment_overrides_a_pair_of_the_list_form(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DLMON_PAIRS__BABA__EDGE_NOTIONAL_USD", "5000")
+    settings = load(write(tmp_path, "pairs: [PONY, BABA]\n" + FEEDS))
+    assert list(settings.pairs) == ["PONY", "BABA"]
+    assert settings.pairs["BABA"].edge_notional_usd == 5000.0
