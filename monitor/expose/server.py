@@ -13,6 +13,7 @@ from prometheus_client.registry import CollectorRegistry
 
 from monitor.core.snapshot import MarketSnapshot
 from monitor.expose import api, api_universe
+from monitor.expose.ranking_html import ranking_html
 from monitor.feeds.base import FeedHealth
 
 
@@ -86,8 +87,9 @@ async def alerts(request: web.Request) -> web.Response:
 
 async def index(request: web.Request) -> web.Response:
     state = request.app[STATE_KEY]
+    snapshot = state.snapshot()
     rows = []
-    for view in state.snapshot().pairs:
+    for view in snapshot.pairs:
         p = view.premium
         cells = [
             view.pair,
@@ -99,6 +101,7 @@ async def index(request: web.Request) -> web.Response:
         ]
         rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     html = _PAGE.format(version=state.version, rows="\n".join(rows))
+    html = html.replace("</body>", ranking_html(snapshot) + "</body>")  # issue 16
     return web.Response(text=html, content_type="text/html")
 
 

@@ -168,3 +168,14 @@ async def test_pairs_sort_by_z_score_and_by_edge() -> None:
     assert [r["pair"] for r in ranking["largest_zscores"]] == ["BABA", "PONY"]
     with pytest.raises(SortError, match="limit"):
         sorted_pairs(snapshot, {"sort": "pair", "limit": "many"})
+
+
+async def test_the_status_page_shows_the_ranking_and_the_index() -> None:
+    clock, state = build()
+    await clock.tick()
+    async with TestClient(TestServer(create_app(state))) as client:
+        page = await (await client.get("/")).text()
+    assert "<h2>Ranking</h2>" in page and "Premium index hk_us: <b>99.78</b>" in page
+    richest = page.index("Richest ADS")
+    assert page.index("NIO", richest) < page.index("PONY", richest) < page.index("BABA", richest)
+    assert "Edges positive after costs" in page
