@@ -205,6 +205,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory, prometheus_bin: str) -> Iter
     env = {k: v for k, v in os.environ.items() if not k.startswith("DLMON_")}
     env.update(DLMON_SERVER__HOST="127.0.0.1", DLMON_SERVER__PORT=str(dlmon_port))
     env.update(DLMON_INDEX__ENABLED="true")  # the universe dashboard reads the index
+    # z-score and half-life panels: statistics after 5 one-second samples, not 30
+    env.update(DLMON_ANALYTICS__MIN_SAMPLES="5")
     dlmon_log = (tmp_path / "dlmon.log").open("wb")
     dlmon = subprocess.Popen(
         [*dlmon_command(), "run"], cwd=tmp_path, env=env, stdout=dlmon_log, stderr=dlmon_log
