@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
 from aiohttp import web
-from prometheus_client.aiohttp import make_aiohttp_handler
 from prometheus_client.registry import CollectorRegistry
 
 from monitor.core.snapshot import MarketSnapshot
 from monitor.expose import api, api_universe
+from monitor.expose.metrics_handler import make_metrics_handler
 from monitor.expose.ranking_html import ranking_html
 from monitor.feeds.base import FeedHealth
 
@@ -55,15 +56,22 @@ async def readyz(request: web.Request) -> web.Response:
     return json_response({"ready": True})
 
 
+PAIRS_PER_YIELD = 16
+"""Pairs encoded between two yields to the event loop (hundreds of pairs stay smooth)."""
+
+
 async def pairs(request: web.Request) -> web.Response:
     snapshot = request.app[STATE_KEY].snapshot()
-    if not request.query:
-        return json_response(api.pairs_json(snapshot))
-    try:
-        views = api_universe.sorted_pairs(snapshot, request.query)
+    try:  # ?sort=premium|zscore|edge|pair&order=&limit=&window= (docs/universe.md)
+        views = api_universe.sorted_pairs(snapshot, request.query) if request.query else None
     except api_universe.SortError as exc:
         return json_response({"error": str(exc)}, status=400)
-    return json_response([api.pair_json(v) for v in views])
+    body = []
+    for i, view in enumerate(snapshot.pairs if views is None else views, start=1):
+        body.append(api.pair_json(view))
+        if i % PAIRS_PER_YIELD == 0:
+            await asyncio.sleep(0)
+    return json_response(body)
 
 
 async def premium_index(request: web.Request) -> web.Response:
@@ -124,7 +132,7 @@ def create_app(state: ServerState) -> web.Application:
     app = web.Application()
     app[STATE_KEY] = state
     app.router.add_get("/", index)
-    app.router.add_get("/metrics", make_aiohttp_handler(state.registry))
+    app.router.add_get("/metrics", make_metrics_handler(state.registry))
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/api/v1/pairs", pairs)
