@@ -49,25 +49,9 @@ def _cmd_check_config(args: argparse.Namespace) -> int:
 
 
 def _cmd_pairs(args: argparse.Namespace) -> int:
-    from monitor.core.catalogue import catalogue
+    from monitor.app.catalogue_cmd import print_catalogue
 
-    print(
-        f"{'pair':<7} {'US':<7} {'venue':<6} {'HK':<9} {'ratio':>5}  {'src':<3} "
-        f"{'since':<10} {'lot':>5} {'src':<3} company"
-    )
-    for p in catalogue().values():
-        since = p.ratio_from.isoformat() if p.ratio_from else "-"
-        print(
-            f"{p.name:<7} {p.us:<7} {p.us_venue:<6} {p.hk:<9} {p.ratio:>5g}  "
-            f"{p.confidence or '-':<3} {since:<10} {p.hk_lot:>5} {p.lot_confidence or '-':<3} "
-            f"{p.company}"
-        )
-    print(
-        "ratio = HK ordinary shares per ADS (since: in force from); lot = HKEX board lot;"
-        " src: V primary source, S secondary, U unconfirmed (a U ratio needs ads_ratio in"
-        " the config)"
-    )
-    return 0
+    return print_catalogue(args.json)
 
 
 def _cmd_replay(args: argparse.Namespace) -> int:
@@ -185,6 +169,7 @@ def build_parser() -> argparse.ArgumentParser:
     test_alert.set_defaults(func=_cmd_test_alert)
 
     pairs = sub.add_parser("pairs", help="list the built-in catalogue of HK/US dual listings")
+    pairs.add_argument("--json", action="store_true", help="print the catalogue as JSON")
     pairs.set_defaults(func=_cmd_pairs)
 
     from monitor.app.silence_cli import add_parser as add_silence_parser

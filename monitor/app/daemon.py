@@ -22,11 +22,14 @@ from monitor.app.build import (
     build_pairs,
     daemon_clock,
     feed_priorities,
+    index_settings,
+    shard_pairs,
 )
 from monitor.app.loop_lag import LoopLagProbe
 from monitor.app.market_clock import EventClock, MarketClock
 from monitor.app.tasks import TaskSupervisor
 from monitor.core.engine import Engine
+from monitor.core.premium_index import PremiumIndex
 from monitor.core.sessions import SessionCalendar
 from monitor.core.snapshot import MarketSnapshot
 from monitor.expose.metrics.feeds import FeedsCollector
@@ -53,7 +56,7 @@ class Daemon:
         self.settings = settings
         clock = daemon_clock(settings, clock)  # recorded time when a replay feed is configured
         self.clock = clock
-        self.pairs = build_pairs(settings)
+        self.pairs = shard_pairs(settings, build_pairs(settings))
         self.sessions = SessionCalendar(settings.sessions.mode, settings.sessions.us_extended_hours)
         self.engine = Engine(
             self.pairs,
@@ -67,7 +70,13 @@ class Daemon:
             settings, self.pairs, self.engine.on_event, clock, self.sessions
         )
         self.supervisor = TaskSupervisor()
-        self.market = MarketClock(self.engine, clock, settings.server.snapshot_interval_seconds)
+        index = index_settings(settings)
+        self.market = MarketClock(
+            self.engine,
+            clock,
+            settings.server.snapshot_interval_seconds,
+            index=PremiumIndex(index) if index is not None else None,
+        )
         if isinstance(clock, ReplayClock):  # recorded time moves with the events
             self.engine.listeners.append(EventClock(self.engine))
         self.loop_lag = LoopLagProbe()

@@ -23,6 +23,7 @@ import structlog
 
 from monitor.core.snapshot import MarketSnapshot
 from monitor.expose import api
+from monitor.expose.api_universe import ranking_json
 from monitor.feeds.base import FeedHealth
 
 log = structlog.get_logger(__name__)
@@ -151,6 +152,7 @@ class LiveHub:
             "pairs": pairs,
             "feeds": [api.feed_json(f) for f in self._feeds()],
             "alerts": self._alerts(),
+            "ranking": ranking_json(snapshot) if len(snapshot.pairs) > 1 else None,
         }
         return orjson.dumps(body, option=orjson.OPT_SERIALIZE_NUMPY)
 

@@ -16,10 +16,11 @@ from aiohttp import web
 from prometheus_client.registry import CollectorRegistry
 
 from monitor.core.snapshot import MarketSnapshot
-from monitor.expose import api, api_alerts
+from monitor.expose import api, api_alerts, api_universe
 from monitor.expose.api_alerts import OnCall
 from monitor.expose.live import LiveHub, history_json
 from monitor.expose.metrics_handler import make_metrics_handler
+from monitor.expose.ranking_html import ranking_html
 from monitor.feeds.base import FeedHealth
 
 
@@ -71,12 +72,27 @@ PAIRS_PER_YIELD = 16
 
 async def pairs(request: web.Request) -> web.Response:
     snapshot = request.app[STATE_KEY].snapshot()
+    try:  # ?sort=premium|zscore|edge|pair&order=&limit=&window= (docs/universe.md)
+        views = api_universe.sorted_pairs(snapshot, request.query) if request.query else None
+    except api_universe.SortError as exc:
+        return json_response({"error": str(exc)}, status=400)
     body = []
-    for i, view in enumerate(snapshot.pairs, start=1):
+    for i, view in enumerate(snapshot.pairs if views is None else views, start=1):
         body.append(api.pair_json(view))
         if i % PAIRS_PER_YIELD == 0:
             await asyncio.sleep(0)
     return json_response(body)
+
+
+async def premium_index(request: web.Request) -> web.Response:
+    view = api_universe.index_json(request.app[STATE_KEY].snapshot().index)
+    if view is None:
+        return json_response({"error": "no index configured (index.enabled)"}, status=404)
+    return json_response(view)
+
+
+async def ranking(request: web.Request) -> web.Response:
+    return json_response(api_universe.ranking_json(request.app[STATE_KEY].snapshot()))
 
 
 async def feeds(request: web.Request) -> web.Response:
@@ -94,12 +110,21 @@ def _page() -> str:
 
 async def index(request: web.Request) -> web.Response:
     """The status page: static HTML that reads ``/api/v1/stream`` and the history."""
-    version = html.escape(request.app[STATE_KEY].version)
+    state = request.app[STATE_KEY]
+    version = html.escape(state.version)
     page = (
         _page()
         .replace("<title>dlmon status</title>", f"<title>dlmon {version}</title>")
         .replace('<span id="version"></span>', f'<span id="version">{version}</span>')
     )
+    snapshot = state.snapshot()
+    if len(snapshot.pairs) > 1:  # the ranking before the first push (and without scripts)
+        page = page.replace(
+            '<section id="ranking" class="panel" aria-label="ranking" hidden></section>',
+            '<section id="ranking" class="panel" aria-label="ranking">'
+            + ranking_html(snapshot)
+            + "</section>",
+        )
     return web.Response(text=page, content_type="text/html")
 
 
@@ -167,6 +192,8 @@ def create_app(state: ServerState) -> web.Application:
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/api/v1/pairs", pairs)
     app.router.add_get("/api/v1/feeds", feeds)
+    app.router.add_get("/api/v1/index", premium_index)
+    app.router.add_get("/api/v1/ranking", ranking)
     if state.oncall is None:
         app.router.add_get("/api/v1/alerts", alerts)
     else:

@@ -81,6 +81,37 @@ function render(msg) {
   }
   renderFeeds(msg.feeds);
   renderAlerts(msg.alerts);
+  renderRanking(msg.ranking);
+}
+
+// The cross-section (several pairs): the index, richest and cheapest ADS, positive edges.
+function renderRanking(ranking) {
+  const section = $("#ranking");
+  if (!ranking) { section.hidden = true; return; }
+  section.hidden = false;
+  const pct = (v) => (v === null || v === undefined ? "—" : bp(v));
+  const z = (v) => (v === null || v === undefined ? "—" : (v >= 0 ? "+" : "") + v.toFixed(1));
+  const table = (head, rows) => el("table", { class: "grid" },
+    el("thead", {}, el("tr", {}, ...head.map((h) => el("th", {}, h)))),
+    el("tbody", {}, ...rows.map((r) => el("tr", {}, ...r.map((c) => el("td", {}, c))))));
+  const parts = [el("h2", {}, "Ranking")];
+  const index = ranking.index;
+  if (index && index.value !== null) {
+    parts.push(el("p", { class: "index" },
+      `Premium index ${index.index}: ${index.value.toFixed(2)} (${pct(index.premium)}; 100 = parity, ` +
+      `${index.included} constituents)`));
+  }
+  for (const [title, key] of [["Richest ADS", "richest"], ["Cheapest ADS", "cheapest"]]) {
+    parts.push(el("h3", {}, title),
+      table(["pair", "mid premium", "z-score"],
+        ranking[key].map((r) => [r.pair, pct(r.premium), z(r.zscore)])));
+  }
+  parts.push(el("h3", {}, "Edges positive after costs"),
+    ranking.positive_edges.length
+      ? table(["pair", "direction", "edge"],
+        ranking.positive_edges.map((e) => [e.pair, e.direction, pct(e.edge)]))
+      : el("p", { class: "muted" }, "none"));
+  section.replaceChildren(...parts);
 }
 
 function buildCard(pair) {
