@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 import structlog
 from aiohttp import web
 from prometheus_client.registry import CollectorRegistry
+from pydantic import SecretStr
 
 from monitor import __version__
 from monitor.alerts.metrics import AlertsCollector
@@ -21,13 +22,18 @@ from monitor.app.build import (
     build_pairs,
     daemon_clock,
     feed_priorities,
+    index_settings,
+    shard_pairs,
 )
+from monitor.app.loop_lag import LoopLagProbe
 from monitor.app.market_clock import EventClock, MarketClock
 from monitor.app.tasks import TaskSupervisor
 from monitor.core.engine import Engine
+from monitor.core.premium_index import PremiumIndex
 from monitor.core.sessions import SessionCalendar
 from monitor.core.snapshot import MarketSnapshot
 from monitor.expose.metrics.feeds import FeedsCollector
+from monitor.expose.metrics.latency import LatencyCollector
 from monitor.expose.metrics.market import MarketCollector
 from monitor.expose.metrics.tasks import TasksCollector
 from monitor.expose.server import ServerState, create_app
@@ -50,7 +56,7 @@ class Daemon:
         self.settings = settings
         clock = daemon_clock(settings, clock)  # recorded time when a replay feed is configured
         self.clock = clock
-        self.pairs = build_pairs(settings)
+        self.pairs = shard_pairs(settings, build_pairs(settings))
         self.sessions = SessionCalendar(settings.sessions.mode, settings.sessions.us_extended_hours)
         self.engine = Engine(
             self.pairs,
@@ -64,9 +70,16 @@ class Daemon:
             settings, self.pairs, self.engine.on_event, clock, self.sessions
         )
         self.supervisor = TaskSupervisor()
-        self.market = MarketClock(self.engine, clock, settings.server.snapshot_interval_seconds)
+        index = index_settings(settings)
+        self.market = MarketClock(
+            self.engine,
+            clock,
+            settings.server.snapshot_interval_seconds,
+            index=PremiumIndex(index) if index is not None else None,
+        )
         if isinstance(clock, ReplayClock):  # recorded time moves with the events
             self.engine.listeners.append(EventClock(self.engine))
+        self.loop_lag = LoopLagProbe()
         self.recorder = Recorder(settings.recorder) if settings.recorder.enabled else None
         if self.recorder is not None:
             self.engine.listeners.append(self.recorder.offer)
@@ -77,6 +90,7 @@ class Daemon:
         # Each room exports its own metrics; every collector registers itself.
         MarketCollector(self.engine, self.snapshot, registry=self.registry)
         FeedsCollector(self.feed_health, registry=self.registry)
+        LatencyCollector(self.feed_health, self.loop_lag.histogram, registry=self.registry)
         TasksCollector(__version__, self.supervisor.restarts, registry=self.registry)
         AlertsCollector(self.alerting.alerts, registry=self.registry)
         NotifyCollector(self.alerting.notify, registry=self.registry)
@@ -90,6 +104,8 @@ class Daemon:
                 alive=lambda: self.supervisor.alive,
                 version=__version__,
                 alerts=self.alerting.api_alerts,
+                oncall=self.alerting,
+                api_token=_secret(settings.server.api_token),
             )
         )
         self._runner: web.AppRunner | None = None
@@ -123,6 +139,7 @@ class Daemon:
             if isinstance(feed, WarmUpFeed):
                 await feed.warm_up(self.engine.advance)
         self.supervisor.spawn("market", self.market.run)
+        self.supervisor.spawn("loop-lag", self.loop_lag.run)
         self.supervisor.spawn("alerts", self.alerting.run)
         for feed in self.feeds:
             self.supervisor.spawn(f"feed:{feed.name}", feed.run)
@@ -164,3 +181,7 @@ async def serve(settings: Settings) -> None:
         loop.add_signal_handler(sig, stop.set)
     daemon = Daemon(settings)
     await daemon.run_until(stop)
+
+
+def _secret(value: SecretStr | None) -> str | None:
+    return None if value is None else value.get_secret_value()

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from datetime import UTC, datetime
+from time import perf_counter_ns
 
 import nats.errors
 import nats.js.errors
@@ -141,6 +142,7 @@ class NatsFeed:
 
     def on_message(self, message: Msg, advance: Advance | None) -> None:
         """Apply one bus message (events to the sink, or a health note)."""
+        received = perf_counter_ns()
         self.next_seq = message.metadata.sequence.stream + 1
         try:
             decoded = decode(message.data)
@@ -152,6 +154,7 @@ class NatsFeed:
                 self.upstream = decoded
             return
         self._emit(decoded, advance)
+        self.health.ingest_latency.observe_ns(perf_counter_ns() - received)
 
     def _emit(self, events: list[Event], advance: Advance | None) -> None:
         wanted, name, sink, health = self._instruments, self.name, self._ctx.sink, self.health
