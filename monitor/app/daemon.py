@@ -67,8 +67,9 @@ class Daemon:
             analytics=analytics_settings(settings.analytics),
         )
         self.feeds: list[Feed] = build_feeds(
-            settings, self.pairs, self.engine.on_event, clock, self.sessions
-        )
+            settings, self.pairs, self.engine.on_event, clock, self.sessions,
+            self.engine.set_source_down,
+        )  # fmt: skip
         self.supervisor = TaskSupervisor()
         index = index_settings(settings)
         self.market = MarketClock(

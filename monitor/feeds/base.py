@@ -16,6 +16,15 @@ from monitor.latency import INGEST_BUCKETS_SECONDS, LatencyHistogram
 EventSink = Callable[[Event], object]
 """Synchronous hand-off of one normalized event to the core (no I/O, never blocks)."""
 
+SourceDown = Callable[[str, bool], None]
+"""``(feed name, down)``: a feed that knows its data stopped (a bus feed whose bus or
+gateway is gone) says so, and the core treats its legs as stale at once."""
+
+
+def ignore_source_down(_source: str, _down: bool) -> None:
+    """The default :data:`SourceDown`: nobody listens."""
+
+
 Clock = Callable[[], int]
 """Wall-clock time in integer nanoseconds since the epoch (``time.time_ns`` in production)."""
 
@@ -79,6 +88,7 @@ class FeedContext:
     sessions: SessionOracle
     health: FeedHealth
     pairs: tuple[Pair, ...] = ()  # the configured pairs (the simulator models them)
+    source_down: SourceDown = ignore_source_down
 
 
 class Feed(Protocol):

@@ -50,7 +50,9 @@ def daemon_config(url: str, pairs: tuple[str, ...] = ("PONY",), **feed: Any) -> 
     return {
         "server": {"host": "127.0.0.1", "port": 0, "snapshot_interval_seconds": 0.1},
         "sessions": {"mode": "always_open"},
-        "staleness": {"us_seconds": 2, "hk_seconds": 2, "fx_seconds": 2},
+        # long limits: a premium that disappears within seconds does so because the feed
+        # reported its source down, not by silence
+        "staleness": {"us_seconds": 60, "hk_seconds": 60, "fx_seconds": 60},
         "pairs": {name: PAIRS[name] for name in pairs},
         "feeds": {"sim": options},
     }

@@ -7,7 +7,8 @@ once) and from the next stream sequence after a reconnect, so nothing published 
 bus connection was down is skipped. Events keep the gateway's timestamps and take this
 feed's name as source. The feed is up only while connected, the gateway's last health
 note says its feed streams, and that note is younger than ``gateway_silence_seconds``;
-otherwise it is in backoff with the reason.
+otherwise it is in backoff with the reason, and it tells the core (``source_down``), which
+treats its legs as stale at once and prefers the instruments' other sources.
 
 :meth:`NatsFeed.warm_up` replays the last ``warmup_seconds`` of the stream before the
 daemon's clock starts, moving the engine on as events cross seconds (as a replay does),
@@ -58,6 +59,7 @@ class NatsFeed:
         self.next_seq = 0  # next stream sequence to read; 0 until the first message
         self.upstream: HealthNote | None = None
         self.warmed_events = 0
+        self._down = False  # as last reported to the core
         self._silence_ns = int(options.gateway_silence_seconds * NS_PER_SECOND)
         self._loop = ReconnectLoop(
             ctx.health, options.connection, in_session=venue_open(ctx, spec.instruments)
@@ -78,6 +80,7 @@ class NatsFeed:
         except NatsError as exc:
             raise lost(exc, f"consuming {self.options.stream}") from exc
         finally:
+            self._report_down(True)  # no more data until the next session judges
             await _close(client)
 
     @property
@@ -139,6 +142,12 @@ class NatsFeed:
             state, reason = FeedState.STREAMING, ""
         if (self.health.state, self.health.reason) != (state, reason):
             self.health.set_state(state, reason)
+        self._report_down(state is not FeedState.STREAMING)
+
+    def _report_down(self, down: bool) -> None:
+        if down != self._down:
+            self._down = down
+            self._ctx.source_down(self.name, down)
 
     def on_message(self, message: Msg, advance: Advance | None) -> None:
         """Apply one bus message (events to the sink, or a health note)."""
