@@ -24,6 +24,7 @@ from prometheus_client.registry import CollectorRegistry
 from monitor import __version__
 from monitor.app.build import build_feeds, build_pairs, daemon_clock
 from monitor.app.tasks import TaskSupervisor
+from monitor.bus.connection import display_url
 from monitor.bus.metrics import PublisherCollector
 from monitor.bus.publisher import BusPublisher
 from monitor.core.sessions import SessionCalendar
@@ -108,7 +109,7 @@ class Gateway:
             "gateway_started",
             version=__version__,
             http=f"http://{server.host}:{self.port}/",
-            bus=self.settings.bus.url,
+            bus=display_url(self.settings.bus.url),
             stream=self.settings.bus.stream,
             feeds=[f.name for f in self.feeds],
         )

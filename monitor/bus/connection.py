@@ -12,13 +12,15 @@ resuming is explicit (from the next stream sequence). Library errors are transla
 from __future__ import annotations
 
 import asyncio
+import re
+from pathlib import Path
 
-import nats
 import nats.errors
 import nats.js.errors
 from nats.aio.client import Client
 from nats.js import JetStreamContext
 from nats.js.api import StorageType, StreamConfig
+from pydantic import SecretStr
 
 from monitor.bus.subjects import stream_subjects
 from monitor.errors import FeedError
@@ -43,14 +45,35 @@ async def _quiet(_exc: Exception) -> None:
     """Connection errors surface as exceptions to the caller; the client need not log."""
 
 
-async def connect(url: str, name: str, connect_timeout: float) -> Client:
-    """An open connection to the servers in ``url`` (comma-separated), or BusUnavailableError."""
+def display_url(url: str) -> str:
+    """``url`` without any user or password (for messages and logs)."""
+    return ",".join(_USERINFO.sub("://", u.strip()) for u in url.split(","))
+
+
+_USERINFO = re.compile(r"://[^/@]*@")
+
+
+async def connect(
+    url: str,
+    name: str,
+    connect_timeout: float,
+    *,
+    token: SecretStr | None = None,
+    user_credentials: Path | None = None,
+) -> Client:
+    """An open connection to the servers in ``url`` (comma-separated), or BusUnavailableError.
+
+    ``token`` or a NATS credentials file (``user_credentials``: JWT and NKey seed)
+    authenticate; a user and password may also be given in the URL. None of them appears
+    in a message.
+    """
     servers = [u.strip() for u in url.split(",") if u.strip()]
+    client = Client()
     try:
         # max_reconnect_attempts=1 with no wait: each server is tried (at most twice), then
         # NoServersError; 0 would make nats-py try the pool forever.
         async with asyncio.timeout(2 * len(servers) * connect_timeout + 1):
-            client: Client = await nats.connect(
+            await client.connect(
                 servers=servers,
                 name=name,
                 connect_timeout=max(1, round(connect_timeout)),
@@ -60,10 +83,27 @@ async def connect(url: str, name: str, connect_timeout: float) -> Client:
                 ping_interval=PING_INTERVAL_SECONDS,
                 max_outstanding_pings=MAX_OUTSTANDING_PINGS,
                 error_cb=_quiet,
+                token=token.get_secret_value() if token is not None else None,
+                user_credentials=str(user_credentials) if user_credentials else None,
             )
     except (NatsError, OSError, TimeoutError) as exc:
-        raise BusUnavailableError(f"bus {url} unreachable: {type(exc).__name__}: {exc}") from exc
+        await _abandon(client)  # a refused handshake leaves the socket open otherwise
+        shown = display_url(url)
+        raise BusUnavailableError(f"bus {shown} unreachable: {type(exc).__name__}") from exc
     return client
+
+
+async def _abandon(client: Client) -> None:
+    try:
+        await client.close()
+    except (NatsError, OSError, TimeoutError):
+        pass
+
+
+async def connect_bus(config: BusConfig, name: str) -> Client:
+    """:func:`connect` with the ``bus:`` section's URL, timeout and credentials."""
+    return await connect(config.url, name, config.connect_timeout_seconds, token=config.token,
+                         user_credentials=config.user_credentials)  # fmt: skip
 
 
 def stream_config(config: BusConfig) -> StreamConfig:
@@ -99,6 +139,8 @@ __all__ = [
     "BusUnavailableError",
     "NatsError",
     "connect",
+    "connect_bus",
+    "display_url",
     "ensure_stream",
     "lost",
     "stream_config",

@@ -25,7 +25,7 @@ import structlog
 from nats.aio.client import Client
 from nats.js import JetStreamContext
 
-from monitor.bus.connection import NatsError, connect, ensure_stream, lost
+from monitor.bus.connection import NatsError, connect_bus, display_url, ensure_stream, lost
 from monitor.bus.encoding import HealthNote, encode_events, encode_health
 from monitor.bus.subjects import health_subject, tick_subject
 from monitor.core.events import Event
@@ -117,9 +117,7 @@ class BusPublisher:
         backoff = Backoff(0.2, 5.0, jitter=0.5, healthy_after=10.0)
         while True:
             try:
-                client = await connect(
-                    self.config.url, self._name, self.config.connect_timeout_seconds
-                )
+                client = await connect_bus(self.config, self._name)
             except ConnectionError as exc:
                 self.reason = str(exc)
             else:
@@ -133,7 +131,7 @@ class BusPublisher:
             await ensure_stream(js, self.config)
             self._js, self.connected, self.reason = js, True, ""
             self.stats.connects += 1
-            log.info("bus_connected", url=self.config.url, stream=self.config.stream)
+            log.info("bus_connected", url=display_url(self.config.url), stream=self.config.stream)
             await self._pump(client, js)
         except (NatsError, ConnectionError, TimeoutError) as exc:
             self.reason = str(lost(exc, "publishing"))

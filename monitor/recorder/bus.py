@@ -25,7 +25,7 @@ from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
-from monitor.bus.connection import BusUnavailableError, NatsError, connect, lost
+from monitor.bus.connection import BusUnavailableError, NatsError, connect_bus, lost
 from monitor.bus.encoding import BusFormatError, HealthNote, decode
 from monitor.core.events import Event
 from monitor.errors import ConfigError
@@ -68,7 +68,7 @@ class BusRecorder:
         try:
             while True:
                 try:
-                    client = await connect(self.bus.url, "dlmon-recorder", 2.0)
+                    client = await connect_bus(self.bus, "dlmon-recorder")
                     backoff.running()
                     await self._session(client)
                 except ConnectionError as exc:

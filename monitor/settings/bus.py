@@ -7,9 +7,10 @@ same host: a file-backed stream keeping a day of ticks within 1 GiB.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 
 from monitor.settings.base import Model
 
@@ -27,10 +28,13 @@ class BusConfig(Model):
     ``flush_interval_seconds``, keeps at most ``max_pending_acks`` publishes awaiting the
     server's acknowledgement, and states each feed's health every ``heartbeat_seconds``
     (and at once on a change). ``recorder_durable`` names the durable consumer of
-    ``dlmon record``.
+    ``dlmon record``. ``token`` (or ``token_file``) or ``user_credentials``
+    authenticate; they never appear in messages, nor does a password in ``url``.
     """
 
     url: str = "nats://127.0.0.1:4222"
+    token: SecretStr | None = None  # or token_file: a path holding it
+    user_credentials: Path | None = None  # a NATS .creds file (JWT and NKey seed)
     stream: str = Field(default="DLMON", pattern=NAME)
     subject_prefix: str = Field(default="dlmon", pattern=NAME)
     max_age_seconds: float = Field(default=86_400.0, gt=0)

@@ -34,8 +34,9 @@ def nats_server_binary() -> str:
 class NatsServer:
     """One JetStream server process; nothing starts in the constructor."""
 
-    def __init__(self, store: Path, port: int | None = None) -> None:
+    def __init__(self, store: Path, port: int | None = None, *options: str) -> None:
         self.store = store
+        self.options = options  # more nats-server flags, e.g. ("--auth", TOKEN)
         self.port = port or free_port()
         self.process: subprocess.Popen[bytes] | None = None
         self.starts = 0
@@ -47,7 +48,7 @@ class NatsServer:
     def start(self) -> None:
         self.store.mkdir(parents=True, exist_ok=True)
         args = [nats_server_binary(), "-js", "-a", "127.0.0.1", "-p", str(self.port)]
-        args += ["-sd", str(self.store), "--http_port", "0"]
+        args += ["-sd", str(self.store), *self.options]
         self.process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.starts += 1
         wait_until(self._listening, within=15)

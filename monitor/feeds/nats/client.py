@@ -30,7 +30,13 @@ from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
-from monitor.bus.connection import BusUnavailableError, NatsError, connect, lost
+from monitor.bus.connection import (
+    BusUnavailableError,
+    NatsError,
+    connect,
+    display_url,
+    lost,
+)
 from monitor.bus.encoding import BusFormatError, HealthNote, decode
 from monitor.bus.subjects import health_subject, tick_subject
 from monitor.core.events import NS_PER_SECOND, Event
@@ -70,7 +76,7 @@ class NatsFeed:
 
     # ------------------------------------------------------------------ live
     async def _session(self, streaming: StreamingCallback) -> None:
-        client = await connect(self.options.url, f"dlmon-{self.name}", self._timeout)
+        client = await self._connect(f"dlmon-{self.name}")
         try:
             js = client.jetstream()
             sub = await self._subscribe(js, self._live_config())
@@ -83,9 +89,10 @@ class NatsFeed:
             self._report_down(True)  # no more data until the next session judges
             await _close(client)
 
-    @property
-    def _timeout(self) -> float:
-        return self.options.connect_timeout_seconds
+    async def _connect(self, name: str) -> Client:
+        o = self.options
+        return await connect(o.url, name, o.connect_timeout_seconds, token=o.token,
+                             user_credentials=o.user_credentials)  # fmt: skip
 
     def _live_config(self) -> ConsumerConfig:
         if self.next_seq:
@@ -110,7 +117,7 @@ class NatsFeed:
             )
         except nats.js.errors.NotFoundError:
             raise BusUnavailableError(
-                f"stream {self.options.stream} not found on {self.options.url}"
+                f"stream {self.options.stream} not found on {display_url(self.options.url)}"
                 " (has a gateway run yet?)"
             ) from None
 
@@ -194,7 +201,7 @@ class NatsFeed:
         return self.warmed_events
 
     async def _warm(self, advance: Advance) -> None:
-        client = await connect(self.options.url, f"dlmon-{self.name}-warmup", self._timeout)
+        client = await self._connect(f"dlmon-{self.name}-warmup")
         try:
             js = client.jetstream()
             last = (await js.stream_info(self.options.stream)).state.last_seq

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pathlib import Path
+
+from pydantic import Field, SecretStr
 
 from monitor.feeds.streaming import ConnectionOptions
 from monitor.settings.base import Model
@@ -19,10 +21,13 @@ class NatsOptions(Model):
     ``bus:`` section. ``warmup_seconds`` > 0 replays that much of the stream before the
     daemon starts its clock (rolling windows are not empty after a restart), giving up
     after ``warmup_timeout_seconds``. With no health note from the gateway for
-    ``gateway_silence_seconds`` the feed counts as down.
+    ``gateway_silence_seconds`` the feed counts as down. ``token`` (or ``token_file``) or
+    ``user_credentials`` authenticate, as in the ``bus:`` section.
     """
 
     url: str = "nats://127.0.0.1:4222"
+    token: SecretStr | None = None  # or token_file: a path holding it
+    user_credentials: Path | None = None  # a NATS .creds file (JWT and NKey seed)
     stream: str = Field(default="DLMON", pattern=NAME)
     subject_prefix: str = Field(default="dlmon", pattern=NAME)
     source: str | None = None
