@@ -48,6 +48,9 @@ log = structlog.get_logger(__name__)
 
 Advance = Callable[[int], None]
 
+MESSAGES_PER_YIELD = 16
+"""Bus messages (up to ``batch_events`` events each) applied between two yields."""
+
 
 class NatsFeed:
     """Consumes ``options.source``'s events for ``spec.instruments`` from the bus."""
@@ -130,8 +133,10 @@ class NatsFeed:
                 messages = []
             if client.is_closed or not client.is_connected:
                 raise lost(ConnectionError("closed"), f"consuming {self.options.stream}")
-            for message in messages:
+            for i, message in enumerate(messages, start=1):
                 self.on_message(message, None)
+                if i % MESSAGES_PER_YIELD == 0:  # a backlog must not hold the loop
+                    await asyncio.sleep(0)
             self.judge()
 
     def judge(self) -> None:
@@ -212,9 +217,12 @@ class NatsFeed:
             pending = (await sub.consumer_info()).num_pending
             counted = self.health.messages_total
             while pending and self.next_seq <= last:
-                for message in await sub.fetch(self.options.fetch_batch, timeout=2.0):
+                fetched = await sub.fetch(self.options.fetch_batch, timeout=2.0)
+                for i, message in enumerate(fetched, start=1):
                     self.on_message(message, advance)
                     pending = message.metadata.num_pending
+                    if i % MESSAGES_PER_YIELD == 0:
+                        await asyncio.sleep(0)
             self.warmed_events = self.health.messages_total - counted
             self.next_seq = max(self.next_seq, last + 1)
         except nats.js.errors.NotFoundError:
