@@ -52,13 +52,20 @@ def _cmd_gateway(args: argparse.Namespace) -> int:
 
 def _cmd_record(args: argparse.Namespace) -> int:
     from monitor.app.build import load
+    from monitor.app.record import serve_recorder
     from monitor.logs import configure_logging
-    from monitor.recorder.bus import serve_recorder
 
     settings = load(args.config)
     configure_logging(settings.log.level, settings.log.format)
-    asyncio.run(serve_recorder(settings))
+    asyncio.run(serve_recorder(settings, args.listen))
     return 0
+
+
+def _listen(value: str) -> tuple[str, int]:
+    host, _, port = value.rpartition(":")
+    if not host or not port.isdigit() or not 0 <= int(port) <= 65535:
+        raise argparse.ArgumentTypeError(f"expected HOST:PORT, not {value!r}")
+    return host, int(port)
 
 
 def _cmd_check_config(args: argparse.Namespace) -> int:
@@ -161,6 +168,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     record = sub.add_parser("record", help="record the tick bus to files, losing nothing")
     record.add_argument("--config", help="YAML config file (default: $DLMON_CONFIG or built-in)")
+    record.add_argument(
+        "--listen", type=_listen, metavar="HOST:PORT", help="serve /metrics, /healthz, /readyz"
+    )
     record.set_defaults(func=_cmd_record)
 
     check = sub.add_parser("check-config", help="validate a config and print it resolved")

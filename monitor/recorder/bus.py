@@ -15,7 +15,6 @@ connection is retried with a capped, jittered backoff.
 from __future__ import annotations
 
 import asyncio
-import signal
 from dataclasses import dataclass
 
 import nats.errors
@@ -155,18 +154,4 @@ class BusRecorder:
         await messages[-1].ack()  # acknowledges every message up to it (ack-all policy)
 
 
-async def serve_recorder(settings: Settings) -> None:
-    """Run ``dlmon record`` until SIGTERM or SIGINT."""
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
-    recorder = BusRecorder(settings)
-    task = asyncio.create_task(recorder.run(), name="bus-recorder")
-    await stop.wait()
-    task.cancel()
-    await asyncio.gather(task, return_exceptions=True)
-    log.info("recorder_stopped", events=recorder.stats.events, last_seq=recorder.journal.last_seq)
-
-
-__all__ = ["BusRecorder", "BusRecorderStats", "serve_recorder"]
+__all__ = ["BusRecorder", "BusRecorderStats"]

@@ -20,16 +20,17 @@ from monitor.core.events import Event
 from monitor.recorder.format import csv_cells, event_row
 from tests.support.bus import gateway_config, settings
 from tests.support.nats_server import NatsServer
+from tests.support.net import free_port, get
 from tests.support.polling import eventually
 
 KILLS = 3
 
 
-def start_recorder(config: Path, cwd: Path) -> subprocess.Popen[bytes]:
+def start_recorder(config: Path, cwd: Path, *args: str) -> subprocess.Popen[bytes]:
     """``dlmon record`` as a child process; its log goes to a file beside the config."""
     with (cwd / "record.log").open("ab") as log:
         return subprocess.Popen(
-            [sys.executable, "-m", "monitor", "record", "--config", str(config)],
+            [sys.executable, "-m", "monitor", "record", "--config", str(config), *args],
             cwd=cwd,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -97,9 +98,13 @@ async def test_killed_and_restarted_recorder_loses_and_repeats_nothing(
     finally:
         await gateway.stop()
     events, last = await stream_ticks(nats_server.url)
-    recorder = start_recorder(config, tmp_path)
+    port = free_port()
+    recorder = start_recorder(config, tmp_path, "--listen", f"127.0.0.1:{port}")
     try:
         await eventually(lambda: checkpoint_seq(ticks) == last, within=20, what="catching up")
+        status, body = get(f"http://127.0.0.1:{port}/metrics")
+        assert status == 200 and f"dlmon_bus_recorder_last_sequence {float(last)}" in body.decode()
+        assert get(f"http://127.0.0.1:{port}/readyz")[0] == 200
     finally:
         recorder.send_signal(signal.SIGTERM)
         recorder.wait(timeout=10)
