@@ -9,8 +9,10 @@ from monitor.settings.root import Settings
 PAIRS: dict[str, dict[str, Any]] = {
     "PONY": {"us": "PONY", "hk": "2026.HK", "ads_ratio": 1},
     "BABA": {"us": "BABA", "hk": "9988.HK", "ads_ratio": 8},
+    "JD": {"us": "JD", "hk": "9618.HK", "ads_ratio": 2},
+    "NTES": {"us": "NTES", "hk": "9999.HK", "ads_ratio": 5},
 }
-LEGS = {"PONY": ["PONY", "2026.HK", "USDHKD"], "BABA": ["BABA", "9988.HK", "USDHKD"]}
+LEGS = {name: [p["us"], p["hk"], "USDHKD"] for name, p in PAIRS.items()}
 
 
 def gateway_config(url: str, pairs: tuple[str, ...] = ("PONY",), **bus: Any) -> dict[str, Any]:

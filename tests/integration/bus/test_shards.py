@@ -37,3 +37,29 @@ async def test_each_shard_gets_only_its_pairs_instruments(nats_server: NatsServe
         for shard in shards:
             await shard.stop()
         await gateway.stop()
+
+
+async def test_shards_by_the_shard_setting_split_the_pairs_of_one_gateway(
+    nats_server: NatsServer,
+) -> None:
+    names = ("PONY", "BABA", "JD", "NTES")
+    url = nats_server.url
+    gateway = Gateway(settings(gateway_config(url, pairs=names)))
+    configs = [daemon_config(url, pairs=names) for _ in range(2)]
+    for index, config in enumerate(configs):
+        config["shard"] = {"index": index, "count": 2}
+    shards = [Daemon(settings(config)) for config in configs]
+    await gateway.start()
+    for shard in shards:
+        await shard.start()
+    try:
+        for shard in shards:
+            await eventually(lambda s=shard: None not in premiums(s).values(), within=10,
+                             what="a premium for each of the shard's pairs")  # fmt: skip
+        served = [set(premiums(shard)) for shard in shards]
+        assert served[0] and served[1] and not served[0] & served[1]
+        assert served[0] | served[1] == set(names)
+    finally:
+        for shard in shards:
+            await shard.stop()
+        await gateway.stop()
