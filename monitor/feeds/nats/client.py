@@ -20,7 +20,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from datetime import UTC, datetime
-from time import perf_counter_ns
 
 import nats.errors
 import nats.js.errors
@@ -162,8 +161,11 @@ class NatsFeed:
             self._ctx.source_down(self.name, down)
 
     def on_message(self, message: Msg, advance: Advance | None) -> None:
-        """Apply one bus message (events to the sink, or a health note)."""
-        received = perf_counter_ns()
+        """Apply one bus message (events to the sink, or a health note).
+
+        Live (no ``advance``), the ingest latency runs from the gateway's receipt of the
+        batch's last event (its ``ts_recv``, wall clock) to the state: the bus included.
+        """
         self.next_seq = message.metadata.sequence.stream + 1
         try:
             decoded = decode(message.data)
@@ -175,7 +177,9 @@ class NatsFeed:
                 self.upstream = decoded
             return
         self._emit(decoded, advance)
-        self.health.ingest_latency.observe_ns(perf_counter_ns() - received)
+        if advance is None and decoded:
+            delay = self._ctx.clock() - decoded[-1].ts_recv
+            self.health.ingest_latency.observe_ns(max(delay, 0))
 
     def _emit(self, events: list[Event], advance: Advance | None) -> None:
         wanted, name, sink, health = self._instruments, self.name, self._ctx.sink, self.health

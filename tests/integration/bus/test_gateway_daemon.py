@@ -115,3 +115,13 @@ async def test_gateway_down_is_seen_by_silence(gateway: Gateway, daemon: Daemon)
     await eventually(lambda: not feed.health.up, within=10, what="feed down")
     await eventually(lambda: "gateway silent" in feed.health.reason, what="down by silence")
     await eventually(lambda: premium(daemon) is None, within=5, what="legs stale at once")
+
+
+async def test_ingest_latency_of_a_bus_feed_counts_from_the_gateways_receipt(
+    gateway: Gateway, daemon: Daemon
+) -> None:
+    feed = daemon.feed("sim")
+    await eventually(lambda: feed.health.ingest_latency.count > 20, within=10, what="samples")
+    histogram = feed.health.ingest_latency
+    mean_seconds = histogram.sum_ns / histogram.count / 1e9
+    assert 0 < mean_seconds < 1.0  # gateway flush, server, fetch: milliseconds here
