@@ -6,7 +6,8 @@ the supervised task: it connects, makes sure the stream exists, and every
 ``flush_interval_seconds`` (or as soon as a batch is waiting) packs the queued events of
 each feed and instrument into messages of at most ``batch_events`` and publishes them
 without waiting for each acknowledgement (at most ``max_pending_acks`` in flight). An
-acknowledged message counts as published, a refused or unanswered one as failed. Each
+acknowledged message counts as published, a refused or unanswered one as failed; events
+whose publish had not started when the connection dropped go back to the queue. Each
 feed's health is published when it changes and every ``heartbeat_seconds``. While the bus
 is away the queue keeps the newest events it can hold, and the publisher reconnects
 with a capped, jittered backoff.
@@ -172,11 +173,24 @@ class BusPublisher:
                 groups[key] = group = []
             group.append(event)
         prefix, size = self.config.subject_prefix, self.config.batch_events
-        for (feed, instrument), events in groups.items():
-            subject = tick_subject(prefix, feed, instrument)
-            for start in range(0, len(events), size):
-                chunk = events[start : start + size]
+        chunks = [
+            (tick_subject(prefix, feed, instrument), events[start : start + size])
+            for (feed, instrument), events in groups.items()
+            for start in range(0, len(events), size)
+        ]
+        for sent, (subject, chunk) in enumerate(chunks):
+            try:
                 await self._send(js, subject, encode_events(chunk), len(chunk))
+            except BaseException:
+                self._requeue([e for _, c in chunks[sent:] for e in c])
+                raise
+
+    def _requeue(self, events: list[Event]) -> None:
+        """Put events whose publish never started back at the head of the queue (each
+        instrument keeps its order); what no longer fits is dropped and counted."""
+        room = max(self._limit - len(self._queue), 0)
+        self.stats.dropped += max(len(events) - room, 0)
+        self._queue.extendleft(reversed(events[:room]))
 
     async def _send(self, js: JetStreamContext, subject: str, payload: bytes, n: int) -> None:
         future = await js.publish_async(subject, payload)
