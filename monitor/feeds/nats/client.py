@@ -78,7 +78,11 @@ class NatsFeed:
 
     # ------------------------------------------------------------------ live
     async def _session(self, streaming: StreamingCallback) -> None:
-        client = await self._connect(f"dlmon-{self.name}")
+        try:
+            client = await self._connect(f"dlmon-{self.name}")
+        except BaseException:
+            self._report_down(True)  # e.g. the bus went away right after the warm-up
+            raise
         try:
             js = client.jetstream()
             sub = await self._subscribe(js, self._live_config())
