@@ -116,7 +116,7 @@ class Gateway:
 
     async def stop(self) -> None:
         """Stop the feeds, give the publisher a moment to send what is queued, stop."""
-        await self.publisher.drain(DRAIN_SECONDS)
+        await self.publisher.drain(DRAIN_SECONDS, stopping="gateway stopped")
         await self.supervisor.stop(SHUTDOWN_GRACE_SECONDS)
         if self._runner is not None:
             await self._runner.cleanup()

@@ -30,7 +30,7 @@ from monitor.bus.connection import NatsError, connect_bus, display_url, ensure_s
 from monitor.bus.encoding import HealthNote, encode_events, encode_health
 from monitor.bus.subjects import health_subject, tick_subject
 from monitor.core.events import Event
-from monitor.feeds.base import FeedHealth
+from monitor.feeds.base import FeedHealth, FeedState
 from monitor.retry import Backoff
 from monitor.settings.bus import BusConfig
 
@@ -79,6 +79,7 @@ class BusPublisher:
         self._sent: dict[str, tuple[str, str, int]] = {}  # feed -> (state, reason, at)
         self._js: JetStreamContext | None = None
         self._inflight: set[asyncio.Future[Any]] = set()  # publishes awaiting their ack
+        self._stopping: str | None = None  # the reason stated for every feed at shutdown
 
     @property
     def queued(self) -> int:
@@ -99,8 +100,11 @@ class BusPublisher:
         if len(queue) >= self.config.batch_events:
             self._wake.set()
 
-    async def drain(self, within: float) -> None:
-        """Wait up to ``within`` seconds for the queue to be sent and acknowledged."""
+    async def drain(self, within: float, stopping: str | None = None) -> None:
+        """Wait up to ``within`` seconds for the queue to be sent and acknowledged; with
+        ``stopping``, first state every feed ``stopped`` with that reason (consumers need
+        not wait for the silence)."""
+        self._stopping = stopping
         js = self._js
         if not self.connected or js is None:
             return
@@ -211,6 +215,8 @@ class BusPublisher:
         beat = int(self.config.heartbeat_seconds * 1e9)
         for health in self._health():
             state, reason = health.state.value, health.reason
+            if self._stopping is not None:
+                state, reason = FeedState.STOPPED.value, self._stopping
             sent = self._sent.get(health.name)
             if sent is not None and sent[:2] == (state, reason) and now - sent[2] < beat:
                 continue

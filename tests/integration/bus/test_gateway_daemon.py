@@ -111,7 +111,9 @@ async def test_a_gateway_without_a_bus_keeps_its_feeds_running_and_counts_drops(
 async def test_gateway_down_is_seen_by_silence(gateway: Gateway, daemon: Daemon) -> None:
     feed = daemon.feed("sim")
     await eventually(lambda: feed.health.up, within=10, what="feed up")
-    await gateway.stop()
+    await gateway.stop()  # a clean stop says so at once (then, 1.5 s on, silence)
+    stopped = "gateway feed sim is stopped: gateway stopped"
+    await eventually(lambda: feed.health.reason == stopped, what="the gateway's last word")
     await eventually(lambda: not feed.health.up, within=10, what="feed down")
     await eventually(lambda: "gateway silent" in feed.health.reason, what="down by silence")
     await eventually(lambda: premium(daemon) is None, within=5, what="legs stale at once")
