@@ -122,9 +122,14 @@ async def ensure_stream(js: JetStreamContext, config: BusConfig) -> None:
     """Create the stream, or bring an existing one to ``config``'s limits."""
     wanted = stream_config(config)
     try:
-        await js.add_stream(wanted)
-    except nats.js.errors.BadRequestError:  # exists with other settings
-        await js.update_stream(wanted)
+        try:
+            await js.add_stream(wanted)
+        except nats.js.errors.BadRequestError:  # exists with other settings
+            await js.update_stream(wanted)
+    except nats.js.errors.APIError as exc:  # e.g. its subjects overlap another stream's
+        raise BusUnavailableError(
+            f"stream {config.stream} cannot be created or updated: {exc.description}"
+        ) from None
 
 
 def lost(exc: BaseException, what: str) -> BusLostError:

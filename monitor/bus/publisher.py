@@ -26,7 +26,14 @@ import structlog
 from nats.aio.client import Client
 from nats.js import JetStreamContext
 
-from monitor.bus.connection import NatsError, connect_bus, display_url, ensure_stream, lost
+from monitor.bus.connection import (
+    BusUnavailableError,
+    NatsError,
+    connect_bus,
+    display_url,
+    ensure_stream,
+    lost,
+)
 from monitor.bus.encoding import HealthNote, encode_events, encode_health
 from monitor.bus.subjects import health_subject, tick_subject
 from monitor.core.events import Event
@@ -139,7 +146,8 @@ class BusPublisher:
             log.info("bus_connected", url=display_url(self.config.url), stream=self.config.stream)
             await self._pump(client, js)
         except (NatsError, ConnectionError, TimeoutError) as exc:
-            self.reason = str(lost(exc, "publishing"))
+            unusable = isinstance(exc, BusUnavailableError)  # e.g. the stream cannot be made
+            self.reason = str(exc) if unusable else str(lost(exc, "publishing"))
             log.warning("bus_disconnected", reason=self.reason)
         finally:
             if self.connected:

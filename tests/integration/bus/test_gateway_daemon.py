@@ -127,3 +127,21 @@ async def test_ingest_latency_of_a_bus_feed_counts_from_the_gateways_receipt(
     histogram = feed.health.ingest_latency
     mean_seconds = histogram.sum_ns / histogram.count / 1e9
     assert 0 < mean_seconds < 1.0  # gateway flush, server, fetch: milliseconds here
+
+
+async def test_a_stream_that_cannot_be_made_is_named_on_readyz(nats_server: NatsServer) -> None:
+    first = Gateway(settings(gateway_config(nats_server.url)))
+    await first.start()
+    await eventually(lambda: first.publisher.connected, what="first gateway connected")
+    data = gateway_config(nats_server.url)
+    data["bus"]["stream"] = "OTHER"  # the same subjects under another stream name
+    second = Gateway(settings(data))
+    await second.start()
+    try:
+        await eventually(lambda: "stream OTHER cannot be created" in str(second.readiness()),
+                         what="the reason on /readyz")  # fmt: skip
+        (problem,) = second.readiness()
+        assert problem.startswith("bus: stream OTHER cannot be created or updated: ")
+    finally:
+        await second.stop()
+        await first.stop()
