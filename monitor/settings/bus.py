@@ -7,14 +7,21 @@ same host: a file-backed stream keeping a day of ticks within 1 GiB.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_serializer
 
 from monitor.settings.base import Model
 
 NAME = r"^[A-Za-z0-9_-]+$"
+_USERINFO = re.compile(r"://[^/@,]*@")
+
+
+def masked_url(url: str) -> str:
+    """``url`` with any user and password shown as ``**********`` (``check-config``)."""
+    return _USERINFO.sub("://**********@", url)
 
 
 class BusConfig(Model):
@@ -49,5 +56,9 @@ class BusConfig(Model):
     connect_timeout_seconds: float = Field(default=2.0, gt=0)
     recorder_durable: str = Field(default="dlmon-recorder", pattern=NAME)
 
+    @field_serializer("url", when_used="json")
+    def _mask_url(self, url: str) -> str:
+        return masked_url(url)
 
-__all__ = ["BusConfig"]
+
+__all__ = ["BusConfig", "masked_url"]

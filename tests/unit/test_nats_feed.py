@@ -53,3 +53,17 @@ def test_the_example_builds_one_nats_feed_per_gateway_feed() -> None:
     assert all(isinstance(f, NatsFeed) for f in feeds)
     sources = {f.name: f.source for f in feeds if isinstance(f, NatsFeed)}
     assert sources == {"polygon": "polygon", "alpaca": "alpaca", "fx": "oanda", "hk": "futu"}
+
+
+def test_check_config_masks_a_password_in_a_bus_url(tmp_path: Path) -> None:
+    from monitor.app.build import redacted
+
+    path = tmp_path / "bus.yaml"
+    path.write_text(
+        "pairs: {PONY: {}}\n"
+        "feeds: {sim: {type: nats, url: 'nats://ops:pa55@a:4222,nats://b:4222'}}\n"
+        "bus: {url: 'nats://ops:pa55@a:4222', token: abc}\n"
+    )
+    shown = str(redacted(load(path)))
+    assert "pa55" not in shown and "abc" not in shown
+    assert "nats://**********@a:4222" in shown and "nats://b:4222" in shown

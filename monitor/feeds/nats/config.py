@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_serializer
 
 from monitor.feeds.streaming import ConnectionOptions
 from monitor.settings.base import Model
+from monitor.settings.bus import masked_url
 
 NAME = r"^[A-Za-z0-9_-]+$"
 
@@ -39,6 +40,10 @@ class NatsOptions(Model):
     consumer_inactive_seconds: float = Field(default=30.0, gt=0)
     connect_timeout_seconds: float = Field(default=2.0, gt=0)
     connection: ConnectionOptions = ConnectionOptions()
+
+    @field_serializer("url", when_used="json")
+    def _mask_url(self, url: str) -> str:
+        return masked_url(url)
 
 
 __all__ = ["NatsOptions"]
