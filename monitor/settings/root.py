@@ -36,6 +36,7 @@ from monitor.core.liquidity import DEFAULT_WINDOWS
 from monitor.errors import ConfigError
 from monitor.settings.alerts import AlertsConfig
 from monitor.settings.base import Model
+from monitor.settings.bus import BusConfig
 from monitor.settings.notify import NotifyConfig
 from monitor.settings.recorder import RecorderConfig
 from monitor.settings.universe import IndexConfig, ShardConfig
@@ -240,6 +241,7 @@ class Settings(BaseSettings):
     recorder: RecorderConfig = RecorderConfig()
     shard: ShardConfig = ShardConfig()
     index: IndexConfig = IndexConfig()
+    bus: BusConfig = BusConfig()  # the tick bus (dlmon gateway, dlmon record; issue 17)
 
     @classmethod
     def settings_customise_sources(
