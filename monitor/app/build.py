@@ -23,6 +23,7 @@ from monitor.errors import ConfigError, MissingExtraError
 from monitor.feeds.base import Clock, EventSink, Feed, FeedContext, FeedHealth, FeedSpec
 from monitor.feeds.registry import feed_type
 from monitor.feeds.replay import ReplayOptions
+from monitor.feeds.sizes import size_checked
 from monitor.recorder.clock import ReplayClock
 from monitor.settings.root import (
     AnalyticsConfig,
@@ -131,11 +132,12 @@ def build_feeds(
             symbols=dict(cfg.symbols),
             silence_timeout_seconds=cfg.silence_timeout_seconds,
         )
+        health = FeedHealth(name)
         context = FeedContext(
-            sink=sink,
+            sink=size_checked(sink, cfg.max_size, health),
             clock=clock,
             sessions=sessions,
-            health=FeedHealth(name),
+            health=health,
             pairs=tuple(pairs),
         )
         feeds.append(feed_type(cfg.type).factory(spec, feed_options(name, cfg), context))

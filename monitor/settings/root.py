@@ -108,6 +108,9 @@ class FeedConfig(BaseModel):
     instruments: list[str] = Field(default_factory=list)
     symbols: dict[str, str] = Field(default_factory=dict)
     silence_timeout_seconds: float = Field(default=30.0, gt=0)
+    # Shares; a quote or print above it is dropped as implausible (monitor/feeds/sizes.py).
+    # 1e10 is above the share count of almost any listed company.
+    max_size: float = Field(default=1e10, gt=0)
 
     def options_data(self) -> dict[str, Any]:
         return dict(self.model_extra or {})

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+from monitor.app.build import build_feeds, build_pairs, load
+from monitor.core.events import FxQuote, Quote, Trade
+from monitor.core.sessions import SessionCalendar
 from monitor.feeds.badinput import BadInputLog
 from monitor.feeds.base import FeedContext, FeedHealth
 from monitor.feeds.polygon.parse import PolygonParser
+from monitor.feeds.sizes import size_checked
 from monitor.feeds.streaming.dispatch import Dispatcher
 from monitor.feeds.streaming.watchdog import SilenceWatchdog
 from tests.support.feeds import Sessions
@@ -71,3 +76,31 @@ def test_counts_held_since_the_last_line_go_into_the_next_and_flush_writes_them(
     bad.flush(7 * SECOND)  # nothing new: no line
     assert [line["counts"] for line in lines] == [{"parse": 1}, {"parse": 1}]
     assert lines[1]["example"] == "second"
+
+
+def test_sizes_above_the_ceiling_are_dropped_and_counted_per_feed() -> None:
+    health = FeedHealth("us")
+    seen: list[Any] = []
+    sink = size_checked(seen.append, 1e6, health)
+    sink(Quote("PONY", 18.4, 2e6, 18.5, 100.0, 1, 2))
+    sink(Trade("PONY", 18.4, 5e6, 1, 2))
+    sink(Quote("PONY", 18.4, 1e6, 18.5, 100.0, 1, 2))  # at the ceiling: plausible
+    sink(Trade("PONY", 18.4, float("inf"), 1, 2))  # the core's to reject (non_finite_size)
+    sink(FxQuote("USDHKD", 7.8, 7.81, 1, 2))
+    assert [type(e).__name__ for e in seen] == ["Quote", "Trade", "FxQuote"]
+    assert health.errors_total == {"implausible_size": 2}
+
+
+def test_the_ceiling_is_a_feed_setting_the_daemon_applies(tmp_path: Path) -> None:
+    config = tmp_path / "c.yaml"
+    config.write_text(
+        "pairs: {PONY: {}}\nfeeds:\n  sim: {type: simulator, max_size: 500}\n", encoding="utf-8"
+    )
+    settings = load(config)
+    seen: list[Any] = []
+    pairs = build_pairs(settings)
+    (feed,) = build_feeds(settings, pairs, seen.append, lambda: 0, SessionCalendar("always_open"))
+    sink = feed._ctx.sink  # type: ignore[attr-defined]
+    sink(Trade("PONY", 18.4, 501.0, 1, 2))
+    sink(Trade("PONY", 18.4, 500.0, 1, 2))
+    assert len(seen) == 1 and feed.health.errors_total == {"implausible_size": 1}
