@@ -80,7 +80,10 @@ def instruments_of(pairs: list[Pair]) -> dict[str, Instrument]:
 
 def feed_options(name: str, cfg: FeedConfig) -> BaseModel:
     """Validate a feed's provider options with the provider's own model."""
-    entry = feed_type(cfg.type)
+    try:
+        entry = feed_type(cfg.type)
+    except ConfigError as exc:
+        raise ConfigError(f"feeds.{name}.type: {exc}") from None
     missing = entry.missing_modules()
     if missing and cfg.enabled and entry.extra:
         hint = MissingExtraError(f"feed type {cfg.type!r}", entry.extra)
@@ -88,7 +91,9 @@ def feed_options(name: str, cfg: FeedConfig) -> BaseModel:
     try:
         options: BaseModel = entry.options.model_validate(cfg.options_data())
     except ValidationError as exc:
-        raise ConfigError(format_validation_error(exc, f"feeds.{name}")) from None
+        raise ConfigError(
+            format_validation_error(exc, f"feeds.{name}", ("feeds", name))
+        ) from None
     return options
 
 
@@ -109,6 +114,42 @@ def validate_settings(settings: Settings, origin: str) -> None:
                 )
     except ConfigError as exc:
         raise ConfigError(f"{origin}: {exc}") from None
+
+
+def unserved_instruments(settings: Settings) -> dict[str, list[str]]:
+    """``{pair: [legs no enabled feed serves]}`` for the pairs that have such legs.
+
+    A feed without ``instruments`` is offered every leg, so it counts as serving them all.
+    """
+    served: set[str] = set()
+    everything = False
+    for cfg in settings.feeds.values():
+        if cfg.enabled:
+            served.update(cfg.instruments)
+            everything = everything or not cfg.instruments
+    if everything:
+        return {}
+    missing = {
+        pair.name: [leg.symbol for leg in pair.legs() if leg.symbol not in served]
+        for pair in build_pairs(settings)
+    }
+    return {name: legs for name, legs in missing.items() if legs}
+
+
+def check_served(settings: Settings, origin: str) -> None:
+    """ConfigError when some leg of a configured pair has no enabled feed serving it."""
+    missing = unserved_instruments(settings)
+    if missing:
+        where = "; ".join(f"pairs.{name}: {', '.join(legs)}" for name, legs in missing.items())
+        feeds = ", ".join(
+            f"{name} serves {', '.join(cfg.instruments)}"
+            for name, cfg in settings.feeds.items()
+            if cfg.enabled
+        )
+        raise ConfigError(
+            f"{origin}: {where}: no enabled feed serves this instrument ({feeds}); add it"
+            " to the instruments of a feed that can serve it"
+        )
 
 
 def build_feeds(

@@ -26,6 +26,7 @@ from monitor.app.tasks import TaskSupervisor
 from monitor.core.engine import Engine
 from monitor.core.sessions import SessionCalendar
 from monitor.core.snapshot import MarketSnapshot
+from monitor.errors import ConfigError
 from monitor.expose.metrics.feeds import FeedsCollector
 from monitor.expose.metrics.market import MarketCollector
 from monitor.expose.metrics.tasks import TasksCollector
@@ -109,7 +110,16 @@ class Daemon:
         self._runner = web.AppRunner(self.web_app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, server.host, server.port)
-        await site.start()
+        try:
+            await site.start()
+        except OSError as exc:
+            await self._runner.cleanup()
+            self._runner = None
+            raise ConfigError(
+                f"server: cannot listen on {server.host}:{server.port}: {exc.strerror or exc};"
+                " set server.port (DLMON_SERVER__PORT) or server.host (DLMON_SERVER__HOST)"
+                " to a free address"
+            ) from None
         sockets = [s for s in self._runner.addresses if isinstance(s, tuple)]
         self.port = sockets[0][1] if sockets else server.port
         await self.alerting.start()  # restores alert state and the notification spool
