@@ -91,9 +91,7 @@ def feed_options(name: str, cfg: FeedConfig) -> BaseModel:
     try:
         options: BaseModel = entry.options.model_validate(cfg.options_data())
     except ValidationError as exc:
-        raise ConfigError(
-            format_validation_error(exc, f"feeds.{name}", ("feeds", name))
-        ) from None
+        raise ConfigError(format_validation_error(exc, f"feeds.{name}", ("feeds", name))) from None
     return options
 
 

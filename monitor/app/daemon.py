@@ -4,12 +4,14 @@ started and stopped in order, run until SIGTERM or SIGINT."""
 from __future__ import annotations
 
 import asyncio
+import platform
 import signal
 import time
 from collections.abc import Callable, Sequence
 
 import structlog
 from aiohttp import web
+from prometheus_client import GCCollector, PlatformCollector, ProcessCollector
 from prometheus_client.registry import CollectorRegistry
 
 from monitor import __version__
@@ -23,6 +25,7 @@ from monitor.app.build import (
     feed_priorities,
 )
 from monitor.app.tasks import TaskSupervisor
+from monitor.buildinfo import revision
 from monitor.core.engine import Engine
 from monitor.core.sessions import SessionCalendar
 from monitor.core.snapshot import MarketSnapshot
@@ -73,7 +76,17 @@ class Daemon:
         # Each room exports its own metrics; every collector registers itself.
         MarketCollector(self.engine, clock, registry=self.registry)
         FeedsCollector(self.feed_health, registry=self.registry)
-        TasksCollector(__version__, self.supervisor.restarts, registry=self.registry)
+        TasksCollector(
+            __version__,
+            self.supervisor.restarts,
+            revision=revision(),
+            python_version=platform.python_version(),
+            registry=self.registry,
+        )
+        # The process's own health: process_* (RSS, CPU, fds, start time), python_*.
+        ProcessCollector(registry=self.registry)
+        PlatformCollector(registry=self.registry)
+        GCCollector(registry=self.registry)
         AlertsCollector(self.alerting.alerts, registry=self.registry)
         NotifyCollector(self.alerting.notify, registry=self.registry)
         if self.recorder is not None:

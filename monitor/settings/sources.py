@@ -19,7 +19,7 @@ import yaml
 from monitor.errors import ConfigError
 
 ENV_PREFIX = "DLMON_"
-OTHER_VARIABLES = frozenset({"DLMON_CONFIG"})
+OTHER_VARIABLES = frozenset({"DLMON_CONFIG", "DLMON_REVISION"})
 """``DLMON_`` variables that are not settings (read by the command line itself)."""
 
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")

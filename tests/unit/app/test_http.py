@@ -114,3 +114,19 @@ async def test_rejections_are_counted_in_metrics() -> None:
         assert feeds[0]["feed"] == "sim" and feeds[0]["up"] is True
         page = await (await client.get("/")).text()
         assert "dlmon test" in page
+
+
+async def test_premium_basis_is_null_while_the_pair_has_no_premium() -> None:
+    now = [T0]
+    engine, _, state = build(now)
+    async with TestClient(TestServer(create_app(state()))) as client:
+        (pony,) = await (await client.get("/api/v1/pairs")).json()
+        assert pony["premium"] == {
+            "mid": None,
+            "buy_hk_sell_us": None,
+            "buy_us_sell_hk": None,
+            "basis": None,
+        }
+        feed(engine, T0)
+        (pony,) = await (await client.get("/api/v1/pairs")).json()
+        assert pony["premium"]["basis"] == "live"
