@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # The test environment carries the optional provider extras so their adapters are tested;
 # `dlmon run` itself needs none of them.
-EXTRAS ?= dev,ibkr,futu,parquet
+EXTRAS ?= dev,ibkr,futu,parquet,alpaca
 
 .PHONY: install run test lint types pytest bench clean
 

@@ -13,6 +13,18 @@ from monitor import __version__
 from monitor.errors import ConfigError, DlmonError
 
 EXIT_CONFIG = 2
+EDGE_CONVENTION = """\
+premium and edges (ratios, 0.0123 = 1.23 %; docs/costs.md):
+  mid             (us_mid * fx_mid / r) / hk_mid - 1; positive when the ADS is rich
+  an edge is the return on the capital spent on the bought leg, in HKD, at
+  N = edge_notional_usd, net of the costs in force on the day (dated fee table):
+  buy_hk_sell_us  buy n*r HK shares at hk_ask (base n*r*hk_ask, n = N/us_bid),
+                  deposit, sell n ADS at us_bid, sell the USD at fx_bid
+  buy_us_sell_hk  buy n = N/us_ask ADS with N*fx_ask HKD (the base), cancel,
+                  sell n*r HK shares at hk_bid; gross = r*hk_bid/(us_ask*fx_ask) - 1
+  HK stamp duty per contract rounded up to the whole HK$; other fees unrounded
+  implied FX      r * hk_mid / us_mid (the USD/HKD at which the pair is at parity)
+"""
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -40,13 +52,22 @@ def _cmd_check_config(args: argparse.Namespace) -> int:
 def _cmd_pairs(args: argparse.Namespace) -> int:
     from monitor.core.catalogue import catalogue
 
-    print(f"{'pair':<7} {'US':<7} {'venue':<6} {'HK':<9} {'ratio':>5}  {'src':<3} company")
+    print(
+        f"{'pair':<7} {'US':<7} {'venue':<6} {'HK':<9} {'ratio':>5}  {'src':<3} "
+        f"{'since':<10} {'lot':>5} {'src':<3} company"
+    )
     for p in catalogue().values():
+        since = p.ratio_from.isoformat() if p.ratio_from else "-"
         print(
             f"{p.name:<7} {p.us:<7} {p.us_venue:<6} {p.hk:<9} {p.ratio:>5g}  "
-            f"{p.confidence or '-':<3} {p.company}"
+            f"{p.confidence or '-':<3} {since:<10} {p.hk_lot:>5} {p.lot_confidence or '-':<3} "
+            f"{p.company}"
         )
-    print("ratio = HK ordinary shares per ADS; src: V primary source, S secondary, U unconfirmed")
+    print(
+        "ratio = HK ordinary shares per ADS (since: in force from); lot = HKEX board lot;"
+        " src: V primary source, S secondary, U unconfirmed (a U ratio needs ads_ratio in"
+        " the config)"
+    )
     return 0
 
 
@@ -79,7 +100,10 @@ def _speed(value: str) -> float:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="dlmon", description="HK/US dual-listing premium and liquidity monitor"
+        prog="dlmon",
+        description="HK/US dual-listing premium and liquidity monitor",
+        epilog=EDGE_CONVENTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"dlmon {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)

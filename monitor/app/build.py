@@ -8,6 +8,7 @@ are valid for their provider, rules name configured pairs, a replay feed runs al
 from __future__ import annotations
 
 import dataclasses
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +17,8 @@ from pydantic import BaseModel, ValidationError
 from monitor.app.alerting import check_rule_pairs
 from monitor.core.analytics import AnalyticsSettings
 from monitor.core.catalogue import catalogue
-from monitor.core.fees import FeeSchedule
-from monitor.core.instruments import USD_HKD_BAND, Instrument, Pair, Staleness
+from monitor.core.fee_table import FeeTable, default_fee_table
+from monitor.core.instruments import USD_HKD_BAND, Instrument, Pair, RatioRecord, Staleness
 from monitor.core.sessions import SessionCalendar
 from monitor.errors import ConfigError, MissingExtraError
 from monitor.feeds.base import Clock, EventSink, Feed, FeedContext, FeedHealth, FeedSpec
@@ -45,33 +46,77 @@ def load(path: str | Path | None = None, edit: RawEdit | None = None) -> Setting
     return settings
 
 
-def build_pairs(settings: Settings) -> list[Pair]:
-    """Resolve every configured pair against the catalogue; raise ConfigError if incomplete."""
-    base_fees = dataclasses.replace(FeeSchedule(), **settings.fees.set_fields())
-    return [_build_pair(name, cfg, settings, base_fees) for name, cfg in settings.pairs.items()]
+def build_pairs(settings: Settings, today: date | None = None) -> list[Pair]:
+    """Resolve every configured pair against the catalogue; raise ConfigError if incomplete.
+
+    Each pair carries its dated ratios and its dated fee table (the built-in table, then
+    ``fees:``, then ``pairs.<name>.fees:``); ``ads_ratio`` and ``fees`` are those in force
+    on ``today`` (UTC; the premium itself uses the day of each snapshot).
+    """
+    today = today or datetime.now(UTC).date()
+    table = default_fee_table().with_overrides(
+        settings.fees.set_fields(), "config fees", settings.fees.as_of
+    )
+    return [_build_pair(name, cfg, settings, table, today) for name, cfg in settings.pairs.items()]
 
 
-def _build_pair(name: str, cfg: PairConfig, settings: Settings, base_fees: FeeSchedule) -> Pair:
+SAME_SHARE_FEES = {"ads_issue_fee_usd": 0.0, "ads_cancel_fee_usd": 0.0}
+"""A US line that is the same share as the HK line (YUMC) has no depositary."""
+
+
+def _build_pair(
+    name: str, cfg: PairConfig, settings: Settings, table: FeeTable, today: date
+) -> Pair:
     listed = catalogue().get(name)
     us = cfg.us or (listed.us if listed else None)
     hk = cfg.hk or (listed.hk if listed else None)
-    ratio = cfg.ads_ratio or (listed.ratio if listed else None)
-    if us is None or hk is None or ratio is None:
+    listed_here = listed is not None and listed.us == us and listed.hk == hk
+    if cfg.ads_ratio is not None:
+        ratios: tuple[RatioRecord, ...] = (
+            RatioRecord(cfg.ads_ratio, cfg.ratio_as_of, f"config pairs.{name}.ads_ratio", "C"),
+        )
+    elif listed is not None and listed_here:
+        if listed.ratio_unconfirmed:
+            raise ConfigError(
+                f"pairs.{name}: the catalogue ratio ({listed.ratio:g} HK shares per US share)"
+                " is unconfirmed; give ads_ratio explicitly once you have checked it"
+            )
+        ratios = listed.ratios()
+    else:
+        ratios = ()
+    if us is None or hk is None or not ratios:
         raise ConfigError(f"pairs.{name}: not in the built-in catalogue; give us, hk and ads_ratio")
     us_venue = listed.us_venue if listed and listed.us == us else "XNAS"
     fx = cfg.fx.upper().replace("/", "")
     stale = cfg.staleness or settings.staleness
-    return Pair(
+    if listed is not None and listed_here and listed.same_share:
+        table = table.with_overrides(
+            {k: v for k, v in SAME_SHARE_FEES.items() if k not in table.overrides},
+            "catalogue: same share on both venues, no ADS (register transfer costs not modelled)",
+        )
+    table = table.with_overrides(cfg.fees.set_fields(), f"config pairs.{name}.fees", cfg.fees.as_of)
+    pair = Pair(
         name=name,
         us=Instrument(us, us_venue, "USD"),
-        hk=Instrument(hk, "XHKG", "HKD", lot_size=cfg.hk_lot_size or 100, hkex_tick_grid=True),
+        hk=Instrument(
+            hk,
+            "XHKG",
+            "HKD",
+            lot_size=cfg.hk_lot_size or (listed.hk_lot if listed and listed_here else 100),
+            hkex_tick_grid=True,
+        ),
         fx=Instrument(fx, "FX", fx[3:], price_band=USD_HKD_BAND if fx == "USDHKD" else None),
-        ads_ratio=float(ratio),
-        ratio_as_of=cfg.ratio_as_of or (listed.as_of if listed else None),
-        fees=dataclasses.replace(base_fees, **cfg.fees.set_fields()),
+        ads_ratio=ratios[-1].ratio,
+        ratio_as_of=ratios[-1].effective_from,
+        fees=table.on(today),
         edge_notional_usd=cfg.edge_notional_usd,
         staleness=Staleness(stale.us_seconds, stale.hk_seconds, stale.fx_seconds),
+        ratios=ratios,
+        fee_table=table,
+        ratio_unconfirmed=bool(listed and listed_here and listed.ratio_unconfirmed),
     )
+    current = pair.ratio_on(today)
+    return dataclasses.replace(pair, ads_ratio=current.ratio, ratio_as_of=current.effective_from)
 
 
 def instruments_of(pairs: list[Pair]) -> dict[str, Instrument]:
@@ -237,6 +282,9 @@ def redacted(settings: Settings) -> dict[str, Any]:
                 k: (v.isoformat() if hasattr(v, "isoformat") else v)
                 for k, v in dataclasses.asdict(pair.fees).items()
             },
+            "ratio_history": [ratio_row(r) for r in pair.ratios],
+            "ratio_unconfirmed": pair.ratio_unconfirmed,
+            "cost_table": cost_table(pair, pair.fees.as_of),
         }
         for pair in build_pairs(settings)
     }
@@ -248,3 +296,33 @@ def redacted(settings: Settings) -> dict[str, Any]:
             **options,
         }
     return data
+
+
+def ratio_row(record: RatioRecord) -> dict[str, Any]:
+    return {
+        "ratio": record.ratio,
+        "effective_from": record.effective_from.isoformat() if record.effective_from else None,
+        "source": record.source or None,
+        "grade": record.grade or None,
+    }
+
+
+def cost_table(pair: Pair, day: date) -> dict[str, dict[str, Any]]:
+    """Every cost of ``pair`` in force on ``day``: value, dates, source and grade."""
+    if pair.fee_table is None:
+        return {}
+    rows: dict[str, dict[str, Any]] = {}
+    defaults = dataclasses.asdict(pair.fees)
+    for name, record in pair.fee_table.in_force(day).items():
+        if record is None:
+            value = "off" if defaults[name] is None else defaults[name]
+            rows[name] = {"value": value, "source": "built-in default (no cost)"}
+            continue
+        rows[name] = {
+            "value": record.value if record.value is not None else "off",
+            "effective_from": None if record.grade == "C" else record.effective_from.isoformat(),
+            "effective_to": record.effective_to.isoformat() if record.effective_to else None,
+            "source": record.source,
+            "grade": record.grade,
+        }
+    return rows

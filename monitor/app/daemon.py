@@ -24,6 +24,7 @@ from monitor.app.build import (
     daemon_clock,
     feed_priorities,
 )
+from monitor.app.market_clock import EventClock, MarketClock
 from monitor.app.tasks import TaskSupervisor
 from monitor.buildinfo import revision
 from monitor.core.engine import Engine
@@ -36,6 +37,7 @@ from monitor.expose.metrics.tasks import TasksCollector
 from monitor.expose.server import ServerState, create_app
 from monitor.feeds.base import Feed, FeedHealth
 from monitor.notify.metrics import NotifyCollector
+from monitor.recorder.clock import ReplayClock
 from monitor.recorder.metrics import RecorderCollector
 from monitor.recorder.recorder import Recorder
 from monitor.settings.root import Settings
@@ -66,15 +68,18 @@ class Daemon:
             settings, self.pairs, self.engine.on_event, clock, self.sessions
         )
         self.supervisor = TaskSupervisor()
+        self.market = MarketClock(self.engine, clock, settings.server.snapshot_interval_seconds)
+        if isinstance(clock, ReplayClock):  # recorded time moves with the events
+            self.engine.listeners.append(EventClock(self.engine))
         self.recorder = Recorder(settings.recorder) if settings.recorder.enabled else None
         if self.recorder is not None:
             self.engine.listeners.append(self.recorder.offer)
         self.alerting = build_alerting(
-            settings, self.engine.snapshot, self.feed_health, clock=clock
+            settings, lambda _now: self.snapshot(), self.feed_health, clock=clock
         )
         self.registry = CollectorRegistry(auto_describe=False)
         # Each room exports its own metrics; every collector registers itself.
-        MarketCollector(self.engine, clock, registry=self.registry)
+        MarketCollector(self.engine, self.snapshot, registry=self.registry)
         FeedsCollector(self.feed_health, registry=self.registry)
         TasksCollector(
             __version__,
@@ -105,7 +110,8 @@ class Daemon:
         self.port: int | None = None
 
     def snapshot(self) -> MarketSnapshot:
-        return self.engine.snapshot(self.clock())
+        """The snapshot every reader shares (published once a second by the market clock)."""
+        return self.market.snapshot()
 
     def feed(self, name: str) -> Feed:
         """The feed configured as ``name`` (KeyError if none is)."""
@@ -136,6 +142,7 @@ class Daemon:
         sockets = [s for s in self._runner.addresses if isinstance(s, tuple)]
         self.port = sockets[0][1] if sockets else server.port
         await self.alerting.start()  # restores alert state and the notification spool
+        self.supervisor.spawn("market", self.market.run)
         self.supervisor.spawn("alerts", self.alerting.run)
         for feed in self.feeds:
             self.supervisor.spawn(f"feed:{feed.name}", feed.run)

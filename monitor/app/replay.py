@@ -98,6 +98,8 @@ async def run_replay(
     wall = time.monotonic() - started
     lap = laps[0]
     report = replay.report
+    now = daemon.clock()
+    daemon.engine.advance(now)  # the statistics as of the last recorded second
     return ReplaySummary(
         files=[str(f) for f in files],
         events=lap.events,
@@ -110,7 +112,7 @@ async def run_replay(
         last_ts=lap.last_ts,
         wall_seconds=wall,
         pairs=list(tracker.pairs.values()),
-        snapshot=daemon.snapshot(),
+        snapshot=daemon.engine.snapshot(now),
         speed=speed,
     )
 

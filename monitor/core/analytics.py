@@ -1,20 +1,23 @@
-"""Premium and liquidity analytics on the live stream: the write side (hot path).
+"""Premium and liquidity analytics on the live stream: the write side.
 
 :class:`Analytics` listens to every accepted event of the engine. Per event it does O(1)
 work: it copies the changed leg's prices, records per-second samples lazily (a second's
 sample is written when the next second's first event arrives, from the values in force
 at the end of that second), adds a print's USD value to the per-second turnover, and
 follows each venue's official close and the premium at each venue's open and close.
-The state lives in :mod:`monitor.core.analytics_state`; all window maths runs with numpy
-at read time in :mod:`monitor.core.analytics_read`, which never writes.
+Once a second :meth:`Analytics.advance` writes the samples of the seconds that ended and
+folds them into the rolling windows (:mod:`monitor.core.analytics_windows`, O(1) per
+second). The state lives in :mod:`monitor.core.analytics_state`; the reader
+(:mod:`monitor.core.analytics_read`) never writes.
 
 Samples are bucketed by receive time (``ts_recv``, the clock ``snapshot(now)`` uses);
-sessions, closes and opens by exchange time (``ts_event``).
+sessions, closes and opens by exchange time (``ts_event``). An event received after its
+second was sealed by ``advance`` counts in the first open second.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 from monitor.core.analytics_read import AnalyticsReader, SessionView
 from monitor.core.analytics_state import (
@@ -57,6 +60,8 @@ class Analytics:
             return
         second = event.ts_recv // NS_PER_SECOND
         if second > leg.pending:  # a pair's pending second is never behind its legs'
+            if second < leg.sealed:
+                second = leg.sealed
             self._new_second(leg, second)
         src = leg.state.active
         if src is not None:  # copy: the next second's first event flushes these values
@@ -70,7 +75,31 @@ class Analytics:
         if leg.opening:
             leg.opening = not all([p.mark_open(leg, leg.live_day, ts) for p in leg.pairs])
         if type(event) is Trade:
-            self._on_trade(leg, event, second)
+            self._on_trade(leg, event, leg.pending)
+
+    def advance(self, now_ns: int) -> None:
+        """Write the samples of the seconds before ``now_ns``'s and fold them into every
+        rolling window (which then end at the last complete second)."""
+        for _ in self.advance_steps(now_ns):
+            pass
+
+    def advance_steps(self, now_ns: int) -> Iterator[None]:
+        """:meth:`advance`, one step per line and per pair (events may come in between:
+        they belong to ``now_ns``'s second or later, which no fold reads)."""
+        second = now_ns // NS_PER_SECOND
+        legs = self.legs.values()
+        for leg in legs:
+            leg.seal(second)
+        for pair in self.pairs.values():
+            pair.seal(second)
+        end = second - 1
+        for leg in legs:
+            if leg.windows is not None:
+                leg.windows.fold(end)
+                yield
+        for pair in self.pairs.values():
+            pair.windows.fold(end)
+            yield
 
     def _new_second(self, leg: LegTracker, second: int) -> None:
         leg.flush()

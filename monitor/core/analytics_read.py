@@ -1,21 +1,18 @@
-"""Premium and liquidity analytics: the read side (numpy over the per-second rings).
+"""Premium and liquidity analytics: the read side (O(1) per pair, never writes).
 
-Each series is made dense over the longest horizon (one value per second up to ``now``),
-seconds in which the venue (or, for a pair, both venues) did not trade are blanked, and
-every window is a tail slice of that array. Results are cached per pair for one second
-of ``now``, so frequent readers (scrapes, the API, alert rules) cost one computation.
-The reader never writes the trackers it reads (its cache is its own).
+The rolling windows are kept up to date by the writer (``Analytics.advance``, once a
+second), so a read takes each statistic from its window's running sums: the windows end
+at the last complete second folded in, and the z-score compares the premium now with
+them. Prices, sessions and the source in use are read as of ``now``.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-import numpy as np
-import numpy.typing as npt
-
-from monitor.core import stats
+from monitor.core import rolling
 from monitor.core.analytics_state import AnalyticsSettings, AnalyticsState, LegTracker, PairTracker
 from monitor.core.analytics_view import (
     DayMark,
@@ -29,15 +26,14 @@ from monitor.core.analytics_view import (
     TurnoverShare,
 )
 from monitor.core.events import NS_PER_SECOND
-from monitor.core.premium import Prices
+from monitor.core.premium import Premiums, Prices
 from monitor.core.reference import NOT_TRADING
-from monitor.core.series import FloatArray, dense_sums, fill_positions, take
+from monitor.core.state import SourceState
 
 NAN = float("nan")
 NS = NS_PER_SECOND
 EPOCH = date(1970, 1, 1)
-MINUTE_CACHE_LIMIT = 20_000
-BoolArray = npt.NDArray[np.bool_]
+BASES = ("mid", "buy_hk_sell_us", "buy_us_sell_hk")
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,25 +51,12 @@ class SessionView:
     analytics: PairAnalytics
 
 
-@dataclass(frozen=True, slots=True)
-class _Cached:
-    second: int
-    stale: bool
-    windows: tuple[PremiumWindow, ...]
-    half_life: HalfLife | None
-    us: tuple[InstrumentWindow, ...]
-    hk: tuple[InstrumentWindow, ...]
-    shares: tuple[TurnoverShare, ...]
-
-
 class AnalyticsReader:
-    """Builds :class:`SessionView` views from the analytics state (read only)."""
+    """Builds :class:`SessionView` views from the analytics state (read only, O(1))."""
 
     def __init__(self, state: AnalyticsState) -> None:
         self.state = state
         self.settings: AnalyticsSettings = state.settings
-        self._cache: dict[str, _Cached] = {}
-        self._minutes: dict[tuple[str, int], bool] = {}
 
     def pair_view(self, name: str, now_ns: int, stale: bool) -> SessionView:
         """The pair's session-aware leg prices, whether both venues trade, and its analytics."""
@@ -83,162 +66,107 @@ class AnalyticsReader:
         hk_phase = clock.phase(t.hk.venue, now_ns)
         fx_phase = clock.phase(t.fx.venue, now_ns)
         live = us_phase not in NOT_TRADING and hk_phase not in NOT_TRADING
-        us_p = t.us.prices(us_phase, *_current(t.us))
-        hk_p = t.hk.prices(hk_phase, *_current(t.hk))
-        fx_p = _current(t.fx)
+        idle = us_phase in NOT_TRADING and hk_phase in NOT_TRADING
+        us_src = t.us.state.selected(now_ns)
+        hk_src = t.hk.state.selected(now_ns)
+        fx_src = t.fx.state.selected(now_ns)
+        us_p = t.us.prices(us_phase, *_current(us_src))
+        hk_p = t.hk.prices(hk_phase, *_current(hk_src))
+        fx_p = _current(fx_src)
         legs = (
-            _leg_basis(t.us, us_phase, us_p, now_ns),
-            _leg_basis(t.hk, hk_phase, hk_p, now_ns),
-            _leg_basis(t.fx, fx_phase, fx_p, now_ns),
+            _leg_basis(t.us, us_src, us_phase, us_p, now_ns),
+            _leg_basis(t.hk, hk_src, hk_phase, hk_p, now_ns),
+            _leg_basis(t.fx, fx_src, fx_phase, fx_p, now_ns),
         )
-        cached = self._stats(name, t, now_ns, stale)
+        calc = t.calculator.at(now_ns)
+        current = None if stale or idle else calc.premiums(us_p, hk_p, fx_p)
+        us_windows = self._leg_windows(t.us)
+        hk_windows = self._leg_windows(t.hk)
         view = PairAnalytics(
             basis="live" if live else "reference",
             legs=legs,
-            premium_windows=cached.windows,
-            half_life=cached.half_life,
+            premium_windows=self._premium_windows(t, current),
+            half_life=self._half_life(t),
             days=_days(t),
-            us=self._instrument(t, t.us, cached.us),
-            hk=self._instrument(t, t.hk, cached.hk),
-            turnover_shares=cached.shares,
+            us=self._instrument(t, t.us, us_src, us_windows),
+            hk=self._instrument(t, t.hk, hk_src, hk_windows),
+            turnover_shares=self._shares(us_windows, hk_windows),
         )
         return SessionView(us_p, hk_p, fx_p, live, view)
 
     # ------------------------------------------------------------------ windows
-    def _stats(self, name: str, t: PairTracker, now_ns: int, stale: bool) -> _Cached:
-        second = now_ns // NS
-        hit = self._cache.get(name)
-        if hit is not None and hit.second == second and hit.stale == stale:
-            return hit
+    def _premium_windows(
+        self, t: PairTracker, current: Premiums | None
+    ) -> tuple[PremiumWindow, ...]:
         s = self.settings
-        start = second - s.horizon
-        series = self._pair_series(t, start, second)
-        windows = []
-        for basis, x in zip(("mid", "buy_hk_sell_us", "buy_us_sell_hk"), series, strict=True):
-            current = None if stale or not np.isfinite(x[-1]) else float(x[-1])
-            for label, seconds in s.windows:
-                xw = x[-seconds:]
-                m = stats.moments(xw, s.min_samples)
-                share = None if basis == "mid" else stats.positive_share(xw, s.min_samples)
-                windows.append(
+        out = []
+        for index, basis in enumerate(BASES):
+            now = None if current is None else _finite(current[index])
+            for (label, seconds), moments in zip(s.windows, t.windows.moments, strict=True):
+                m = moments[index]
+                n = m.n
+                enough = n >= max(s.min_samples, 1)
+                mean = m.mean if enough else None
+                std = m.stddev() if enough else None
+                share = m.positive / n if enough and basis != "mid" else None
+                out.append(
                     PremiumWindow(
-                        basis, label, seconds, m.samples, m.mean, m.stddev,
-                        stats.zscore(current, m), share,
+                        basis, label, seconds, n, mean, std, rolling.zscore(now, mean, std),
+                        share,
                     )
                 )  # fmt: skip
-        fit = stats.ar1_fit(series[0][-s.half_life_window_seconds - 1 :], s.min_samples)
-        half = None
-        if fit is not None:
-            half = HalfLife(
-                s.half_life_window_seconds, fit.samples, fit.coefficient, fit.stderr,
-                fit.half_life, fit.half_life_low, fit.half_life_high,
-            )  # fmt: skip
-        us_mid, us_spread, us_turn = self._leg_series(t.us, start, second)
-        hk_mid, hk_spread, hk_turn = self._leg_series(t.hk, start, second)
-        shares = []
-        for label, seconds in s.windows:
-            us_total, hk_total = float(us_turn[-seconds:].sum()), float(hk_turn[-seconds:].sum())
-            total = us_total + hk_total
-            shares.append(
-                TurnoverShare(
-                    label,
-                    seconds,
-                    us_total / total if total > 0 else None,
-                    hk_total / total if total > 0 else None,
-                )
-            )
-        cached = _Cached(
-            second,
-            stale,
-            tuple(windows),
-            half,
-            self._leg_windows(us_mid, us_spread, us_turn),
-            self._leg_windows(hk_mid, hk_spread, hk_turn),
-            tuple(shares),
-        )
-        self._cache[name] = cached
-        return cached
-
-    def _leg_windows(
-        self, mid: FloatArray, spread: FloatArray, turnover: FloatArray
-    ) -> tuple[InstrumentWindow, ...]:
-        s = self.settings
-        out = []
-        for label, seconds in s.windows:
-            out.append(
-                InstrumentWindow(
-                    window=label,
-                    seconds=seconds,
-                    realized_volatility=stats.realized_volatility(mid[-seconds - 1 :]),
-                    amihud_illiquidity=stats.amihud(
-                        mid[-seconds - 1 :], turnover[-seconds:], s.amihud_bucket_seconds
-                    ),
-                    time_weighted_spread=stats.nan_mean(spread[-seconds:], 1),
-                    turnover_usd=float(turnover[-seconds:].sum()),
-                )
-            )
         return tuple(out)
 
-    def _pair_series(self, t: PairTracker, start: int, end: int) -> list[FloatArray]:
-        secs, fields = t.ring.arrays()
-        if t.pending > t.ring.last_second:
-            values = t.stored_premiums((t.pending + 1) * NS - 1) or (NAN, NAN, NAN)
-            secs = np.append(secs, t.pending)
-            fields = [np.append(f, v) for f, v in zip(fields, values, strict=True)]
-        mask = self._trading_mask((t.us.venue, t.hk.venue), start, end)
-        pos = fill_positions(secs, start, end)
-        out = []
-        for f in fields:
-            dense = take(f, pos)
-            if mask is not None:
-                dense[~mask] = NAN
-            out.append(dense)
-        return out
-
-    def _leg_series(
-        self, leg: LegTracker, start: int, end: int
-    ) -> tuple[FloatArray, FloatArray, FloatArray]:
-        assert leg.quotes is not None and leg.trades is not None
-        secs, (mid, spread) = leg.quotes.arrays()
-        if leg.pending > leg.quotes.last_second:
-            secs = np.append(secs, leg.pending)
-            mid, spread = np.append(mid, leg.mid), np.append(spread, leg.spread())
-        pos = fill_positions(secs, start, end)
-        dense_mid, dense_spread = take(mid, pos), take(spread, pos[1:])
-        mask = self._trading_mask((leg.venue,), start, end)
-        if mask is not None:
-            dense_mid[~mask] = NAN
-            dense_spread[~mask[1:]] = NAN
-        tsecs, (turn,) = leg.trades.arrays()
-        return dense_mid, dense_spread, dense_sums(tsecs, turn, start + 1, end)
-
-    def _trading_mask(self, venues: tuple[str, ...], start: int, end: int) -> BoolArray | None:
-        """Per second of ``start..end``: True if any of ``venues`` trades; None if always."""
-        clock = self.state.clock
-        if clock.calendar.mode == "always_open":
+    def _half_life(self, t: PairTracker) -> HalfLife | None:
+        s = self.settings
+        fit = t.windows.ar1.fit(s.min_samples)
+        if fit is None:
             return None
-        first, last = start // 60, end // 60
-        if len(self._minutes) > MINUTE_CACHE_LIMIT:
-            self._minutes.clear()
-        flags = np.zeros(last - first + 1, dtype=bool)
-        for i, minute in enumerate(range(first, last + 1)):
-            for venue in venues:
-                key = (venue, minute)
-                hit = self._minutes.get(key)
-                if hit is None:
-                    hit = self._minutes[key] = clock.trading_in_minute(venue, minute)
-                if hit:
-                    flags[i] = True
-                    break
-        seconds = np.arange(start, end + 1, dtype=np.int64)
-        mask: BoolArray = flags[seconds // 60 - first]
-        return mask
+        return HalfLife(
+            s.half_life_window_seconds, fit.samples, fit.coefficient, fit.stderr,
+            fit.half_life, fit.half_life_low, fit.half_life_high,
+        )  # fmt: skip
+
+    def _leg_windows(self, leg: LegTracker) -> tuple[InstrumentWindow, ...]:
+        w = leg.windows
+        assert w is not None
+        return tuple(
+            InstrumentWindow(
+                window=label,
+                seconds=seconds,
+                realized_volatility=w.realized_volatility(i),
+                amihud_illiquidity=w.amihud(i),
+                time_weighted_spread=w.time_weighted_spread(i),
+                turnover_usd=w.turnover_usd(i),
+            )
+            for i, (label, seconds) in enumerate(self.settings.windows)
+        )
+
+    @staticmethod
+    def _shares(
+        us: tuple[InstrumentWindow, ...], hk: tuple[InstrumentWindow, ...]
+    ) -> tuple[TurnoverShare, ...]:
+        shares = []
+        for u, h in zip(us, hk, strict=True):
+            total = u.turnover_usd + h.turnover_usd
+            shares.append(
+                TurnoverShare(
+                    u.window,
+                    u.seconds,
+                    u.turnover_usd / total if total > 0 else None,
+                    h.turnover_usd / total if total > 0 else None,
+                )
+            )
+        return tuple(shares)
 
     # ------------------------------------------------------------------ instruments
     def _instrument(
-        self, t: PairTracker, leg: LegTracker, windows: tuple[InstrumentWindow, ...]
+        self,
+        t: PairTracker,
+        leg: LegTracker,
+        src: SourceState | None,
+        windows: tuple[InstrumentWindow, ...],
     ) -> InstrumentAnalytics:
-        src = leg.state.active
         imbalance = None
         if src is not None and src.has_quote:
             depth = src.bid_size + src.ask_size
@@ -253,24 +181,24 @@ class AnalyticsReader:
             official_close=close.price if close is not None and has_close else None,
             official_close_ts=close.ts if close is not None and has_close else None,
             windows=windows,
-            trade_costs=_trade_costs(t, leg, self.settings.trade_notional_usd),
+            trade_costs=_trade_costs(t, leg, src, self.settings.trade_notional_usd),
         )
 
 
-def _current(leg: LegTracker) -> Prices:
-    src = leg.state.active
+def _current(src: SourceState | None) -> Prices:
     if src is None or not src.has_price:
         return NAN, NAN, NAN
     return src.mid, src.exec_bid, src.exec_ask
 
 
 def _finite(value: float) -> float | None:
-    return value if np.isfinite(value) else None
+    return value if math.isfinite(value) else None
 
 
-def _leg_basis(leg: LegTracker, phase: str, prices: Prices, now_ns: int) -> LegBasis:
+def _leg_basis(
+    leg: LegTracker, src: SourceState | None, phase: str, prices: Prices, now_ns: int
+) -> LegBasis:
     kind = leg.kind(phase)
-    src = leg.state.active
     ts: int | None = None
     if kind == "close" and leg.close is not None:
         ts = leg.close.ts
@@ -326,8 +254,9 @@ def _day_mark(
     )
 
 
-def _trade_costs(t: PairTracker, leg: LegTracker, notional_usd: float) -> tuple[TradeCost, ...]:
-    src = leg.state.active
+def _trade_costs(
+    t: PairTracker, leg: LegTracker, src: SourceState | None, notional_usd: float
+) -> tuple[TradeCost, ...]:
     usd = leg.usd_per_unit()
     costs = []
     for side in ("buy", "sell"):

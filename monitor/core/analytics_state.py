@@ -1,19 +1,22 @@
 """Premium and liquidity analytics: the state the writer keeps and the reader reads.
 
 :class:`LegTracker` (one instrument: latest prices, per-second samples, turnover, official
-close) and :class:`PairTracker` (one pair: per-second premium samples, the premium at each
-venue's open and close) are written by :class:`~monitor.core.analytics.Analytics` on the
-hot path and read by :class:`~monitor.core.analytics_read.AnalyticsReader`, which never
-writes. Memory is bounded by the longest window (one entry per second) and the history.
+close, its rolling windows) and :class:`PairTracker` (one pair: per-second premium
+samples, the premium at each venue's open and close, its rolling windows) are written by
+:class:`~monitor.core.analytics.Analytics` (events on the hot path, ``advance`` once a
+second) and read by :class:`~monitor.core.analytics_read.AnalyticsReader`, which never
+writes. Memory is bounded by the longest window (one entry per second with updates) and
+the history.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
+from monitor.core.analytics_windows import LegWindows, PairWindows, TradingMinute
 from monitor.core.events import NS_PER_SECOND
 from monitor.core.instruments import Pair
 from monitor.core.premium import PremiumCalculator, Premiums, Prices
@@ -52,9 +55,32 @@ class AnalyticsSettings:
 
 
 DEFAULT_ANALYTICS = AnalyticsSettings()
+MINUTE_CACHE_LIMIT = 50_000
 
 
-DEFAULT_ANALYTICS = AnalyticsSettings()
+class TradingMinutes:
+    """Whether a venue trades in an epoch minute, cached (the windows ask per minute)."""
+
+    __slots__ = ("_cache", "clock")
+
+    def __init__(self, clock: SessionClock) -> None:
+        self.clock = clock
+        self._cache: dict[tuple[str, int], bool] = {}
+
+    def __call__(self, venue: str, minute: int) -> bool:
+        key = (venue, minute)
+        hit = self._cache.get(key)
+        if hit is None:
+            if len(self._cache) > MINUTE_CACHE_LIMIT:
+                self._cache.clear()
+            hit = self._cache[key] = self.clock.trading_in_minute(venue, minute)
+        return hit
+
+    def any_of(self, *venues: str) -> TradingMinute | None:
+        """The trading flag of a series that counts while any of ``venues`` trades."""
+        if self.clock.calendar.mode == "always_open":
+            return None
+        return lambda minute: any(self(venue, minute) for venue in venues)
 
 
 class LegTracker:
@@ -73,13 +99,21 @@ class LegTracker:
         "pairs",
         "pending",
         "quotes",
+        "sealed",
         "state",
         "trades",
         "usd",
         "venue",
+        "windows",
     )
 
-    def __init__(self, state: InstrumentState, capacity: int, grace_seconds: float) -> None:
+    def __init__(
+        self,
+        state: InstrumentState,
+        capacity: int,
+        grace_seconds: float,
+        make_windows: Callable[[LastRing, SumRing, str], LegWindows],
+    ) -> None:
         instrument = state.instrument
         self.state = state
         self.venue = instrument.venue
@@ -87,7 +121,8 @@ class LegTracker:
         self.fx: LegTracker | None = None  # converts this line's currency to USD
         self.mid = self.bid = self.ask = NAN
         self.has_quote = False
-        self.pending = -1
+        self.pending = -1  # the second whose sample is not written yet (-1: none)
+        self.sealed = 0  # seconds before it are final (folded into the windows)
         self.minute = -1  # exchange-time minute of the latest phase lookup
         self.live_day = -1  # venue-local day of the latest main session (continuous/regular)
         self.opening = False  # some pair still waits for this venue's opening premium
@@ -96,6 +131,9 @@ class LegTracker:
         self.quotes = LastRing(capacity, 2) if equity else None  # mid, spread
         self.trades = SumRing(capacity) if equity else None  # USD turnover
         self.close = CloseTracker(self.venue, grace_seconds) if equity else None
+        self.windows: LegWindows | None = None
+        if self.quotes is not None and self.trades is not None:
+            self.windows = make_windows(self.quotes, self.trades, self.venue)
 
     def spread(self) -> float:
         """Quoted spread ratio of the stored prices (NaN without a two-sided quote)."""
@@ -106,6 +144,13 @@ class LegTracker:
         """Record the pending second's sample (the prices in force at its end)."""
         if self.quotes is not None and self.pending >= 0:
             self.quotes.put(self.pending, self.mid, self.spread())
+
+    def seal(self, second: int) -> None:
+        """Write the pending sample if it is before ``second``; later events start there."""
+        if 0 <= self.pending < second:
+            self.flush()
+            self.pending = -1
+        self.sealed = max(self.sealed, second)
 
     def usd_per_unit(self) -> float:
         """USD per unit of this line's currency (NaN when the FX leg has no price)."""
@@ -168,6 +213,7 @@ class PairTracker:
         "pending",
         "ring",
         "us",
+        "windows",
     )
 
     def __init__(
@@ -178,6 +224,7 @@ class PairTracker:
         clock: SessionClock,
         capacity: int,
         history_days: int,
+        make_windows: Callable[[LastRing, str, str], PairWindows],
     ) -> None:
         self.pair = pair
         self.calculator = calculator
@@ -185,6 +232,7 @@ class PairTracker:
         self.clock = clock
         self.ring = LastRing(capacity, 3)
         self.pending = -1
+        self.windows = make_windows(self.ring, self.us.venue, self.hk.venue)
         self.days: dict[str, deque[_Day]] = {
             self.us.venue: deque(maxlen=history_days),
             self.hk.venue: deque(maxlen=history_days),
@@ -200,15 +248,16 @@ class PairTracker:
         hk_phase = self.clock.phase(hk.venue, ts_ns)
         if us_phase in NOT_TRADING and hk_phase in NOT_TRADING:
             return None
-        return self.calculator.premiums(
+        return self.calculator.at(ts_ns).premiums(  # the ratio and costs of the day
             us.prices(us_phase, us.mid, us.bid, us.ask),
             hk.prices(hk_phase, hk.mid, hk.bid, hk.ask),
             (fx.mid, fx.bid, fx.ask),
         )
 
-    def mid_premium(self, us: Prices, hk: Prices) -> float:
-        """Mid premium from (mid, bid, ask) of the equity legs and the stored FX mid."""
-        return self.calculator.mid_of(us, hk, self.fx.mid)
+    def mid_premium(self, us: Prices, hk: Prices, ts_ns: int) -> float:
+        """Mid premium from (mid, bid, ask) of the equity legs and the stored FX mid, with
+        the ratio in force at ``ts_ns``."""
+        return self.calculator.at(ts_ns).mid_of(us, hk, self.fx.mid)
 
     def close_mark(self, leg: LegTracker) -> tuple[int, float, int] | None:
         """(day, mid premium, time) at ``leg``'s latest official close, the other equity leg
@@ -221,7 +270,7 @@ class PairTracker:
         phase = self.clock.phase(other.venue, close.ts)
         other_prices = other.prices(phase, other.mid, other.bid, other.ask)
         us, hk = (c, other_prices) if leg is self.us else (other_prices, c)
-        return close.day, self.mid_premium(us, hk), close.ts
+        return close.day, self.mid_premium(us, hk, close.ts), close.ts
 
     # ------------------------------------------------------------------ hot path
     def flush(self) -> None:
@@ -236,6 +285,12 @@ class PairTracker:
         if self.closes:
             self.mark_closes()
 
+    def seal(self, second: int) -> None:
+        """Write the pending sample if it is before ``second`` (see :meth:`LegTracker.seal`)."""
+        if 0 <= self.pending < second:
+            self.flush()
+            self.pending = -1
+
     def mark_closes(self) -> None:
         """Premium at the official close of each leg whose close moved (once a second)."""
         for leg in self.closes:
@@ -247,9 +302,12 @@ class PairTracker:
         if self.open_day[leg.venue] == day:
             return True
         us, hk = self.us, self.hk
+        if us.mid != us.mid or hk.mid != hk.mid or self.fx.mid != self.fx.mid:
+            return False  # a leg has no price yet: no premium to keep
         mid = self.mid_premium(
             us.prices(self.clock.phase(us.venue, ts_ns), us.mid, us.bid, us.ask),
             hk.prices(self.clock.phase(hk.venue, ts_ns), hk.mid, hk.bid, hk.ask),
+            ts_ns,
         )
         if mid != mid:
             return False
@@ -292,23 +350,43 @@ class AnalyticsState:
     ) -> None:
         self.settings = settings
         self.clock = SessionClock(sessions, settings.us_overnight_session)
+        self.minutes = TradingMinutes(self.clock)
         capacity = settings.horizon + 2
         grace = settings.us_close_grace_seconds
         self.legs = {
-            symbol: LegTracker(state, capacity, grace) for symbol, state in instruments.items()
+            symbol: LegTracker(state, capacity, grace, self._leg_windows)
+            for symbol, state in instruments.items()
         }
         self.pairs: dict[str, PairTracker] = {}
         history = settings.daily_history_days
         for ps in pair_states:
             us, hk, fx = (self.legs[s.instrument.symbol] for s in (ps.us, ps.hk, ps.fx))
             tracker = PairTracker(
-                ps.pair, ps.calculator, (us, hk, fx), self.clock, capacity, history
+                ps.pair,
+                ps.calculator,
+                (us, hk, fx),
+                self.clock,
+                capacity,
+                history,
+                self._pair_windows,
             )
             self.pairs[tracker.pair.name] = tracker
             for leg in (us, hk, fx):
                 leg.pairs.append(tracker)
                 if leg.fx is None and leg is not fx:
                     leg.fx = fx
+
+    def _leg_windows(self, quotes: LastRing, trades: SumRing, venue: str) -> LegWindows:
+        s = self.settings
+        seconds = tuple(w for _, w in s.windows)
+        trading = self.minutes.any_of(venue)
+        return LegWindows(quotes, trades, trading, seconds, s.amihud_bucket_seconds)
+
+    def _pair_windows(self, ring: LastRing, us_venue: str, hk_venue: str) -> PairWindows:
+        s = self.settings
+        seconds = tuple(w for _, w in s.windows)
+        trading = self.minutes.any_of(us_venue, hk_venue)
+        return PairWindows(ring, trading, seconds, s.half_life_window_seconds)
 
 
 __all__ = [

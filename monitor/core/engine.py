@@ -1,15 +1,16 @@
 """The market engine: validates events, keeps state, computes premiums and liquidity.
 
 ``on_event`` is the hot path: no I/O, no logging, a few dictionary lookups and some
-arithmetic per event. ``snapshot`` builds the immutable read-side view on demand; the
-premium and the edges are computed there, once per pair and read, by
-:mod:`monitor.core.premium` (their one owner).
+arithmetic per event. ``advance`` is the once-a-second write: source failover on
+silence, expiry of the trade windows, the analytics' rolling windows. ``snapshot`` is a
+pure read that builds the immutable view; the premium and the edges are computed there,
+once per pair and read, by :mod:`monitor.core.premium` (their one owner).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from monitor.core import validation as v
 from monitor.core.analytics import DEFAULT_ANALYTICS, Analytics, AnalyticsSettings
@@ -43,20 +44,25 @@ class PairState:
     def __init__(self, pair: Pair, us: InstrumentState, hk: InstrumentState, fx: InstrumentState):
         self.pair = pair
         self.us, self.hk, self.fx = us, hk, fx
-        self.calculator = PremiumCalculator(pair.ads_ratio, pair.fees, pair.edge_notional_usd)
+        self.calculator = PremiumCalculator.of_pair(pair)  # ratio and fees of each day
 
-    def live_prices(self) -> tuple[Prices, Prices, Prices] | None:
-        """(mid, bid, ask) of each leg's active source; None while a leg has no price."""
-        legs = (self.us.active, self.hk.active, self.fx.active)
+    def live_prices(self, now_ns: int | None = None) -> tuple[Prices, Prices, Prices] | None:
+        """(mid, bid, ask) of each leg's source in use (the active one, or the one
+        selected at ``now_ns``); None while a leg has no price."""
+        if now_ns is None:
+            legs = (self.us.active, self.hk.active, self.fx.active)
+        else:
+            legs = (self.us.selected(now_ns), self.hk.selected(now_ns), self.fx.selected(now_ns))
         if not all(src is not None and src.has_price for src in legs):
             return None
         us, hk, fx = (_prices(src) for src in legs)
         return us, hk, fx
 
-    def premiums(self) -> Premiums | None:
-        """(mid, buy_hk_sell_us, buy_us_sell_hk) from the active sources' prices, if any."""
+    def premiums(self, ts_ns: int) -> Premiums | None:
+        """(mid, buy_hk_sell_us, buy_us_sell_hk) from the active sources' prices, if any,
+        with the ratio and costs in force on the day of ``ts_ns``."""
         prices = self.live_prices()
-        return None if prices is None else self.calculator.premiums(*prices)
+        return None if prices is None else self.calculator.at(ts_ns).premiums(*prices)
 
 
 class Engine:
@@ -179,18 +185,33 @@ class Engine:
         key = (instrument, reason)
         self.flags[key] = self.flags.get(key, 0) + 1
 
-    # ------------------------------------------------------------------ read side
-    def snapshot(self, now_ns: int) -> MarketSnapshot:
-        """Build the read-side view of every pair at ``now_ns``."""
+    # ------------------------------------------------------------------ clock
+    def advance(self, now_ns: int) -> None:
+        """Move time on to ``now_ns`` (once a second): fail over from silent sources,
+        expire the trade windows, fold the analytics' rolling windows."""
+        for _ in self.advance_steps(now_ns):
+            pass
+
+    def advance_steps(self, now_ns: int) -> Iterator[None]:
+        """:meth:`advance` in small steps (one per instrument or pair), so that a caller on
+        the event loop can let events in between; events may arrive between steps."""
+        second = now_ns // NS_PER_SECOND
         for state in self.instruments.values():
             state.reselect(now_ns)
-            state.trades.advance(now_ns // NS_PER_SECOND)
-        views = tuple(self._pair_view(ps, now_ns) for ps in self.pair_states)
+            state.trades.advance(second)
+        if self.analytics is not None:
+            yield from self.analytics.advance_steps(now_ns)
+
+    # ------------------------------------------------------------------ read side
+    def snapshot(self, now_ns: int) -> MarketSnapshot:
+        """The read-side view of every pair at ``now_ns`` (pure: writes nothing)."""
+        views = tuple(self.pair_view(ps, now_ns) for ps in self.pair_states)
         return MarketSnapshot(as_of=now_ns, pairs=views, rejects=dict(self.rejects))
 
-    def _pair_view(self, ps: PairState, now_ns: int) -> PairView:
+    def pair_view(self, ps: PairState, now_ns: int) -> PairView:
+        """The read-side view of one pair at ``now_ns`` (pure)."""
         pair = ps.pair
-        fx_mid = _fx_mid(ps.fx.active)
+        fx_mid = _fx_mid(ps.fx.selected(now_ns))
         us = self._leg_view(pair, ps.us, now_ns, fx_mid)
         hk = self._leg_view(pair, ps.hk, now_ns, fx_mid)
         fx = self._leg_view(pair, ps.fx, now_ns, None)
@@ -200,19 +221,25 @@ class Engine:
         prices: tuple[Prices, Prices, Prices] | None
         extra: PairAnalytics | None = None
         if self.analytics is None:
-            prices = ps.live_prices()
+            prices = ps.live_prices(now_ns)
             live = us.session == "regular" and hk.session == "continuous"
         else:  # session-aware: a closed venue counts at its official close
             session = self.analytics.pair_view(pair.name, now_ns, bool(stale_reasons))
             prices = (session.us, session.hk, session.fx)
             live, extra = session.live, session.analytics
         premium = PremiumView(None, None, None)
+        calc = ps.calculator.at(now_ns)  # issue 12: the ratio and costs of the day
+        implied = pricing = None
         if not stale_reasons and prices is not None:
-            mid, hk_us, us_hk = ps.calculator.premiums(*prices)
+            mid, hk_us, us_hk = calc.premiums(*prices)
             premium = PremiumView(_finite(mid), _finite(hk_us), _finite(us_hk))
+            implied, pricing = _finite(calc.implied_fx(prices[0][0], prices[1][0])), (calc, prices)
         return PairView(
             pair=pair.name,
-            ads_ratio=pair.ads_ratio,
+            ads_ratio=calc.ratio,
+            implied_fx=implied,
+            ratio_unconfirmed=pair.ratio_unconfirmed,
+            pricing=pricing,
             us=us,
             hk=hk,
             fx=fx,
@@ -229,7 +256,7 @@ class Engine:
     ) -> LegView:
         instrument = state.instrument
         phase = self.sessions.phase(instrument.venue, now_ns)
-        src = state.active
+        src = state.selected(now_ns)
         stale_reason = self._stale_reason(pair, state, src, now_ns, phase.live)
         return LegView(
             instrument=instrument.symbol,
@@ -250,7 +277,7 @@ class Engine:
             reference=not phase.live,
             stale=stale_reason is not None,
             stale_reason=stale_reason,
-            liquidity=None if instrument.is_fx else self._liquidity(state, fx_mid),
+            liquidity=None if instrument.is_fx else self._liquidity(state, src, now_ns, fx_mid),
         )
 
     def _stale_reason(
@@ -271,8 +298,10 @@ class Engine:
             return "older than the last session close"
         return None
 
-    def _liquidity(self, state: InstrumentState, fx_mid: float | None) -> Liquidity:
-        src = state.active
+    def _liquidity(
+        self, state: InstrumentState, src: SourceState | None, now_ns: int, fx_mid: float | None
+    ) -> Liquidity:
+        second = now_ns // NS_PER_SECOND
         to_usd = 1.0 if state.instrument.currency == "USD" else _inverse(fx_mid)
         spread = bid_depth = ask_depth = None
         if src is not None and src.has_quote:
@@ -285,7 +314,7 @@ class Engine:
         for index, (label, seconds) in enumerate(
             zip(self.window_labels, self.window_seconds, strict=True)
         ):
-            volume, turnover, count = state.trades.totals(index)
+            volume, turnover, count = state.trades.totals_at(index, second)
             windows.append(
                 WindowStats(
                     window=label,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from monitor.core.fee_table import FeeTable
 from monitor.core.fees import DEFAULT_FEES, FeeSchedule
 
 USD_HKD_BAND = (7.70, 7.90)
@@ -37,6 +38,16 @@ class Staleness:
 
 
 @dataclass(frozen=True, slots=True)
+class RatioRecord:
+    """HK ordinary shares per US share, in force from ``effective_from`` (None: always)."""
+
+    ratio: float
+    effective_from: date | None = None
+    source: str = ""
+    grade: str = ""  # V primary source, S secondary, U unconfirmed, C set in the config
+
+
+@dataclass(frozen=True, slots=True)
 class Pair:
     """A US ADS line and its HK line; ``ads_ratio`` HK ordinary shares per ADS."""
 
@@ -49,6 +60,23 @@ class Pair:
     fees: FeeSchedule = DEFAULT_FEES
     edge_notional_usd: float = 100_000.0
     staleness: Staleness = Staleness()
+    ratios: tuple[RatioRecord, ...] = ()  # dated ratios, oldest first (empty: ads_ratio)
+    fee_table: FeeTable | None = None  # dated costs (None: ``fees`` on every day)
+    ratio_unconfirmed: bool = False  # the catalogue cannot confirm the ratio in use
+
+    def ratio_on(self, day: date) -> RatioRecord:
+        """The ratio in force on ``day`` (before the first record: the first record)."""
+        if not self.ratios:
+            return RatioRecord(self.ads_ratio, self.ratio_as_of)
+        chosen = self.ratios[0]
+        for record in self.ratios:
+            if record.effective_from is None or record.effective_from <= day:
+                chosen = record
+        return chosen
+
+    def fees_on(self, day: date) -> FeeSchedule:
+        """The cost schedule in force on ``day``."""
+        return self.fees if self.fee_table is None else self.fee_table.on(day)
 
     def legs(self) -> tuple[Instrument, Instrument, Instrument]:
         return (self.us, self.hk, self.fx)

@@ -81,3 +81,23 @@ class RollingTrades:
         """(volume, turnover, trade count) of window number ``index`` at the current head."""
         volume, turnover, count = self._sums[index]
         return max(volume, 0.0), max(turnover, 0.0), int(round(count))
+
+    def totals_at(self, index: int, second: int) -> tuple[float, float, int]:
+        """:meth:`totals` as if the head were at ``second`` (pure: nothing moves). Costs
+        the seconds since the head, none when ``advance`` keeps up."""
+        head = self._head
+        if second <= head or head < 0:
+            return self.totals(index)
+        window = self.windows[index]
+        if second - head >= window:
+            return 0.0, 0.0, 0
+        volume, turnover, count = self._sums[index]
+        for expired in range(head - window + 1, second - window + 1):
+            slot = expired % self._size
+            if self._secs[slot] == expired:
+                volume -= self._vol[slot]
+                turnover -= self._turn[slot]
+                count -= self._cnt[slot]
+        if count <= 0:
+            return 0.0, 0.0, 0
+        return max(volume, 0.0), max(turnover, 0.0), int(round(count))

@@ -1,60 +1,82 @@
-"""Per-second sample rings: O(1) writes on the hot path, numpy arrays at read time.
+"""Per-second sample rings: O(1) writes on the hot path, read in order by the windows.
 
 A ring keeps at most one entry per second (the second, then one float per field) in
-``array`` buffers of fixed capacity, so memory is bounded whatever the run time and a
-write is a few scalar stores. Seconds without an entry are filled at read time: a
-:class:`LastRing` carries the last value forward (a price or premium in force), a
-:class:`SumRing` counts them as zero (traded value).
+``array`` buffers. Entries are numbered in write order (``seq``); entry ``seq`` lives at
+``seq % len(buffer)``. The buffers start small and double up to the ring's capacity, so
+memory follows the seconds that had updates, bounded by the capacity whatever the run
+time. Seconds without an entry carry the previous value forward in a
+:class:`LastRing` (a price or premium in force) and count as zero in a :class:`SumRing`
+(traded value). A written entry never changes once a later second has one.
 """
 
 from __future__ import annotations
 
 from array import array
 
-import numpy as np
-import numpy.typing as npt
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
 NAN = float("nan")
+INITIAL_SLOTS = 64
 
 
 class _Ring:
-    __slots__ = ("_count", "_idx", "capacity", "last_second", "secs", "values")
+    __slots__ = ("capacity", "last_second", "secs", "total", "values")
 
     def __init__(self, capacity: int, fields: int) -> None:
         if capacity < 2:
             raise ValueError("a ring needs room for at least two seconds")
         self.capacity = capacity
-        self.secs = array("q", [0]) * capacity
-        self.values = [array("d", [NAN]) * capacity for _ in range(fields)]
-        self._idx = -1
-        self._count = 0
+        slots = min(capacity, INITIAL_SLOTS)
+        self.secs = array("q", [0]) * slots
+        self.values = [array("d", [NAN]) * slots for _ in range(fields)]
+        self.total = 0  # entries ever written; the newest is seq ``total - 1``
         self.last_second = -1
 
-    def _advance(self, second: int) -> int:
-        idx = self._idx + 1
-        if idx == self.capacity:
-            idx = 0
-        self._idx = idx
+    @property
+    def first_seq(self) -> int:
+        """Sequence number of the oldest entry still stored."""
+        return max(0, self.total - len(self.secs))
+
+    def __len__(self) -> int:
+        return self.total - self.first_seq
+
+    def second_at(self, seq: int) -> int:
+        return self.secs[seq % len(self.secs)]
+
+    def value_at(self, field: int, seq: int) -> float:
+        return self.values[field][seq % len(self.secs)]
+
+    def seq_at(self, second: int) -> int:
+        """The newest stored entry at or before ``second`` (-1 if none is stored)."""
+        lo, hi = self.first_seq, self.total - 1
+        if hi < lo or self.second_at(lo) > second:
+            return -1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self.second_at(mid) <= second:
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo
+
+    def _append(self, second: int) -> int:
+        size = len(self.secs)
+        if self.total - self.first_seq == size and size < self.capacity:
+            self._grow(min(size * 2, self.capacity))
+            size = len(self.secs)
+        idx = self.total % size
         self.secs[idx] = second
+        self.total += 1
         self.last_second = second
-        if self._count < self.capacity:
-            self._count += 1
         return idx
 
-    def arrays(self) -> tuple[IntArray, list[FloatArray]]:
-        """The stored seconds (ascending) and each field's values, as fresh numpy arrays."""
-        n, idx = self._count, self._idx
-        secs = np.frombuffer(self.secs, dtype=np.int64)
-        fields = [np.frombuffer(v, dtype=np.float64) for v in self.values]
-        if n < self.capacity:
-            return secs[:n].copy(), [f[:n].copy() for f in fields]
-        start = idx + 1
-        return (
-            np.concatenate((secs[start:], secs[:start])),
-            [np.concatenate((f[start:], f[:start])) for f in fields],
-        )
+    def _grow(self, size: int) -> None:
+        old = len(self.secs)
+        secs = array("q", [0]) * size
+        values = [array("d", [NAN]) * size for _ in self.values]
+        for seq in range(self.first_seq, self.total):
+            secs[seq % size] = self.secs[seq % old]
+            for new, buf in zip(values, self.values, strict=True):
+                new[seq % size] = buf[seq % old]
+        self.secs, self.values = secs, values
 
 
 class LastRing(_Ring):
@@ -63,8 +85,11 @@ class LastRing(_Ring):
     __slots__ = ()
 
     def put(self, second: int, *values: float) -> None:
-        """Store ``values`` as of the end of ``second`` (an older second overwrites the last)."""
-        idx = self._advance(second) if second > self.last_second else self._idx
+        """Store ``values`` as of the end of ``second`` (the same second overwrites)."""
+        if second > self.last_second:
+            idx = self._append(second)
+        else:
+            idx = (self.total - 1) % len(self.secs)
         for buf, value in zip(self.values, values, strict=True):
             buf[idx] = value
 
@@ -79,42 +104,11 @@ class SumRing(_Ring):
 
     def add(self, second: int, value: float) -> None:
         """Add ``value`` to ``second`` (an older second is added to the latest one)."""
-        buf = self.values[0]
         if second > self.last_second:
-            buf[self._advance(second)] = value
+            idx = self._append(second)  # may grow the buffers
+            self.values[0][idx] = value
         else:
-            buf[self._idx] += value
+            self.values[0][(self.total - 1) % len(self.secs)] += value
 
 
-def fill_positions(secs: IntArray, start: int, end: int) -> IntArray:
-    """Per second of ``start..end``: index of the latest entry at or before it (-1: none)."""
-    pos = np.full(end - start + 1, -1, dtype=np.int64)
-    first = int(np.searchsorted(secs, start, side="right")) - 1
-    if first >= 0:
-        pos[0] = first
-    inside = np.nonzero((secs > start) & (secs <= end))[0]
-    pos[secs[inside] - start] = inside
-    np.maximum.accumulate(pos, out=pos)
-    return pos
-
-
-def take(values: FloatArray, pos: IntArray) -> FloatArray:
-    """``values[pos]`` with NaN where ``pos`` is -1."""
-    if not len(values):
-        return np.full(len(pos), NAN)
-    out = values[np.maximum(pos, 0)]
-    out[pos < 0] = NAN
-    return out
-
-
-def forward_fill(secs: IntArray, values: FloatArray, start: int, end: int) -> FloatArray:
-    """Dense series for seconds ``start..end``: the latest value at or before each second."""
-    return take(values, fill_positions(secs, start, end))
-
-
-def dense_sums(secs: IntArray, values: FloatArray, start: int, end: int) -> FloatArray:
-    """Dense series for seconds ``start..end``: the stored sum of each second, else 0."""
-    out = np.zeros(end - start + 1, dtype=np.float64)
-    mask = (secs >= start) & (secs <= end)
-    out[secs[mask] - start] = values[mask]
-    return out
+__all__ = ["LastRing", "SumRing"]

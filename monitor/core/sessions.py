@@ -2,9 +2,12 @@
 
 HKEX (``XHKG``): exchange_calendars gives trading days, the lunch break and half days;
 this module adds the pre-opening auction (09:00-09:30 HKT) and the closing auction
-(10 minutes after the close). US venues (``XNAS``, ``XNYS``, ``OTC``): exchange_calendars
+(10 minutes after the close). US exchanges (``XNAS``, ``XNYS``, ...): exchange_calendars
 XNAS gives holidays and early closes; pre-market 04:00 and after-hours to 20:00 US/Eastern
-(17:00 on early-close days) are added here. ``FX``: Sunday 17:00 to Friday 17:00 New York.
+(17:00 on early-close days) are added here. ``OTC`` (OTC Link lines such as XIACY): the
+same trading days, regular 09:30-16:00 and extended hours 06:00-09:30 and to 17:00
+US/Eastern (OTC Markets' published hours, secondary source). ``FX``: Sunday 17:00 to
+Friday 17:00 New York.
 Blue Ocean's overnight session and HK typhoon closures are not modelled.
 """
 
@@ -117,6 +120,8 @@ class SessionCalendar:
     def _day(self, venue: str, day: date) -> tuple[Interval, ...]:
         if venue == "XHKG":
             return _hkex_day(day)
+        if venue == "OTC":
+            return _otc_day(day, self.us_extended_hours)
         if venue in US_VENUES:
             return _us_day(day, self.us_extended_hours)
         return _fx_day(day)
@@ -183,6 +188,19 @@ def _us_day(day: date, extended: bool) -> tuple[Interval, ...]:
         post_end = _local(day, time(17, 0) if early_close else time(20, 0), NEW_YORK)
         out.insert(0, Interval(_local(day, time(4, 0), NEW_YORK), open_, Phase.PRE_MARKET))
         out.append(Interval(close, post_end, Phase.POST_MARKET))
+    return tuple(out)
+
+
+@lru_cache(maxsize=64)
+def _otc_day(day: date, extended: bool) -> tuple[Interval, ...]:
+    row = _schedule_row("XNAS", day)  # OTC Link trades on the US exchanges' days
+    if row is None:
+        return ()
+    open_, close = _ns(row["open"]), _ns(row["close"])
+    out = [Interval(open_, close, Phase.REGULAR)]
+    if extended:
+        out.insert(0, Interval(_local(day, time(6, 0), NEW_YORK), open_, Phase.PRE_MARKET))
+        out.append(Interval(close, _local(day, time(17, 0), NEW_YORK), Phase.POST_MARKET))
     return tuple(out)
 
 

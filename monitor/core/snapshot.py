@@ -10,6 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from monitor.core.analytics_view import PairAnalytics
+from monitor.core.premium import EdgeBreakdown, PremiumCalculator, Prices
+
+Pricing = tuple[PremiumCalculator, tuple[Prices, Prices, Prices]]
+"""The calculator of the snapshot's day and the (us, hk, fx) prices the premium used."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +88,16 @@ class PairView:
     basis: str  # "live" when both equity venues trade, "reference" when one is closed
     as_of: int
     analytics: PairAnalytics | None = None  # premium and liquidity statistics
+    implied_fx: float | None = None  # r * hk_mid / us_mid: USD/HKD at parity
+    ratio_unconfirmed: bool = False  # the catalogue cannot confirm the ratio in use
+    pricing: Pricing | None = None  # what the edges were computed from (None: no premium)
+
+    def edge_breakdowns(self) -> tuple[EdgeBreakdown, EdgeBreakdown] | None:
+        """Both edges item by item in HKD (computed on demand: the API reads them)."""
+        if self.pricing is None:
+            return None
+        calc, (us, hk, fx) = self.pricing
+        return calc.breakdowns(us, hk, fx)
 
 
 @dataclass(frozen=True, slots=True)

@@ -87,7 +87,14 @@ class InstrumentState:
             self.active = candidate  # failover: the preferred source went silent
 
     def reselect(self, now_ns: int) -> SourceState | None:
-        """Pick the highest-priority source heard from within the limit (else the freshest)."""
+        """Make :meth:`selected` the active source (a write: the engine's ``advance``)."""
+        self.active = self.selected(now_ns)
+        return self.active
+
+    def selected(self, now_ns: int) -> SourceState | None:
+        """The highest-priority source heard from within the limit (else the freshest)."""
+        if len(self.sources) < 2:
+            return self.active
         best: SourceState | None = None
         for state in self.sources.values():
             if not state.has_price or now_ns - state.ts_recv > self.stale_after_ns:
@@ -97,5 +104,4 @@ class InstrumentState:
         if best is None:
             fresh = [s for s in self.sources.values() if s.has_price]
             best = max(fresh, key=lambda s: s.ts_recv, default=self.active)
-        self.active = best
         return best

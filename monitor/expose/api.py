@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from monitor.core.premium import EdgeBreakdown
 from monitor.core.snapshot import LegView, Liquidity, MarketSnapshot, PairView
 from monitor.expose.api_analytics import analytics_json
 from monitor.feeds.base import FeedHealth
@@ -76,7 +77,10 @@ def pair_json(view: PairView) -> dict[str, Any]:
             "buy_hk_sell_us": view.premium.buy_hk_sell_us,
             "buy_us_sell_hk": view.premium.buy_us_sell_hk,
             "basis": premium_basis(view),
+            "costs": edge_costs_json(view),
         },
+        "implied_fx": view.implied_fx,
+        "ratio_unconfirmed": view.ratio_unconfirmed,
         "stale": view.stale,
         "stale_reason": "; ".join(view.stale_reasons) or None,
         "liquidity": {
@@ -94,6 +98,29 @@ def premium_basis(view: PairView) -> str | None:
     if premium.mid is None and premium.buy_hk_sell_us is None and premium.buy_us_sell_hk is None:
         return None
     return view.basis
+
+
+def breakdown_json(b: EdgeBreakdown) -> dict[str, Any]:
+    """One edge in HKD: base (capital on the bought leg), gross, each cost, P&L, edge."""
+    return {
+        "notional_usd": b.notional_usd,
+        "ads": b.ads,
+        "hk_shares": b.hk_shares,
+        "base_hkd": b.base_hkd,
+        "gross_hkd": b.gross_hkd,
+        "costs_hkd": dict(b.costs_hkd),
+        "total_cost_hkd": b.total_cost_hkd,
+        "pnl_hkd": b.pnl_hkd,
+        "edge": b.edge,
+    }
+
+
+def edge_costs_json(view: PairView) -> dict[str, Any] | None:
+    """Cost breakdown of both edges in HKD; None while an edge is not available."""
+    breakdowns = view.edge_breakdowns()
+    if breakdowns is None:
+        return None
+    return {b.direction: breakdown_json(b) for b in breakdowns}
 
 
 def pairs_json(snapshot: MarketSnapshot) -> list[dict[str, Any]]:

@@ -40,6 +40,7 @@ class FeedHealth:
     state: FeedState = FeedState.NEW
     reason: str = ""
     messages_total: int = 0
+    connect_attempts_total: int = 0  # every session started, the first one included
     reconnects_total: int = 0
     last_message_ns: int = 0
     errors_total: dict[str, int] = field(default_factory=dict)

@@ -121,7 +121,7 @@ class PremiumTracker:
 
     def __call__(self, event: Event) -> None:
         for ps in self._by_instrument.get(event.instrument, ()):
-            premiums = ps.premiums()
+            premiums = ps.premiums(event.ts_event)
             if premiums is None:  # some leg has no price yet
                 continue
             self.pairs[ps.pair.name].add(event.ts_event, *premiums)

@@ -47,6 +47,8 @@ RawEdit = Callable[[dict[str, Any]], dict[str, Any]]
 class ServerConfig(Model):
     host: str = "127.0.0.1"
     port: int = Field(default=9108, ge=0, le=65535)
+    # How often the shared snapshot (API, /metrics, alert rules) is rebuilt.
+    snapshot_interval_seconds: float = Field(default=1.0, ge=0.05, le=60)
 
 
 class LogConfig(Model):
@@ -54,8 +56,15 @@ class LogConfig(Model):
     format: Literal["auto", "json", "console"] = "auto"
 
 
+Bound = float | Literal["off"] | None
+"""A minimum or maximum: an amount, ``off`` (switched off), or unset (the dated default)."""
+
+
 class FeeOverrides(Model):
-    """Any subset of :class:`monitor.core.fees.FeeSchedule` fields."""
+    """Any subset of :class:`monitor.core.fees.FeeSchedule` fields; a value set here
+    replaces the dated default on every date (docs/costs.md). ``as_of`` evaluates the
+    dated table on that one day for every event (replay history at a stated fee table).
+    A minimum or maximum may be ``off`` (YAML ``off``/``false`` too) to switch it off."""
 
     as_of: date | None = None
     hk_stamp_duty_rate: float | None = Field(default=None, ge=0)
@@ -63,21 +72,51 @@ class FeeOverrides(Model):
     hk_afrc_levy_rate: float | None = Field(default=None, ge=0)
     hk_trading_fee_rate: float | None = Field(default=None, ge=0)
     hk_settlement_rate: float | None = Field(default=None, ge=0)
-    hk_settlement_min_hkd: float | None = Field(default=None, ge=0)
-    hk_settlement_max_hkd: float | None = Field(default=None, ge=0)
+    hk_settlement_min_hkd: Bound = Field(default=None)
+    hk_settlement_max_hkd: Bound = Field(default=None)
     hk_commission_rate: float | None = Field(default=None, ge=0)
-    hk_commission_min_hkd: float | None = Field(default=None, ge=0)
+    hk_commission_min_hkd: Bound = Field(default=None)
+    hk_commission_max_hkd: Bound = Field(default=None)
     us_sec_fee_rate: float | None = Field(default=None, ge=0)
     us_finra_taf_per_share: float | None = Field(default=None, ge=0)
-    us_finra_taf_max_usd: float | None = Field(default=None, ge=0)
+    us_finra_taf_max_usd: Bound = Field(default=None)
     us_commission_per_share: float | None = Field(default=None, ge=0)
-    us_commission_min_usd: float | None = Field(default=None, ge=0)
+    us_commission_min_usd: Bound = Field(default=None)
+    us_commission_max_usd: Bound = Field(default=None)
     ads_issue_fee_usd: float | None = Field(default=None, ge=0)
     ads_cancel_fee_usd: float | None = Field(default=None, ge=0)
     conversion_stamp_duty_rate: float | None = Field(default=None, ge=0)
 
+    @field_validator(
+        "hk_settlement_min_hkd",
+        "hk_settlement_max_hkd",
+        "hk_commission_min_hkd",
+        "hk_commission_max_hkd",
+        "us_finra_taf_max_usd",
+        "us_commission_min_usd",
+        "us_commission_max_usd",
+        mode="before",
+    )
+    @classmethod
+    def _bound(cls, value: Any) -> Any:
+        if value is False or (isinstance(value, str) and value.strip().lower() in _OFF):
+            return "off"
+        if value is True:
+            raise ValueError("a minimum or maximum is an amount or off")
+        if isinstance(value, int | float) and value < 0:
+            raise ValueError("must be >= 0 (or off)")
+        return value
+
     def set_fields(self) -> dict[str, Any]:
-        return {k: v for k, v in self.model_dump().items() if v is not None}
+        """The cost fields set here; a bound switched off is None (``as_of`` excluded)."""
+        return {
+            k: (None if v == "off" else v)
+            for k, v in self.model_dump(exclude={"as_of"}).items()
+            if v is not None
+        }
+
+
+_OFF = frozenset({"off", "false", "none", "no"})
 
 
 class StalenessConfig(Model):

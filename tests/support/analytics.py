@@ -96,8 +96,16 @@ def to_event(row: dict[str, Any]) -> Event:
 
 
 def run_to(engine: Engine, rows: list[dict[str, Any]], start: int, now: int) -> int:
+    """Apply the rows up to ``now`` and move the engine's clock on as the daemon does
+    (``advance`` as each second starts, and at ``now``)."""
     i = start
+    second = -1
     while i < len(rows) and rows[i]["ts"] <= now:
+        ts = rows[i]["ts"]
+        if ts // S != second:
+            second = ts // S
+            engine.advance(ts)
         assert engine.on_event(to_event(rows[i]))
         i += 1
+    engine.advance(now)
     return i

@@ -79,6 +79,7 @@ def fast_connection_data(**overrides: float | None) -> dict[str, float | None]:
     values: dict[str, float | None] = {
         "initial_backoff_seconds": 0.01,
         "max_backoff_seconds": 0.05,
+        "min_attempt_interval_seconds": 0.0,
         "fatal_retry_min_seconds": 0.2,
         "fatal_retry_max_seconds": 0.3,
         "handshake_timeout_seconds": 2.0,

@@ -59,3 +59,23 @@ def test_bad_parameters_are_refused() -> None:
         Backoff(2.0, 1.0)
     with pytest.raises(ValueError):
         Backoff(1.0, 2.0, jitter=1.5)
+
+
+def test_streaming_time_takes_doublings_back() -> None:
+    clock = Clock()
+    backoff = Backoff(1.0, 60.0, jitter=0.0, decay_every=2.0, clock=clock)
+    assert [backoff.next_delay() for _ in range(4)] == [1.0, 2.0, 4.0, 8.0]
+    backoff.running()
+    clock.t += 5.0  # two decay periods: two doublings back
+    assert backoff.next_delay() == 4.0
+    backoff.running()
+    clock.t += 1.9  # less than one period: nothing forgiven
+    assert backoff.next_delay() == 8.0
+
+
+def test_a_lower_cap_applies_to_one_call_and_never_goes_below_initial() -> None:
+    backoff = Backoff(1.0, 30.0, jitter=0.0)
+    assert [backoff.next_delay() for _ in range(5)] == [1.0, 2.0, 4.0, 8.0, 16.0]
+    assert backoff.next_delay(cap=1.5) == 1.5
+    assert backoff.next_delay() == 30.0
+    assert backoff.next_delay(cap=0.1) == 1.0

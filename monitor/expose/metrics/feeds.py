@@ -38,7 +38,7 @@ class FeedsCollector(Collector):
 
 
 def feed_families(feeds: Iterable[FeedHealth]) -> Iterator[Metric]:
-    """Yield up, message, error, reconnect, last-message and state families per feed."""
+    """Yield up, message, error, reconnect, attempt, last-message and state families."""
     up = GaugeMetricFamily(
         "dlmon_feed_up", "1 when connected, authenticated and subscribed", labels=["feed"]
     )
@@ -47,6 +47,11 @@ def feed_families(feeds: Iterable[FeedHealth]) -> Iterator[Metric]:
         "dlmon_feed_errors", "Feed errors by kind", labels=["feed", "kind"]
     )
     reconnects = CounterMetricFamily("dlmon_feed_reconnects", "Reconnections", labels=["feed"])
+    attempts = CounterMetricFamily(
+        "dlmon_feed_connect_attempts",
+        "Connection attempts (sessions started, the first one included)",
+        labels=["feed"],
+    )
     last = GaugeMetricFamily(
         "dlmon_feed_last_message_timestamp_seconds", "Time of the last message", labels=["feed"]
     )
@@ -57,9 +62,10 @@ def feed_families(feeds: Iterable[FeedHealth]) -> Iterator[Metric]:
         up.add_metric([health.name], 1 if health.up else 0)
         messages.add_metric([health.name], health.messages_total)
         reconnects.add_metric([health.name], health.reconnects_total)
+        attempts.add_metric([health.name], health.connect_attempts_total)
         for kind, count in sorted(health.errors_total.items()):
             errors.add_metric([health.name, kind], count)
         if health.last_message_ns:
             last.add_metric([health.name], health.last_message_ns / NS)
         state.add_metric([health.name, health.state.value], 1)
-    yield from (up, messages, errors, reconnects, last, state)
+    yield from (up, messages, errors, reconnects, attempts, last, state)

@@ -44,23 +44,23 @@ SNAPSHOT_FAMILIES: tuple[Callable[[MarketSnapshot], Iterable[Metric]], ...] = (
 
 
 class MarketCollector(Collector):
-    """Yield the market families from one engine snapshot taken at ``clock()`` per scrape."""
+    """Yield the market families from the shared snapshot (``snapshot()``) per scrape."""
 
     def __init__(
         self,
         engine: Engine,
-        clock: Callable[[], int],
+        snapshot: Callable[[], MarketSnapshot],
         *,
         registry: CollectorRegistry | None = None,
     ) -> None:
         self._engine = engine
-        self._clock = clock
+        self._snapshot = snapshot
         if registry is not None:
             registry.register(self)
 
     def collect(self) -> Iterator[Metric]:
         try:
-            snapshot = self._engine.snapshot(self._clock())
+            snapshot = self._snapshot()
         except Exception:  # no snapshot: serve the engine's counters and the other collectors
             log.exception("snapshot_failed")
         else:

@@ -11,7 +11,8 @@ from monitor.core.snapshot import MarketSnapshot
 
 def pair_families(snapshot: MarketSnapshot) -> Iterator[Metric]:
     """Yield ``dlmon_premium_ratio``, ``dlmon_pair_info``, ``dlmon_pair_leg_info``,
-    ``dlmon_pair_stale`` and ``dlmon_fx_rate``; a premium that is not available is absent."""
+    ``dlmon_pair_stale``, ``dlmon_fx_rate``, ``dlmon_implied_fx_rate`` and
+    ``dlmon_pair_ratio_unconfirmed``; a premium that is not available is absent."""
     premium = GaugeMetricFamily(
         "dlmon_premium_ratio",
         "ADS premium over the HK line (mid) and net executable edge per direction, as a ratio",
@@ -35,6 +36,16 @@ def pair_families(snapshot: MarketSnapshot) -> Iterator[Metric]:
         "FX rate in quote currency per base (HKD per USD)",
         labels=["pair", "field"],
     )
+    implied_fx = GaugeMetricFamily(
+        "dlmon_implied_fx_rate",
+        "USD/HKD at which the pair is at parity, r * hk_mid / us_mid (HKD per USD)",
+        labels=["pair"],
+    )
+    unconfirmed = GaugeMetricFamily(
+        "dlmon_pair_ratio_unconfirmed",
+        "1 when the catalogue cannot confirm the ratio in use (set explicitly in the config)",
+        labels=["pair"],
+    )
     seen_fx: set[str] = set()
     for view in snapshot.pairs:
         pair_info.add_metric(
@@ -43,6 +54,9 @@ def pair_families(snapshot: MarketSnapshot) -> Iterator[Metric]:
         for leg_name, leg in (("us", view.us), ("hk", view.hk), ("fx", view.fx)):
             leg_info.add_metric([view.pair, leg_name, leg.instrument], 1)
         stale.add_metric([view.pair], 1 if view.stale else 0)
+        unconfirmed.add_metric([view.pair], 1 if view.ratio_unconfirmed else 0)
+        if view.implied_fx is not None:
+            implied_fx.add_metric([view.pair], view.implied_fx)
         for basis in ("mid", "buy_hk_sell_us", "buy_us_sell_hk"):
             value = getattr(view.premium, basis)
             if value is not None:
@@ -53,4 +67,4 @@ def pair_families(snapshot: MarketSnapshot) -> Iterator[Metric]:
                 value = getattr(view.fx, field)
                 if value is not None:
                     fx_rate.add_metric([view.fx.instrument, field], value)
-    yield from (premium, pair_info, leg_info, stale, fx_rate)
+    yield from (premium, pair_info, leg_info, stale, fx_rate, implied_fx, unconfirmed)

@@ -9,6 +9,7 @@ import structlog
 
 from monitor.errors import FeedFatalError, FeedProtocolError
 from monitor.feeds.alpaca.config import AlpacaOptions
+from monitor.feeds.alpaca.encoding import codec
 from monitor.feeds.alpaca.parse import AlpacaParser
 from monitor.feeds.streaming import Endpoint, WsAdapter, WsLink
 from monitor.feeds.wire import Control, Parsed, is_fx_id, is_hk_id, reverse_symbols
@@ -38,10 +39,17 @@ class AlpacaAdapter(WsAdapter):
     def __init__(self, options: AlpacaOptions, symbols: dict[str, str]) -> None:
         self._options = options
         self.symbols = symbols
-        self._parser = AlpacaParser(reverse_symbols(symbols), options.quote_size_multiplier)
+        self._codec = codec(options.encoding)
+        self._parser = AlpacaParser(
+            reverse_symbols(symbols), options.quote_sizes(), self._codec.decode
+        )
 
     def endpoint(self) -> Endpoint:
-        return Endpoint(self._options.endpoint_url())
+        """The stream URL; ``Content-Type: application/msgpack`` asks for msgpack frames."""
+        return Endpoint(self._options.endpoint_url(), self._codec.headers)
+
+    async def _send(self, link: WsLink, message: dict[str, object]) -> None:
+        await link.send_frame(self._codec.encode(message))
 
     def subscription(self) -> dict[str, object]:
         """The subscribe message for every stored channel and symbol."""
@@ -53,17 +61,18 @@ class AlpacaAdapter(WsAdapter):
 
     async def authenticate(self, link: WsLink) -> None:
         await link.expect(_success("connected"), "'connected' message")
-        await link.send_json(
+        await self._send(
+            link,
             {
                 "action": "auth",
                 "key": self._options.key_id.get_secret_value(),
                 "secret": self._options.secret_key.get_secret_value(),
-            }
+            },
         )
         await link.expect(_success("authenticated"), "'authenticated' message")
 
     async def subscribe(self, link: WsLink) -> None:
-        await link.send_json(self.subscription())
+        await self._send(link, self.subscription())
         ack = await link.expect(lambda c: c.kind == "subscription", "subscription ack")
         missing = self._missing(orjson.loads(ack.message))
         if missing:

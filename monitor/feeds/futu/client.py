@@ -29,6 +29,7 @@ from monitor.feeds.streaming import (
     SilenceWatchdog,
     Sleep,
     StreamingCallback,
+    venue_open,
 )
 from monitor.feeds.wire import Parsed, reverse_symbols, symbol_map
 
@@ -87,7 +88,13 @@ class FutuFeed:
             drop_hk_odd_lots=options.drop_hk_odd_lots,
         )
         self._watchdog = SilenceWatchdog(spec.silence_timeout_seconds, list(self.symbols), ctx)
-        self._reconnect = ReconnectLoop(ctx.health, options.connection, sleep=sleep, rng=rng)
+        self._reconnect = ReconnectLoop(
+            ctx.health,
+            options.connection,
+            sleep=sleep,
+            rng=rng,
+            in_session=venue_open(ctx, list(self.symbols)),
+        )
         self._session_id = 0
 
     @property

@@ -24,7 +24,7 @@ from monitor.feeds.base import FeedContext, FeedSpec, FeedState
 from monitor.feeds.ibkr.codes import CodeKind, classify
 from monitor.feeds.ibkr.config import MARKET_DATA_TYPE_CODES, IbkrContract, IbkrOptions
 from monitor.feeds.ibkr.parse import LegParser, default_contract, market_data_type_name
-from monitor.feeds.streaming import ReconnectLoop, Sleep, StreamingCallback
+from monitor.feeds.streaming import ReconnectLoop, Sleep, StreamingCallback, venue_open
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +76,13 @@ class IbkrFeed:
         self._silence_ns = int(spec.silence_timeout_seconds * NS)
         self._ib_factory = ib_factory
         self._contract_factory = contract_factory
-        self._reconnect = ReconnectLoop(ctx.health, options.connection, sleep=sleep, rng=rng)
+        self._reconnect = ReconnectLoop(
+            ctx.health,
+            options.connection,
+            sleep=sleep,
+            rng=rng,
+            in_session=venue_open(ctx, spec.instruments),
+        )
         self._connect_error = ""
         self._specs = {
             inst: options.contracts.get(inst) or default_contract(inst, spec.symbols)

@@ -30,7 +30,7 @@ class PolygonAdapter(WsAdapter):
     def __init__(self, options: PolygonOptions, symbols: dict[str, str]) -> None:
         self._options = options
         self.symbols = symbols
-        self._parser = PolygonParser(reverse_symbols(symbols), options.quote_size_multiplier)
+        self._parser = PolygonParser(reverse_symbols(symbols), options.quote_sizes())
 
     def endpoint(self) -> Endpoint:
         return Endpoint(self._options.endpoint_url())

@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field, SecretStr
 
 from monitor.feeds.streaming import ConnectionOptions
+from monitor.feeds.units import QuoteSizes, QuoteSizeUnit
 from monitor.settings.base import Model
 
 Channel = Literal["Q", "T"]
@@ -25,7 +26,8 @@ class PolygonOptions(Model):
     cluster: Literal["realtime", "delayed"] = "realtime"
     url: str | None = None
     channels: list[Channel] = Field(default=["Q", "T"], min_length=1)
-    quote_size_multiplier: float = Field(default=100.0, gt=0)
+    quote_size_unit: QuoteSizeUnit = "auto"
+    quote_size_multiplier: float | None = Field(default=None, gt=0)
     connection: ConnectionOptions = ConnectionOptions(
         ping_interval_seconds=9.0, ping_timeout_seconds=10.0
     )
@@ -33,3 +35,11 @@ class PolygonOptions(Model):
     def endpoint_url(self) -> str:
         """The websocket URL (``url`` if given, else the cluster's host for ``market``)."""
         return self.url or f"wss://{HOSTS[self.cluster]}/{self.market}"
+
+    def quote_sizes(self) -> QuoteSizes:
+        """Reported quote size -> shares: round lots of 100 before 2025-11-03, then shares.
+
+        ``quote_size_unit`` (``shares``, ``round_lots``) or a fixed ``quote_size_multiplier``
+        override the dated default (docs/feeds.md, "Sizes").
+        """
+        return QuoteSizes(self.quote_size_unit, fixed=self.quote_size_multiplier)

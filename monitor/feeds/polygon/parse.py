@@ -1,6 +1,7 @@
 """Pure parsing of Polygon/Massive websocket frames (JSON arrays of ``ev`` objects).
 
-Quote sizes (``bs``/``as``) are round lots and are multiplied into shares; timestamps
+Quote sizes (``bs``/``as``) are turned into shares by :class:`~monitor.feeds.units.QuoteSizes`
+(round lots before 2025-11-03, shares since); timestamps
 are Unix milliseconds (checked by magnitude). Status objects become :class:`Control`.
 Each element is parsed on its own: one that fails is reported, the others delivered.
 The common quote shape (float prices, int sizes, int milliseconds) takes a fast path of
@@ -13,6 +14,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from monitor.core.events import Event, FxQuote, Quote, Trade
+from monitor.feeds.units import QuoteSizes
 from monitor.feeds.wire import Control, Parsed, ParseError, epoch_auto_ns, loads, to_float
 
 
@@ -30,10 +32,10 @@ _MS_LOW, _MS_HIGH = 10**11, 10**14  # epoch_auto_ns reads integers in this range
 class PolygonParser:
     """Parse frames for a fixed provider-symbol -> canonical map (pure, reusable)."""
 
-    def __init__(self, symbols: Mapping[str, str], quote_size_multiplier: float = 100.0) -> None:
+    def __init__(self, symbols: Mapping[str, str], sizes: QuoteSizes | None = None) -> None:
         self._symbols = dict(symbols)
         self._pairs = {normalize_pair(k): v for k, v in symbols.items()}
-        self._lot = quote_size_multiplier
+        self._sizes = sizes or QuoteSizes()
         self._handlers: dict[str, Callable[[dict[str, Any], int], Event | None]] = {
             "Q": self._quote,
             "T": self._trade,
@@ -82,7 +84,7 @@ class PolygonParser:
         instrument = self._symbols.get(sym) if type(sym) is str else None
         if instrument is None:
             return None
-        bid, ask, bid_lots, ask_lots = (
+        bid, ask, bid_units, ask_units = (
             item.get("bp"),
             item.get("ap"),
             item.get("bs", 0),
@@ -92,18 +94,18 @@ class PolygonParser:
         if not (
             type(bid) is float
             and type(ask) is float
-            and type(bid_lots) is int
-            and type(ask_lots) is int
+            and type(bid_units) is int
+            and type(ask_units) is int
             and type(ts) is int
             and _MS_LOW <= ts < _MS_HIGH
         ):  # not the common shape: the exact checks decide, and name the reason
             bid, ask = to_float(bid, "bp"), to_float(ask, "ap")
-            bid_lots, ask_lots = to_float(bid_lots, "bs"), to_float(ask_lots, "as")
+            bid_units, ask_units = to_float(bid_units, "bs"), to_float(ask_units, "as")
             ts = epoch_auto_ns(ts)
         else:
             ts *= 1_000_000
-        lot = self._lot  # quote sizes: lots -> shares
-        return Quote(instrument, bid, bid_lots * lot, ask, ask_lots * lot, ts, ts_recv)
+        lot = self._sizes(max(bid, ask), ts)  # reported quote size -> shares (feeds/units.py)
+        return Quote(instrument, bid, bid_units * lot, ask, ask_units * lot, ts, ts_recv)
 
     def _trade(self, item: dict[str, Any], ts_recv: int) -> Trade | None:
         sym = item.get("sym")

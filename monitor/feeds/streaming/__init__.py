@@ -28,6 +28,7 @@ from monitor.feeds.streaming.reconnect import (
     Sleep,
     StreamingCallback,
     classify,
+    venue_open,
 )
 from monitor.feeds.streaming.watchdog import FeedSilentError, SilenceWatchdog
 from monitor.feeds.streaming.websocket import (
@@ -65,4 +66,5 @@ __all__ = [
     "connect_websocket",
     "default_http_session",
     "served_symbols",
+    "venue_open",
 ]

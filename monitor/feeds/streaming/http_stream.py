@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -20,9 +21,15 @@ from monitor.errors import FeedProtocolError
 from monitor.feeds.base import FeedContext
 from monitor.feeds.streaming.dispatch import Dispatcher
 from monitor.feeds.streaming.options import ConnectionOptions
-from monitor.feeds.streaming.reconnect import ReconnectLoop, Sleep, StreamingCallback
+from monitor.feeds.streaming.reconnect import (
+    ReconnectLoop,
+    Sleep,
+    StreamingCallback,
+    venue_open,
+)
 from monitor.feeds.streaming.watchdog import SilenceWatchdog
 from monitor.feeds.wire import Control, Parsed, truncate
+from monitor.retry import Monotonic
 
 log = structlog.get_logger(__name__)
 
@@ -81,6 +88,7 @@ class HttpStreamFeed:
         session_factory: SessionFactory = default_http_session,
         sleep: Sleep = asyncio.sleep,
         rng: random.Random | None = None,
+        monotonic: Monotonic = time.monotonic,
     ) -> None:
         self.name = name
         self.health = ctx.health
@@ -90,7 +98,14 @@ class HttpStreamFeed:
         self._session_factory = session_factory
         self._watchdog = SilenceWatchdog(silence_timeout_seconds, instruments, ctx)
         self._dispatcher = Dispatcher(name, adapter.parse, adapter.on_control, ctx, self._watchdog)
-        self._reconnect = ReconnectLoop(ctx.health, options, sleep=sleep, rng=rng)
+        self._reconnect = ReconnectLoop(
+            ctx.health,
+            options,
+            sleep=sleep,
+            rng=rng,
+            monotonic=monotonic,
+            in_session=venue_open(ctx, instruments),
+        )
 
     async def run(self) -> None:
         """Stream until cancelled, reconnecting as needed."""

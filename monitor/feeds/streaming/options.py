@@ -8,10 +8,24 @@ from monitor.settings.base import Model
 
 
 class ConnectionOptions(Model):
-    """Reconnect, watchdog and size limits shared by every streaming feed."""
+    """Reconnect, watchdog and size limits shared by every streaming feed.
+
+    Reconnect policy (docs/feeds.md, "Reconnecting"): delays double from
+    ``initial_backoff_seconds`` up to ``session_max_backoff_seconds`` while any venue of the
+    feed is in session (clamped to ``initial_backoff_seconds`` .. ``max_backoff_seconds``),
+    or up to ``max_backoff_seconds`` while all are closed; each delay
+    is drawn from the upper ``backoff_jitter`` share of its ceiling. Attempts start at
+    least ``min_attempt_interval_seconds`` apart. Every ``backoff_decay_seconds`` of
+    streaming takes one doubling back (a flapping connection stays fast); a session that
+    streamed ``healthy_after_seconds`` starts the delays over.
+    """
 
     initial_backoff_seconds: float = Field(default=1.0, gt=0)
-    max_backoff_seconds: float = Field(default=60.0, gt=0)
+    session_max_backoff_seconds: float = Field(default=1.5, gt=0)
+    max_backoff_seconds: float = Field(default=30.0, gt=0)
+    backoff_jitter: float = Field(default=0.5, ge=0, le=1)
+    min_attempt_interval_seconds: float = Field(default=1.0, ge=0)
+    backoff_decay_seconds: float = Field(default=2.0, gt=0)
     healthy_after_seconds: float = Field(default=60.0, ge=0)
     fatal_retry_min_seconds: float = Field(default=60.0, gt=0)
     fatal_retry_max_seconds: float = Field(default=300.0, gt=0)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
@@ -37,6 +38,7 @@ from monitor.feeds.streaming.websocket import (
     connect_websocket,
 )
 from monitor.feeds.wire import symbol_map
+from monitor.retry import Monotonic
 
 log = structlog.get_logger(__name__)
 
@@ -95,11 +97,13 @@ class StreamingProvider(Generic[OptionsT]):
         session_factory: SessionFactory = default_http_session,
         sleep: Sleep = asyncio.sleep,
         rng: random.Random | None = None,
+        monotonic: Monotonic = time.monotonic,
     ) -> WebSocketFeed | HttpStreamFeed:
         """Build (without starting) the feed for the spec's instruments.
 
         The keywords are the seams tests replace: the websocket ``connector`` (or the
-        ``session_factory`` of an HTTP stream) and the backoff's ``sleep`` and ``rng``.
+        ``session_factory`` of an HTTP stream) and the backoff's ``sleep``, ``rng`` and
+        ``monotonic`` clock.
         """
         symbols = self.symbols(spec, options)
         adapter = self.adapter(options, symbols)
@@ -114,6 +118,7 @@ class StreamingProvider(Generic[OptionsT]):
                 session_factory=session_factory,
                 sleep=sleep,
                 rng=rng,
+                monotonic=monotonic,
             )
         return WebSocketFeed(
             spec.name,
@@ -125,6 +130,7 @@ class StreamingProvider(Generic[OptionsT]):
             connector=connector,
             sleep=sleep,
             rng=rng,
+            monotonic=monotonic,
         )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import time
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
@@ -22,9 +23,15 @@ from websockets.exceptions import ConnectionClosed
 from monitor.feeds.base import FeedContext, FeedState
 from monitor.feeds.streaming.dispatch import Dispatcher
 from monitor.feeds.streaming.options import ConnectionOptions
-from monitor.feeds.streaming.reconnect import ReconnectLoop, Sleep, StreamingCallback
+from monitor.feeds.streaming.reconnect import (
+    ReconnectLoop,
+    Sleep,
+    StreamingCallback,
+    venue_open,
+)
 from monitor.feeds.streaming.watchdog import SilenceWatchdog
 from monitor.feeds.wire import Control, Parsed
+from monitor.retry import Monotonic
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,13 +51,17 @@ class WsLink:
         self._timeout = timeout
 
     async def send_json(self, message: Any) -> None:
-        """Send one JSON text frame.
+        """Send one JSON text frame (see :meth:`send_frame`)."""
+        await self.send_frame(orjson.dumps(message).decode())
+
+    async def send_frame(self, frame: str | bytes) -> None:
+        """Send one frame: text (``str``) or binary (``bytes``, e.g. msgpack).
 
         If the server has closed the connection, the frames it sent before closing (often
         the error that explains why) are dispatched first, so their verdict wins.
         """
         try:
-            await self.ws.send(orjson.dumps(message).decode())
+            await self.ws.send(frame)
         except ConnectionClosed:
             await self._drain()
             raise
@@ -145,6 +156,7 @@ class WebSocketFeed:
         connector: WsConnector = connect_websocket,
         sleep: Sleep = asyncio.sleep,
         rng: random.Random | None = None,
+        monotonic: Monotonic = time.monotonic,
     ) -> None:
         self.name = name
         self.health = ctx.health
@@ -154,7 +166,14 @@ class WebSocketFeed:
         self._connector = connector
         self._watchdog = SilenceWatchdog(silence_timeout_seconds, instruments, ctx)
         self._dispatcher = Dispatcher(name, adapter.parse, adapter.on_control, ctx, self._watchdog)
-        self._reconnect = ReconnectLoop(ctx.health, options, sleep=sleep, rng=rng)
+        self._reconnect = ReconnectLoop(
+            ctx.health,
+            options,
+            sleep=sleep,
+            rng=rng,
+            monotonic=monotonic,
+            in_session=venue_open(ctx, instruments),
+        )
 
     async def run(self) -> None:
         """Stream until cancelled, reconnecting as needed."""

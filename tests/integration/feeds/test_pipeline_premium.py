@@ -75,7 +75,7 @@ def hk_feed(server: GenericServer) -> dict[str, Any]:
 def write_config(tmp_path: Path, feeds: dict[str, Any], **extra: Any) -> Path:
     config = {
         **extra,
-        "server": {"host": "127.0.0.1", "port": 0},
+        "server": {"host": "127.0.0.1", "port": 0, "snapshot_interval_seconds": 0.05},
         "sessions": {"mode": "always_open"},
         "pairs": {"PONY": {"us": "PONY", "hk": "2026.HK", "ads_ratio": 1}},
         "feeds": feeds,
@@ -149,10 +149,10 @@ async def test_polygon_stocks_and_forex(tmp_path: Path, daemons: list[Daemon]) -
         "sym": "PONY",
         "bx": 12,
         "bp": US_BID,
-        "bs": 3,
+        "bs": 300,  # shares since 2025-11-03 (the quote is stamped now)
         "ax": 11,
         "ap": US_ASK,
-        "as": 5,
+        "as": 500,
         "t": now_ms(),
         "q": 1,
         "z": 3,
@@ -195,10 +195,10 @@ async def test_alpaca_with_oanda_fx(tmp_path: Path, daemons: list[Daemon]) -> No
         "S": "PONY",
         "bx": "V",
         "bp": US_BID,
-        "bs": 2,
+        "bs": 200,  # shares since 2025-11-03 (the quote is stamped now)
         "ax": "V",
         "ap": US_ASK,
-        "as": 4,
+        "as": 400,
         "t": now_iso(),
         "c": ["R"],
         "z": "C",

@@ -37,7 +37,7 @@ EXPECTED_MID = ((PONY_BID + PONY_ASK) / 2 * (FX_BID + FX_ASK) / 2) / ((HK_BID + 
 
 def write_config(tmp_path: Path, feeds: dict[str, Any]) -> Path:
     config = {
-        "server": {"host": "127.0.0.1", "port": 0},
+        "server": {"host": "127.0.0.1", "port": 0, "snapshot_interval_seconds": 0.05},
         "sessions": {"mode": "always_open"},
         "pairs": {"PONY": {"us": "PONY", "hk": "2026.HK", "ads_ratio": 1}},
         "feeds": feeds,

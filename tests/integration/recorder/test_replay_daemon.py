@@ -30,7 +30,7 @@ T0 = 1_795_185_000_000_000_000  # 2026-11-20T14:30:00Z, first row of the fixture
 
 def write_config(tmp_path: Path, feeds: dict[str, Any]) -> Path:
     config = {
-        "server": {"host": "127.0.0.1", "port": 0},
+        "server": {"host": "127.0.0.1", "port": 0, "snapshot_interval_seconds": 0.05},
         "sessions": {"mode": "always_open"},
         "pairs": {"PONY": {"us": "PONY", "hk": "2026.HK", "ads_ratio": 1}},
         "feeds": feeds,
@@ -48,6 +48,9 @@ async def test_daemon_serves_the_recorded_premium(tmp_path: Path) -> None:
         url = f"http://127.0.0.1:{daemon.port}"
         async with aiohttp.ClientSession() as http:
             await eventually(lambda: daemon.feeds[0].health.messages_total == 10)
+            # The shared snapshot is rebuilt each interval: wait for one at the last tick.
+            last = T0 + 7_500_000_000
+            await eventually(lambda: daemon.snapshot().as_of == last, what="final snapshot")
             async with http.get(f"{url}/api/v1/pairs") as response:
                 assert response.status == 200
                 (pony,) = await response.json()

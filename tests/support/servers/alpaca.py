@@ -2,18 +2,25 @@
 
 Failure knobs reproduce the documented error codes: 402 auth failed, 404 auth timeout,
 406 connection limit exceeded, 407 slow client, 409 insufficient subscription.
+
+A client whose handshake carries ``Content-Type: application/msgpack`` is spoken to in
+MessagePack both ways, as Alpaca does: binary frames, and every ``t`` timestamp sent as a
+MessagePack Timestamp extension instead of an RFC 3339 string.
 """
 
 from __future__ import annotations
 
 import asyncio
+import calendar
 from collections.abc import Sequence
 from typing import Any
 
+import msgpack
 import orjson
 from websockets.asyncio.server import ServerConnection
+from websockets.http11 import Request, Response
 
-from .base import WsMockServer
+from .base import WsMockServer, dumps
 
 MESSAGES = {
     402: "auth failed",
@@ -48,6 +55,25 @@ class AlpacaServer(WsMockServer):
         self.fail_with = fail_with
         self.auth_timeout = auth_timeout
         self.subscriptions: list[dict[str, Any]] = []
+        self.msgpack: set[ServerConnection] = set()  # connections that asked for msgpack
+
+    def check_request(self, ws: ServerConnection, request: Request) -> Response | None:
+        if request.headers.get("Content-Type") == "application/msgpack":
+            self.msgpack.add(ws)
+        return None
+
+    async def send(self, ws: ServerConnection, message: Any) -> None:
+        if ws in self.msgpack:
+            await ws.send(msgpack.packb(with_timestamps(message)))
+        else:
+            await ws.send(message if isinstance(message, str | bytes) else dumps(message))
+
+    def decode(self, ws: ServerConnection, raw: str | bytes) -> Any:
+        """A client message: msgpack (binary) on a msgpack connection, else JSON text."""
+        if ws in self.msgpack:
+            assert isinstance(raw, bytes), "text frame on a msgpack connection"
+            return msgpack.unpackb(raw)
+        return orjson.loads(raw)
 
     async def session(self, ws: ServerConnection) -> None:
         await self.send(ws, [{"T": "success", "msg": "connected"}])
@@ -55,7 +81,7 @@ class AlpacaServer(WsMockServer):
             return
         subs: dict[str, set[str]] = {"trades": set(), "quotes": set(), "bars": set()}
         async for raw in ws:
-            message = orjson.loads(raw)
+            message = self.decode(ws, raw)
             self.received.append(message)
             if message.get("action") != "subscribe":
                 continue
@@ -85,7 +111,7 @@ class AlpacaServer(WsMockServer):
             await self.send(ws, error(404))
             await ws.close()
             return False
-        message = orjson.loads(raw)
+        message = self.decode(ws, raw)
         self.received.append(message)
         if message.get("key") != self.key or message.get("secret") != self.secret:
             await self.send(ws, error(402))
@@ -97,3 +123,25 @@ class AlpacaServer(WsMockServer):
             return False
         await self.send(ws, [{"T": "success", "msg": "authenticated"}])
         return True
+
+
+def with_timestamps(message: Any) -> Any:
+    """``message`` with every ``t`` RFC 3339 string as a msgpack Timestamp (exact ns)."""
+    if isinstance(message, list):
+        return [with_timestamps(item) for item in message]
+    if isinstance(message, dict):
+        return {
+            k: rfc3339_timestamp(v) if k == "t" and isinstance(v, str) else v
+            for k, v in message.items()
+        }
+    return message
+
+
+def rfc3339_timestamp(text: str) -> msgpack.Timestamp:
+    """``2026-11-20T20:59:58.123456789Z`` -> Timestamp (UTC ``Z`` times only)."""
+    assert text.endswith("Z"), text
+    whole, _, frac = text[:-1].partition(".")
+    date, _, clock = whole.partition("T")
+    fields = [int(x) for x in date.split("-")] + [int(x) for x in clock.split(":")]
+    seconds = calendar.timegm((*fields, 0, 0, 0))
+    return msgpack.Timestamp(seconds, int((frac or "0").ljust(9, "0")[:9]))

@@ -35,24 +35,33 @@ class WsMockServer:
         self.live: set[ServerConnection] = set()
         self.request_paths: list[str] = []
         self._server: Server | None = None
+        self._port = 0
 
     async def __aenter__(self) -> Self:
-        self._server = await serve(
-            self._handle, "127.0.0.1", 0, process_request=self._process_request
-        )
+        await self.start()
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        assert self._server is not None
-        self._server.close()
-        await self._server.wait_closed()
+        await self.stop()
+
+    async def start(self) -> None:
+        """Listen (again): on an ephemeral port the first time, then on the same port."""
+        self._server = await serve(
+            self._handle, "127.0.0.1", self._port, process_request=self._process_request
+        )
+        self._port = next(iter(self._server.sockets)).getsockname()[1]
+
+    async def stop(self) -> None:
+        """Stop listening and close every connection (the provider goes away)."""
+        if self._server is not None:
+            self._server.close()
+            await self._server.wait_closed()
+            self._server = None
 
     @property
     def port(self) -> int:
-        assert self._server is not None
-        sock = next(iter(self._server.sockets))
-        port: int = sock.getsockname()[1]
-        return port
+        assert self._port, "server never started"
+        return self._port
 
     @property
     def url(self) -> str:

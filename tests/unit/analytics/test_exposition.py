@@ -46,7 +46,7 @@ def loaded_engine() -> tuple[Engine, int]:
 
 def registry_for(engine: Engine, now: int) -> CollectorRegistry:
     registry = CollectorRegistry(auto_describe=False)
-    MarketCollector(engine, lambda: now, registry=registry)
+    MarketCollector(engine, lambda: engine.snapshot(now), registry=registry)
     return registry
 
 

@@ -2,9 +2,10 @@
 
 The oracle rebuilds the state after every event with pandas (forward-filled quotes),
 samples it at the end of each receive-time second (``groupby(second).last()`` then
-``ffill``), and computes every statistic with pandas rolling windows. The engine does
-the same incrementally (per-second rings, numpy at read time). Checked at several
-instants, after the rings have wrapped around.
+``ffill``), and computes every statistic with pandas rolling windows over the complete
+seconds before ``now`` (the z-score compares the value now with them). The engine does
+the same incrementally (per-second rings folded into running sums by ``advance``).
+Checked at several instants, after the rings have wrapped around.
 """
 
 from __future__ import annotations
@@ -89,19 +90,28 @@ def build_oracle(
 
 
 def rolling_last(series: pd.Series, window: int, how: str, min_periods: int) -> float:
-    value = getattr(series.rolling(window, min_periods=min_periods), how)().iloc[-1]
+    """The statistic over the ``window`` complete seconds before now (the last sample)."""
+    done = series.iloc[:-1]
+    value = getattr(done.rolling(window, min_periods=min_periods), how)().iloc[-1]
     return float(value)
 
 
 def amihud_oracle(mid: pd.Series, turnover: pd.Series, window: int, bucket: int) -> float:
-    m = np.log(mid.iloc[-(window + 1) :].to_numpy())
-    t = turnover.iloc[-window:]
-    starts = np.arange(0, window, bucket)
-    ends = np.minimum(starts + bucket, window)
-    ret = np.abs(m[ends] - m[starts])
-    turn = t.groupby(np.arange(window) // bucket).sum().to_numpy()
-    ok = np.isfinite(ret) & (turn > 0)
-    return float(np.mean(ret[ok] / turn[ok])) if ok.any() else math.nan
+    """Intervals aligned to whole ``bucket``s of epoch seconds: the complete buckets in the
+    window and the last, partial one; a first partial bucket is left out."""
+    m, t = mid.iloc[:-1], turnover.iloc[:-1]
+    end = int(m.index[-1])
+    first = end - window + 1
+    ratios = []
+    start = -(-first // bucket) * bucket if window >= bucket else first
+    while start <= end:
+        stop = min((start // bucket + 1) * bucket - 1, end)
+        ret = abs(math.log(m.loc[stop]) - math.log(m.loc[start - 1]))
+        turn = float(t.loc[start:stop].sum())
+        if math.isfinite(ret) and turn > 0:
+            ratios.append(ret / turn)
+        start = stop + 1
+    return float(np.mean(ratios)) if ratios else math.nan
 
 
 def ar1_oracle(series: pd.Series) -> tuple[float, float, int]:
@@ -130,7 +140,7 @@ def check_premium(a: PairAnalytics, oracle: Oracle) -> None:
         std = rolling_last(series, seconds, "std", MIN_SAMPLES)
         assert close(w.mean, mean), (w, mean)
         assert close(w.stddev, std), (w, std)
-        assert w.samples == int(series.iloc[-seconds:].notna().sum())
+        assert w.samples == int(series.iloc[:-1].iloc[-seconds:].notna().sum())
         assert close(w.zscore, (series.iloc[-1] - mean) / std), w
         if w.basis != "mid":
             positive = (series > 0).astype(float).where(series.notna())
@@ -174,15 +184,16 @@ def test_every_statistic_matches_pandas_rolling_windows(seed: int) -> None:
     done = 0
     for now in checkpoints:
         done = run_to(engine, rows, done, now)
+        engine.advance(now)
         view = engine.snapshot(now).pairs[0]
         assert view.analytics is not None and not view.stale
-        oracle = build_oracle(rows, now, horizon)
+        oracle = build_oracle(rows, now, horizon + 2)
         assert_not_vacuous(view.analytics)
         check_premium(view.analytics, oracle)
         check_instruments(view.analytics, oracle)
         assert close(view.premium.mid, oracle.premium["mid"].iloc[-1])
         half = view.analytics.half_life
-        phi, stderr, n = ar1_oracle(oracle.premium["mid"].iloc[-(HALF_LIFE_WINDOW + 1) :])
+        phi, stderr, n = ar1_oracle(oracle.premium["mid"].iloc[-(HALF_LIFE_WINDOW + 2) : -1])
         assert half is not None and half.samples == n
         assert close(half.ar1_coefficient, phi) and close(half.ar1_stderr, stderr)
         if 0 < phi < 1:
@@ -220,15 +231,16 @@ def test_idle_seconds_are_blank_as_in_pandas_with_the_same_mask() -> None:
     compared = 0
     for now in checkpoints:
         done = run_to(engine, rows, done, now)
+        engine.advance(now)
         view = engine.snapshot(now).pairs[0]
         assert view.analytics is not None
-        oracle = build_oracle(rows, now, 300, blank)
+        oracle = build_oracle(rows, now, 302, blank)
         check_premium(view.analytics, oracle)
         check_instruments(view.analytics, oracle)
         compared += sum(w.mean is not None for w in view.analytics.premium_windows)
         assert view.analytics.us.windows[-1].realized_volatility is None
         half = view.analytics.half_life
-        phi, stderr, n = ar1_oracle(oracle.premium["mid"].iloc[-(HALF_LIFE_WINDOW + 1) :])
+        phi, stderr, n = ar1_oracle(oracle.premium["mid"].iloc[-(HALF_LIFE_WINDOW + 2) : -1])
         assert (half is None) is math.isnan(phi)
         if half is not None:
             assert close(half.ar1_coefficient, phi) and close(half.ar1_stderr, stderr)

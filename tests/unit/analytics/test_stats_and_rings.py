@@ -1,14 +1,24 @@
-"""Window maths and per-second rings on their own."""
+"""Window accumulators, the fold over per-second rings, and the rings on their own."""
 
 from __future__ import annotations
 
 import math
+import random
 
 import numpy as np
+import pandas as pd
 import pytest
 
-from monitor.core import stats
-from monitor.core.series import LastRing, SumRing, dense_sums, forward_fill
+from monitor.core import rolling
+from monitor.core.analytics_windows import Cursor, PairWindows, segments
+from monitor.core.series import LastRing, SumRing
+
+
+def ar1_of(x: np.ndarray, min_samples: int = 30) -> rolling.Ar1Fit | None:
+    sums = rolling.Ar1Sums()
+    for t in range(1, x.size):
+        sums.add(float(x[t - 1]), float(x[t]), 1, t)
+    return sums.fit(min_samples)
 
 
 def test_ar1_fit_recovers_a_known_half_life_within_its_interval() -> None:
@@ -17,7 +27,7 @@ def test_ar1_fit_recovers_a_known_half_life_within_its_interval() -> None:
     x = np.zeros(20_000)
     for t in range(1, x.size):
         x[t] = phi * x[t - 1] + rng.normal(0, 1e-4)
-    fit = stats.ar1_fit(x, 30)
+    fit = ar1_of(x)
     assert fit is not None and fit.samples == x.size - 1
     assert fit.half_life_low is not None and fit.half_life_high is not None
     assert fit.half_life_low < 120 < fit.half_life_high
@@ -25,36 +35,106 @@ def test_ar1_fit_recovers_a_known_half_life_within_its_interval() -> None:
 
 
 def test_half_life_edges() -> None:
-    assert stats.half_life(0.5) == pytest.approx(1.0)
-    assert stats.half_life(1.0) is None and stats.half_life(1.2) is None
-    assert stats.half_life(-0.3) == 0.0
+    assert rolling.half_life(0.5) == pytest.approx(1.0)
+    assert rolling.half_life(1.0) is None and rolling.half_life(1.2) is None
+    assert rolling.half_life(-0.3) == 0.0
 
 
-def test_a_flat_or_short_window_has_no_statistics() -> None:
+def test_a_flat_window_has_zero_deviation_and_no_fit_even_after_noise_left_it() -> None:
+    m = rolling.Moments()
+    m.add(0.013, 1, 0)  # noise that leaves the window again
+    m.add(0.01, 99, 99)
+    assert m.stddev() != 0.0
+    m.remove(0.013, 1, 1)
+    assert m.n == 99 and m.stddev() == 0.0 and m.mean == pytest.approx(0.01, rel=1e-15)
+    assert rolling.zscore(0.02, m.mean, m.stddev()) is None
     flat = np.full(100, 0.01)
-    assert stats.ar1_fit(flat, 30) is None
-    m = stats.moments(flat, 30)
-    assert m.mean == pytest.approx(0.01) and m.stddev == 0.0
-    assert stats.zscore(0.02, m) is None
-    assert stats.moments(np.array([0.1, math.nan]), 2).mean is None
-    assert stats.positive_share(np.array([math.nan] * 5), 1) is None
+    assert ar1_of(flat) is None
+    m.remove(0.01, 99, 100)
+    assert (m.n, m.mean, m.m2, m.positive) == (0, 0.0, 0.0, 0)  # empty: exactly reset
 
 
-def test_last_ring_wraps_and_keeps_the_latest_seconds() -> None:
+def test_moments_of_runs_equal_numpy_of_the_expanded_samples() -> None:
+    rng = random.Random(3)
+    m = rolling.Moments()
+    window: list[float] = []
+    second = 0
+    for _ in range(2000):
+        value, k = rng.gauss(0.02, 0.004), rng.randint(1, 5)
+        second += k
+        m.add(value, k, second)
+        window.extend([value] * k)
+        while len(window) > 300:  # remove the oldest run-sized chunk
+            drop = min(rng.randint(1, 4), len(window) - 300)
+            head = window[0]
+            same = 1
+            while same < len(window) and window[same] == head and same < drop:
+                same += 1
+            m.remove(head, same, second - len(window) + same + 1)
+            del window[:same]
+    values = np.array(window)
+    assert m.n == values.size
+    assert m.mean == pytest.approx(values.mean(), rel=1e-12)
+    assert m.stddev() == pytest.approx(values.std(ddof=1), rel=1e-9)
+    assert m.positive == int((values > 0).sum())
+
+
+def test_last_ring_grows_wraps_and_keeps_the_latest_seconds() -> None:
     ring = LastRing(4, 1)
     for second in (10, 11, 13, 13, 16, 17):
         ring.put(second, float(second * 10))
-    secs, (values,) = ring.arrays()
-    assert secs.tolist() == [11, 13, 16, 17]
-    assert values.tolist() == [110.0, 130.0, 160.0, 170.0]
-    dense = forward_fill(secs, values, 12, 17)
-    assert dense.tolist() == [110.0, 130.0, 130.0, 130.0, 160.0, 170.0]
-    assert math.isnan(forward_fill(secs, values, 10, 10)[0])
+    assert len(ring) == 4 and ring.first_seq == 1
+    assert [ring.second_at(s) for s in range(ring.first_seq, ring.total)] == [11, 13, 16, 17]
+    assert ring.value_at(0, ring.seq_at(15)) == 130.0  # carried forward from second 13
+    assert ring.seq_at(10) == -1  # before the oldest stored entry
+    big = LastRing(10_000, 2)
+    assert len(big.secs) == 64  # starts small, grows with use
+    for second in range(200):
+        big.put(second, float(second), -float(second))
+    assert len(big.secs) == 256 and big.value_at(1, big.seq_at(150)) == -150.0
 
 
-def test_sum_ring_adds_within_a_second_and_zero_fills_the_rest() -> None:
+def test_sum_ring_adds_within_a_second() -> None:
     ring = SumRing(8)
     for second, value in ((5, 1.0), (5, 2.0), (7, 4.0), (6, 8.0)):  # a late second adds to 7
         ring.add(second, value)
-    secs, (values,) = ring.arrays()
-    assert dense_sums(secs, values, 4, 8).tolist() == [0.0, 3.0, 0.0, 12.0, 0.0]
+    assert [ring.value_at(0, s) for s in range(ring.total)] == [3.0, 12.0]
+
+
+def test_cursor_walks_runs_and_segments_split_on_idle_minutes() -> None:
+    ring = LastRing(100, 1)
+    for second, value in ((3, 1.0), (5, 2.0), (6, 3.0)):
+        ring.put(second, value)
+    cursor = Cursor(ring, 1)
+    assert list(cursor.runs(8)) == [(2, 2, -1), (3, 4, 0), (5, 5, 1), (6, 8, 2)]
+    assert list(cursor.runs(9)) == [(9, 9, 2)]
+    idle = {1}  # minute 1 (seconds 60..119) does not trade
+    parts = list(segments(50, 130, lambda minute: minute not in idle))
+    assert parts == [(50, 59), (-60, 119), (120, 130)]
+
+
+def test_pair_windows_match_pandas_rolling_over_a_masked_random_series() -> None:
+    rng = random.Random(11)
+    ring = LastRing(2000, 3)
+    second = 1000
+    for _ in range(600):
+        second += rng.choice([1, 1, 2, 5, 30])
+        ring.put(second, rng.gauss(0.02, 0.003), rng.gauss(-0.001, 0.002), rng.gauss(0, 0.002))
+    idle = {m for m in range(second // 60 + 1) if m % 7 == 3}
+    windows = PairWindows(ring, lambda minute: minute not in idle, (60, 300), 300)
+    dense = pd.DataFrame(index=pd.RangeIndex(0, second + 1), columns=[0, 1, 2], dtype=float)
+    for seq in range(ring.total):
+        dense.loc[ring.second_at(seq)] = [ring.value_at(f, seq) for f in range(3)]
+    dense = dense.ffill()
+    dense[[m in idle for m in dense.index // 60]] = math.nan
+    for end in range(1400, second + 1, 97):
+        windows.fold(end)
+        upto = dense.loc[:end]
+        for seconds, moments in zip(windows.windows, windows.moments, strict=True):
+            for field, m in enumerate(moments):
+                tail = upto[field].iloc[-seconds:]
+                assert m.n == tail.notna().sum()
+                if m.n >= 2:
+                    assert m.mean == pytest.approx(tail.mean(), rel=1e-9, abs=1e-15)
+                    assert m.stddev() == pytest.approx(tail.std(), rel=1e-9, abs=1e-15)
+                    assert m.positive == int((tail > 0).sum())

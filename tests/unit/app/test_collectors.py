@@ -62,7 +62,7 @@ def calendar() -> SessionCalendar:
 def test_market_collector_reads_a_fresh_snapshot_on_every_scrape() -> None:
     engine = Engine([pony_pair()], calendar())
     registry = CollectorRegistry()
-    MarketCollector(engine, lambda: T0, registry=registry)
+    MarketCollector(engine, lambda: engine.snapshot(T0), registry=registry)
     premium = {"pair": "PONY", "basis": "mid"}
     assert registry.get_sample_value("dlmon_premium_ratio", premium) is None
 
@@ -75,7 +75,7 @@ def test_market_collector_reads_a_fresh_snapshot_on_every_scrape() -> None:
 def test_a_family_group_that_raises_is_left_out_and_the_others_are_served() -> None:
     engine = fed(BrokenAnalyticsEngine([pony_pair()], calendar()))
     registry = CollectorRegistry()
-    MarketCollector(engine, lambda: T0, registry=registry)
+    MarketCollector(engine, lambda: engine.snapshot(T0), registry=registry)
 
     text = generate_latest(registry).decode()
 
@@ -91,7 +91,7 @@ def test_without_a_snapshot_the_counters_and_other_collectors_are_still_served()
     engine = fed(FailingSnapshotEngine([pony_pair()], calendar()))
     health = FeedHealth("sim", FeedState.STREAMING)
     registry = CollectorRegistry()
-    MarketCollector(engine, lambda: T0, registry=registry)
+    MarketCollector(engine, lambda: engine.snapshot(T0), registry=registry)
     FeedsCollector(lambda: [health], registry=registry)
     TasksCollector("1.2.3", {"feed:sim": 2}, registry=registry)
 

@@ -33,7 +33,7 @@ def build(now: list[int]) -> tuple[Engine, FeedHealth, Callable[[], ServerState]
     engine = Engine([pair], SessionCalendar("always_open"))
     health = FeedHealth("sim", FeedState.STREAMING)
     registry = CollectorRegistry(auto_describe=False)
-    MarketCollector(engine, lambda: now[0], registry=registry)
+    MarketCollector(engine, lambda: engine.snapshot(now[0]), registry=registry)
     FeedsCollector(lambda: [health], registry=registry)
     TasksCollector("test", {}, registry=registry)
 

@@ -52,34 +52,49 @@ def test_mid_premium_sign_ads_rich() -> None:
 
 def test_buy_hk_sell_us_edge_with_default_costs() -> None:
     # US bid 15.00, HK ask 117.00, FX bid 7.80, ratio 1, US$100k: gross edge exactly 0.
-    # n = 6666.667 ADS; HK notional = 780,000 HKD
-    # HK costs: 780,000 * (0.1 % + 0.0027 % + 0.00015 % + 0.00565 %) = 846.30
-    #           + CCASS 780,000 * 0.002 % = 15.60 (inside HK$2..100)        -> 861.90
+    # n = 6666.667 ADS; base = HK notional = 780,000 HKD
+    # HK costs: stamp 780,000 * 0.1 % = 780 (whole dollars already)
+    #           + 780,000 * (0.0027 % + 0.00015 % + 0.00565 %) = 66.30
+    #           + HKSCC 780,000 * 0.0042 % = 32.76 (no minimum or maximum) -> 879.06
     # US costs: SEC 100,000 * 20.60e-6 = 2.06; TAF 6666.667 * 0.000195 = 1.30;
     #           issuance 6666.667 * 0.05 = 333.333                         -> 336.693
     # HKD received = (100,000 - 336.693) * 7.80 = 777,373.792
-    # edge = (777,373.792 - 780,000 - 861.90) / 780,000 = -0.0044719333
+    # edge = (777,373.792 - 780,000 - 879.06) / 780,000 = -3,505.268 / 780,000
     edge = edge_buy_hk_sell_us(15.00, 117.00, 7.80, 1, FeeSchedule(), 100_000)
-    assert edge == pytest.approx(-3488.108 / 780_000, abs=1e-10)
+    assert edge == pytest.approx(-3505.268 / 780_000, abs=1e-10)
 
 
 def test_buy_us_sell_hk_edge_with_default_costs() -> None:
     # US ask 15.00, HK bid 117.50, FX ask 7.80, ratio 1, US$100k.
-    # USD paid = 100,000 + cancellation 333.333 = 100,333.333 -> HKD 782,600.000
-    # HK notional = 6666.667 * 117.50 = 783,333.333
-    # HK costs = 783,333.333 * 0.001085 = 849.917 + CCASS 15.667 = 865.583
-    # edge = (783,333.333 - 865.583 - 782,600) / 783,333.333 = -0.000168830
+    # base = N * fx_ask = 780,000 HKD spent on the ADS
+    # HKD paid = (100,000 + cancellation 6666.667 * 0.05 = 333.333) * 7.80 = 782,600.000
+    # HK sold = 6666.667 * 117.50 = 783,333.333
+    # HK costs = stamp ceil(783.333) = 784 + 783,333.333 * 0.000085 = 66.583 + HKSCC
+    #            783,333.333 * 0.000042 = 32.900 -> 883.483
+    # edge = (783,333.333 - 883.483 - 782,600) / 780,000 = -150.15 / 780,000
     edge = edge_buy_us_sell_hk(15.00, 117.50, 7.80, 1, FeeSchedule(), 100_000)
-    assert edge == pytest.approx(-132.25 / 783_333.3333333, abs=1e-10)
+    assert edge == pytest.approx(-150.15 / 780_000, abs=1e-10)
 
 
 def test_edges_without_costs_are_the_gross_cross_prices() -> None:
     assert edge_buy_hk_sell_us(15.2, 117.9, 7.79, 1, NO_FEES, 50_000) == pytest.approx(
         15.2 * 7.79 / 117.9 - 1, rel=1e-12
     )
+    # buy-US edge: the return on N * fx_ask, r * hk_bid / (us_ask * fx_ask) - 1 exactly
     assert edge_buy_us_sell_hk(15.3, 118.1, 7.81, 1, NO_FEES, 50_000) == pytest.approx(
-        1 - 15.3 * 7.81 / 118.1, rel=1e-12
+        118.1 / (15.3 * 7.81) - 1, abs=1e-15
     )
+    assert edge_buy_us_sell_hk(80.0, 79.0, 7.80, 8, NO_FEES, 100_000) == pytest.approx(
+        8 * 79.0 / (80.0 * 7.80) - 1, abs=1e-15
+    )
+
+
+def test_buy_us_edge_is_the_return_on_the_usd_spent_not_on_the_hk_proceeds() -> None:
+    # r * hk_bid / (us_ask * fx_ask) = 79.95 / 78 = 1.025: a 2.5 % edge. Dividing by the HK
+    # proceeds (the old convention) gave 0.025 / 1.025 = 2.439 %, 6 bp short.
+    edge = edge_buy_us_sell_hk(10.0, 79.95, 7.80, 1, NO_FEES, 100_000)
+    assert edge == pytest.approx(0.025, abs=1e-15)
+    assert edge - 0.025 / 1.025 == pytest.approx(0.000609756, abs=1e-9)
 
 
 def test_ratio_scales_the_hk_equivalent() -> None:

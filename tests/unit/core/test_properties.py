@@ -59,7 +59,10 @@ def test_round_trip_never_pays_and_costs_only_subtract(
     net_b = edge_buy_us_sell_hk(us_ask, hk_bid, fx_ask, r, fees, n)
     mid = mid_premium(us, fx_mid, hk, r)
     eps = 1e-12 * max(1.0, abs(mid))
-    assert gross_a + gross_b <= eps  # buying and selling both ways cannot make money
+    # buying and selling both ways cannot make money: each edge is a return on capital
+    # (1 + a = us_bid*fx_bid/(r*hk_ask), 1 + b = r*hk_bid/(us_ask*fx_ask)), so the product
+    # of the two round trips is at most 1
+    assert (1 + gross_a) * (1 + gross_b) <= 1 + eps
     assert net_a < gross_a and net_b < gross_b  # costs are always positive
     assert gross_a <= mid + eps  # crossing the spread never beats the mid
 

@@ -100,3 +100,19 @@ def test_hk_and_us_regular_sessions_never_overlap() -> None:
         t = start + i * step
         both = CAL.phase("XHKG", t) is Phase.CONTINUOUS and CAL.phase("XNAS", t) is Phase.REGULAR
         assert not both
+
+
+@pytest.mark.parametrize(
+    ("when", "otc", "nasdaq"),
+    [
+        ("2026-11-23 04:30-05:00", Phase.CLOSED, Phase.PRE_MARKET),  # OTC opens at 06:00
+        ("2026-11-23 06:00-05:00", Phase.PRE_MARKET, Phase.PRE_MARKET),
+        ("2026-11-23 09:30-05:00", Phase.REGULAR, Phase.REGULAR),
+        ("2026-11-23 16:30-05:00", Phase.POST_MARKET, Phase.POST_MARKET),
+        ("2026-11-23 17:00-05:00", Phase.CLOSED, Phase.POST_MARKET),  # OTC ends at 17:00
+        ("2026-11-26 10:00-05:00", Phase.CLOSED, Phase.CLOSED),  # Thanksgiving
+    ],
+)
+def test_otc_lines_have_otc_hours(when: str, otc: Phase, nasdaq: Phase) -> None:
+    assert CAL.phase("OTC", ns(when)) is otc
+    assert CAL.phase("XNAS", ns(when)) is nasdaq

@@ -61,7 +61,7 @@ def test_premium_is_tens_of_basis_points_with_rare_jumps() -> None:
     premiums = []
     for event in run_model(SimulatorOptions(jump_probability_per_second=0.0), 36_000):
         engine.on_event(event)
-        values = engine.pair_states[0].premiums()
+        values = engine.pair_states[0].premiums(event.ts_event)
         if values is not None and values[0] == values[0]:
             premiums.append(values[0])
     assert len(premiums) > 30_000
