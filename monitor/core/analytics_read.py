@@ -24,7 +24,9 @@ from monitor.core.analytics_view import (
     PremiumWindow,
     TradeCost,
     TurnoverShare,
+    WindowAttribution,
 )
+from monitor.core.attribution import LegMids, attribute
 from monitor.core.events import NS_PER_SECOND
 from monitor.core.premium import Premiums, Prices
 from monitor.core.reference import NOT_TRADING
@@ -57,6 +59,7 @@ class AnalyticsReader:
     def __init__(self, state: AnalyticsState) -> None:
         self.state = state
         self.settings: AnalyticsSettings = state.settings
+        self._fx_starts: dict[tuple[str, int], float] = {}  # its own cache (FX is shared)
 
     def pair_view(self, name: str, now_ns: int, stale: bool) -> SessionView:
         """The pair's session-aware leg prices, whether both venues trade, and its analytics."""
@@ -91,8 +94,35 @@ class AnalyticsReader:
             us=self._instrument(t, t.us, us_src, us_windows),
             hk=self._instrument(t, t.hk, hk_src, hk_windows),
             turnover_shares=self._shares(us_windows, hk_windows),
+            attribution=self._attribution(t, LegMids(us_p[0], hk_p[0], fx_p[0], calc.ratio)),
         )
         return SessionView(us_p, hk_p, fx_p, live, view)
+
+    def _attribution(self, t: PairTracker, now: LegMids) -> tuple[WindowAttribution, ...]:
+        """Per window: the mid premium's move from the legs' mids when it started to now."""
+        us, hk = t.us.windows, t.hk.windows
+        assert us is not None and hk is not None
+        end = t.windows.end
+        out = []
+        for i, (label, seconds) in enumerate(self.settings.windows):
+            start_second = end - seconds
+            start = LegMids(
+                us.start_mid(i),
+                hk.start_mid(i),
+                self._fx_start(t, start_second),
+                t.calculator.at(start_second * NS).ratio,
+            )
+            out.append(WindowAttribution(label, seconds, attribute(start, now)))
+        return tuple(out)
+
+    def _fx_start(self, t: PairTracker, second: int) -> float:
+        key = (t.fx.state.instrument.symbol, second)
+        mid = self._fx_starts.get(key)
+        if mid is None:
+            if len(self._fx_starts) > 4096:
+                self._fx_starts.clear()
+            mid = self._fx_starts[key] = t.fx.mid_at(second)
+        return mid
 
     # ------------------------------------------------------------------ windows
     def _premium_windows(
@@ -102,12 +132,12 @@ class AnalyticsReader:
         out = []
         for index, basis in enumerate(BASES):
             now = None if current is None else _finite(current[index])
-            for (label, seconds), moments in zip(s.windows, t.windows.moments, strict=True):
-                m = moments[index]
+            for w, (label, seconds) in enumerate(s.windows):
+                m = t.windows.moments[w][index]
                 n = m.n
                 enough = n >= max(s.min_samples, 1)
                 mean = m.mean if enough else None
-                std = m.stddev() if enough else None
+                std = t.windows.stddev(w, index) if enough else None
                 share = m.positive / n if enough and basis != "mid" else None
                 out.append(
                     PremiumWindow(
@@ -119,7 +149,7 @@ class AnalyticsReader:
 
     def _half_life(self, t: PairTracker) -> HalfLife | None:
         s = self.settings
-        fit = t.windows.ar1.fit(s.min_samples)
+        fit = t.windows.ar1_fit(s.min_samples)
         if fit is None:
             return None
         return HalfLife(

@@ -128,11 +128,11 @@ class LegTracker:
         self.opening = False  # some pair still waits for this venue's opening premium
         self.pairs: list[PairTracker] = []
         equity = not instrument.is_fx
-        self.quotes = LastRing(capacity, 2) if equity else None  # mid, spread
+        self.quotes = LastRing(capacity, 2)  # mid, spread (FX: for the attribution's start)
         self.trades = SumRing(capacity) if equity else None  # USD turnover
         self.close = CloseTracker(self.venue, grace_seconds) if equity else None
         self.windows: LegWindows | None = None
-        if self.quotes is not None and self.trades is not None:
+        if self.trades is not None:
             self.windows = make_windows(self.quotes, self.trades, self.venue)
 
     def spread(self) -> float:
@@ -142,8 +142,14 @@ class LegTracker:
 
     def flush(self) -> None:
         """Record the pending second's sample (the prices in force at its end)."""
-        if self.quotes is not None and self.pending >= 0:
+        if self.pending >= 0:
             self.quotes.put(self.pending, self.mid, self.spread())
+
+    def mid_at(self, second: int) -> float:
+        """The mid in force at the end of ``second`` (NaN before the stored samples)."""
+        quotes = self.quotes
+        seq = quotes.seq_at(second)
+        return NAN if seq < 0 else quotes.value_at(0, seq)
 
     def seal(self, second: int) -> None:
         """Write the pending sample if it is before ``second``; later events start there."""

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from monitor.core.attribution import Attribution
+
 
 @dataclass(frozen=True, slots=True)
 class LegBasis:
@@ -112,6 +114,16 @@ class TurnoverShare:
 
 
 @dataclass(frozen=True, slots=True)
+class WindowAttribution:
+    """How the mid premium moved over a window, split into legs (log returns; see
+    :mod:`monitor.core.attribution`); ``attribution`` is None without prices."""
+
+    window: str
+    seconds: int
+    attribution: Attribution | None
+
+
+@dataclass(frozen=True, slots=True)
 class PairAnalytics:
     """Everything analytics knows about one pair at one instant."""
 
@@ -123,3 +135,4 @@ class PairAnalytics:
     us: InstrumentAnalytics
     hk: InstrumentAnalytics
     turnover_shares: tuple[TurnoverShare, ...]
+    attribution: tuple[WindowAttribution, ...] = ()

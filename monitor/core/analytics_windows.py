@@ -16,13 +16,14 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator
 
-from monitor.core.rolling import Ar1Sums, Moments, Total
+from monitor.core.rolling import Ar1Fit, Ar1Sums, Moments, RunLength, Total
 from monitor.core.series import LastRing, SumRing
 
 NAN = float("nan")
 TradingMinute = Callable[[int], bool]
 """Whether the series' venues trade in an epoch minute (None: always)."""
 Run = tuple[int, int, int]  # first second, last second, ring entry in force (-1: none)
+UNKNOWN = -2  # a cursor's entry not looked up yet (it moved through never-folded seconds)
 
 
 class Cursor:
@@ -39,6 +40,8 @@ class Cursor:
         """The runs of seconds ``second + 1 .. to`` with the entry in force; moves there."""
         ring = self.ring
         s, seq = self.second, self.seq
+        if seq == UNKNOWN:
+            seq = ring.seq_at(s)
         total = ring.total
         while s < to:
             nxt = seq + 1
@@ -81,8 +84,30 @@ class _Series:
         self.trading = trading
         self.origin = -1  # seconds at or before it were never added (after a reset)
 
-    def values(self, cursor: Cursor, to: int) -> Iterator[tuple[int, int, int]]:
+    def values(self, cursor: Cursor, to: int) -> list[Run]:
         """``(first, last, seq)`` pieces up to ``to``; ``seq`` -1 where blank."""
+        second = cursor.second
+        if to <= self.origin:  # never folded: move without reading
+            if to > second:
+                cursor.second, cursor.seq = to, UNKNOWN
+            return []
+        if to == second + 1 and cursor.seq != UNKNOWN:  # the common one-second step
+            ring = self.ring
+            seq = cursor.seq
+            nxt = seq + 1
+            if nxt < ring.total and ring.secs[nxt % len(ring.secs)] == to:
+                seq = nxt
+            cursor.second, cursor.seq = to, seq
+            if seq < ring.total - len(ring.secs) or (
+                self.trading is not None and not self.trading(to // 60)
+            ):
+                seq = -1
+            return [(to, to, seq)]
+        if to <= second:
+            return []
+        return list(self._pieces(cursor, to))
+
+    def _pieces(self, cursor: Cursor, to: int) -> Iterator[Run]:
         origin = self.origin
         oldest = self.ring.first_seq
         for first, last, seq in cursor.runs(to):
@@ -117,6 +142,8 @@ class PairWindows:
         "head_prev",
         "horizon",
         "moments",
+        "prev_run",
+        "runs",
         "series",
         "tails",
         "windows",
@@ -138,6 +165,8 @@ class PairWindows:
         self.head_prev = NAN  # mid premium at the head second
         self.tails = [Cursor(ring, -1) for _ in windows]
         self.moments = [tuple(Moments() for _ in range(3)) for _ in windows]
+        self.runs = tuple(RunLength() for _ in range(3))  # per basis, for flatness
+        self.prev_run = RunLength()  # of the AR(1) pairs' x[t-1]
         self.ar1 = Ar1Sums()
         self.ar1_tail = Cursor(ring, -1)
         self.ar1_tail_prev = NAN
@@ -159,7 +188,6 @@ class PairWindows:
         fields = ring.values
         size = len(ring.secs)
         prev = self.head_prev
-        ar1 = self.ar1
         for first, last, seq in self.series.values(self.head, end):
             k = last - first + 1
             if seq < 0:
@@ -170,15 +198,24 @@ class PairWindows:
             for moments in self.moments:
                 for m, v in zip(moments, values, strict=True):
                     if v == v:
-                        m.add(v, k, last)
+                        m.add(v, k)
+            for run, v in zip(self.runs, values, strict=True):
+                if v == v:
+                    run.push(v, k)
             v = values[0]
             if v == v:
-                if prev == prev:
-                    ar1.add(prev, v, 1, first)
-                if k > 1:
-                    ar1.add(v, v, k - 1, last)
+                self._add_pairs(prev, v, k)
             prev = v
         self.head_prev = prev
+
+    def _add_pairs(self, prev: float, v: float, k: int) -> None:
+        """The AR(1) pairs of a run of ``k`` seconds at ``v`` after a second at ``prev``."""
+        if prev == prev:
+            self.ar1.add(prev, v, 1)
+            self.prev_run.push(prev, 1)
+        if k > 1:
+            self.ar1.add(v, v, k - 1)
+            self.prev_run.push(v, k - 1)
 
     def _fold_tails(self, end: int) -> None:
         ring = self.series.ring
@@ -192,7 +229,7 @@ class PairWindows:
                 for field, m in enumerate(moments):
                     v = fields[field][idx]
                     if v == v:
-                        m.remove(v, last - first + 1, last + 1)
+                        m.remove(v, last - first + 1)
 
     def _fold_ar1_tail(self, to: int) -> None:
         ring = self.series.ring
@@ -201,15 +238,23 @@ class PairWindows:
             v = ring.value_at(0, seq) if seq >= 0 else NAN
             if v == v:
                 if prev == prev:
-                    self.ar1.remove(prev, v, 1, first + 1)
+                    self.ar1.remove(prev, v, 1)
                 if last > first:
-                    self.ar1.remove(v, v, last - first, last + 1)
+                    self.ar1.remove(v, v, last - first)
             prev = v
         self.ar1_tail_prev = prev
 
+    def stddev(self, window: int, basis: int) -> float | None:
+        """Sample deviation of ``basis`` over window number ``window`` (0 when flat)."""
+        m = self.moments[window][basis]
+        return m.stddev(self.runs[basis].flat(m.n))
+
+    def ar1_fit(self, min_samples: int) -> Ar1Fit | None:
+        return self.ar1.fit(min_samples, self.prev_run.flat(self.ar1.n))
+
     def _reset(self, end: int) -> None:
-        start = end - self.horizon
         series = self.series
+        start = _origin(end - self.horizon, end, series.ring)
         series.origin = start
         self.head = Cursor(series.ring, start)
         self.head_prev = NAN
@@ -217,6 +262,8 @@ class PairWindows:
         for moments in self.moments:
             for m in moments:
                 m.reset()
+        for run in (*self.runs, self.prev_run):
+            run.clear()
         self.ar1.reset()
         self.ar1_tail = Cursor(series.ring, start - self.ar1_seconds)
         self.ar1_tail_prev = NAN
@@ -335,7 +382,7 @@ class LegWindows:
                         total.add(value)
                 seq += 1
             if (second + 1) % bucket == 0:
-                self._close_bucket(second // bucket, second)
+                self._close_bucket(second // bucket, second, end)
         self.trade_head = seq
 
     def _bucket_ends(self, start: int, end: int) -> Iterator[int]:
@@ -349,8 +396,8 @@ class LegWindows:
             second += bucket
         yield end
 
-    def _close_bucket(self, b: int, last: int) -> None:
-        end_mid = self.series.value_at(last, 0)
+    def _close_bucket(self, b: int, last: int, end: int) -> None:
+        end_mid = self.head_prev if last == end else self.series.value_at(last, 0)
         ratio = NAN
         turnover = self.bucket_turnover
         if turnover > 0.0:
@@ -418,8 +465,8 @@ class LegWindows:
         self.w_first_bucket[i] = first_bucket
 
     def _reset(self, end: int) -> None:
-        start = end - self.horizon
         series, trades = self.series, self.trades
+        start = _origin(end - self.horizon, end, series.ring, trades)
         series.origin = start
         self.head = Cursor(series.ring, start)
         self.head_prev = NAN  # as every tail's: the second before the origin is not used
@@ -440,6 +487,14 @@ class LegWindows:
         self.end = start
 
     # ------------------------------------------------------------------ read
+    def start_mid(self, i: int) -> float:
+        """The mid in force when window ``i`` starts (the second before its first),
+        whether or not the venue traded then (NaN if unknown)."""
+        tail = self.w_tails[i]
+        ring = self.series.ring
+        seq = ring.seq_at(tail.second) if tail.seq == UNKNOWN else tail.seq
+        return ring.value_at(0, seq) if seq >= ring.first_seq else NAN
+
     def realized_volatility(self, i: int) -> float | None:
         vol = self.w_vol[i]
         return math.sqrt(max(vol.sum, 0.0)) if vol.n else None
@@ -470,6 +525,15 @@ class LegWindows:
                     ratios += ratio
                     count += 1
         return ratios / count if count else None
+
+
+def _origin(start: int, end: int, *rings: LastRing | SumRing) -> int:
+    """Where a reset starts folding: ``start``, or later when the data starts later (the
+    second before the oldest stored entry), or ``end`` when there is none."""
+    firsts = [ring.second_at(ring.first_seq) for ring in rings if ring.total]
+    if not firsts:
+        return end
+    return max(start, min(min(firsts) - 1, end))
 
 
 def _log_return(before: float, after: float) -> float:

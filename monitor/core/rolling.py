@@ -5,77 +5,56 @@ A window's samples enter at its head and leave at its tail in the same order. Ru
 step with the pairwise update of Chan, Golub and LeVeque (a Welford update for a group),
 so a quiet stretch costs as much as one sample. Reads are O(1).
 
-Flatness is decided exactly (the window's minimum equals its maximum, from monotonic
-deques), so a constant window has a standard deviation of exactly 0 and no AR(1) fit,
-whatever rounding the running moments carry. An empty window resets its moments to 0,
-which drops any rounding left by earlier samples.
+Flatness is decided exactly by :class:`RunLength` (every sample of the window belongs to
+the latest run of equal values), so a constant window has a standard deviation of
+exactly 0 and no AR(1) fit, whatever rounding the running moments carry. An empty window
+resets its moments to 0, which drops any rounding left by earlier samples.
 """
 
 from __future__ import annotations
 
 import math
-from collections import deque
 from dataclasses import dataclass
 
 Z_95 = 1.959963984540054
 
 
-class Extremes:
-    """Minimum and maximum of a window (monotonic deques of ``[value, last second]``)."""
+class RunLength:
+    """How many samples have entered since the value last changed (shared by every window
+    over the same series): a window of ``n`` samples is flat iff ``n <= run``."""
 
-    __slots__ = ("high", "low")
+    __slots__ = ("last", "run")
 
     def __init__(self) -> None:
-        self.low: deque[list[float]] = deque()
-        self.high: deque[list[float]] = deque()
+        self.last = float("nan")
+        self.run = 0
 
-    def push(self, value: float, last_second: int) -> None:
-        """Add ``value``, in force until ``last_second`` (inclusive)."""
-        low, high = self.low, self.high
-        while low and low[-1][0] > value:
-            low.pop()
-        if low and low[-1][0] == value:
-            low[-1][1] = last_second
+    def push(self, value: float, k: int) -> None:
+        if value == self.last:
+            self.run += k
         else:
-            low.append([value, last_second])
-        while high and high[-1][0] < value:
-            high.pop()
-        if high and high[-1][0] == value:
-            high[-1][1] = last_second
-        else:
-            high.append([value, last_second])
+            self.last, self.run = value, k
 
-    def expire(self, first_second: int) -> None:
-        """Drop values last in force before ``first_second`` (the window's first second)."""
-        low, high = self.low, self.high
-        while low and low[0][1] < first_second:
-            low.popleft()
-        while high and high[0][1] < first_second:
-            high.popleft()
-
-    def flat(self) -> bool:
-        """True when every value in the window is equal (False when empty)."""
-        return bool(self.low) and self.low[0][0] == self.high[0][0]
+    def flat(self, n: int) -> bool:
+        return 0 < n <= self.run
 
     def clear(self) -> None:
-        self.low.clear()
-        self.high.clear()
+        self.last, self.run = float("nan"), 0
 
 
 class Moments:
     """Count, mean, sum of squared deviations and count of positive samples of a window."""
 
-    __slots__ = ("extremes", "m2", "mean", "n", "positive")
+    __slots__ = ("m2", "mean", "n", "positive")
 
     def __init__(self) -> None:
         self.n = 0
         self.mean = 0.0
         self.m2 = 0.0
         self.positive = 0
-        self.extremes = Extremes()
 
-    def add(self, value: float, k: int, last_second: int) -> None:
-        """Add ``k`` samples equal to ``value`` (the last one at ``last_second``)."""
+    def add(self, value: float, k: int) -> None:
+        """Add ``k`` samples equal to ``value``."""
         n = self.n
         total = n + k
         delta = value - self.mean
@@ -84,10 +63,9 @@ class Moments:
         self.n = total
         if value > 0.0:
             self.positive += k
-        self.extremes.push(value, last_second)
 
-    def remove(self, value: float, k: int, first_second: int) -> None:
-        """Remove ``k`` samples equal to ``value``; ``first_second`` is the new tail."""
+    def remove(self, value: float, k: int) -> None:
+        """Remove ``k`` samples equal to ``value`` (the oldest of the window)."""
         total = self.n - k
         if value > 0.0:
             self.positive -= k
@@ -98,18 +76,16 @@ class Moments:
         self.m2 = max(self.m2 - delta * delta * self.n * k / total, 0.0)
         self.mean -= delta * k / total
         self.n = total
-        self.extremes.expire(first_second)
 
     def reset(self) -> None:
         self.n = self.positive = 0
         self.mean = self.m2 = 0.0
-        self.extremes.clear()
 
-    def stddev(self) -> float | None:
-        """Sample standard deviation (ddof 1); exactly 0 for a flat window."""
+    def stddev(self, flat: bool) -> float | None:
+        """Sample standard deviation (ddof 1); exactly 0 for a ``flat`` window."""
         if self.n < 2:
             return None
-        if self.extremes.flat():
+        if flat:
             return 0.0
         return math.sqrt(self.m2 / (self.n - 1))
 
@@ -117,14 +93,13 @@ class Moments:
 class Ar1Sums:
     """Co-moments of consecutive pairs ``(x[t-1], x[t])`` of a window, for an AR(1) fit."""
 
-    __slots__ = ("cc", "cp", "mc", "mp", "n", "pp", "prev_extremes")
+    __slots__ = ("cc", "cp", "mc", "mp", "n", "pp")
 
     def __init__(self) -> None:
         self.n = 0
         self.mp = self.mc = self.pp = self.cc = self.cp = 0.0
-        self.prev_extremes = Extremes()
 
-    def add(self, prev: float, curr: float, k: int, last_second: int) -> None:
+    def add(self, prev: float, curr: float, k: int) -> None:
         """Add ``k`` pairs equal to ``(prev, curr)``."""
         n = self.n
         total = n + k
@@ -136,10 +111,9 @@ class Ar1Sums:
         self.mp += dp * k / total
         self.mc += dc * k / total
         self.n = total
-        self.prev_extremes.push(prev, last_second)
 
-    def remove(self, prev: float, curr: float, k: int, first_second: int) -> None:
-        """Remove ``k`` pairs equal to ``(prev, curr)``; ``first_second`` is the new tail."""
+    def remove(self, prev: float, curr: float, k: int) -> None:
+        """Remove ``k`` pairs equal to ``(prev, curr)`` (the oldest of the window)."""
         total = self.n - k
         if total <= 0:
             self.reset()
@@ -152,17 +126,16 @@ class Ar1Sums:
         self.mp -= dp * k / total
         self.mc -= dc * k / total
         self.n = total
-        self.prev_extremes.expire(first_second)
 
     def reset(self) -> None:
         self.n = 0
         self.mp = self.mc = self.pp = self.cc = self.cp = 0.0
-        self.prev_extremes.clear()
 
-    def fit(self, min_samples: int) -> Ar1Fit | None:
-        """OLS fit of ``x[t] = a + phi x[t-1] + e``; None if too few pairs or flat."""
+    def fit(self, min_samples: int, flat_prev: bool) -> Ar1Fit | None:
+        """OLS fit of ``x[t] = a + phi x[t-1] + e``; None if too few pairs or if every
+        ``x[t-1]`` is the same (``flat_prev``)."""
         n = self.n
-        if n < max(min_samples, 3) or self.prev_extremes.flat() or self.pp <= 0.0:
+        if n < max(min_samples, 3) or flat_prev or self.pp <= 0.0:
             return None
         phi = self.cp / self.pp
         rss = max(self.cc - phi * self.cp, 0.0)
@@ -239,4 +212,4 @@ def zscore(current: float | None, mean: float | None, stddev: float | None) -> f
     return (current - mean) / stddev
 
 
-__all__ = ["Ar1Fit", "Ar1Sums", "Extremes", "Moments", "Total", "half_life", "zscore"]
+__all__ = ["Ar1Fit", "Ar1Sums", "Moments", "RunLength", "Total", "half_life", "zscore"]

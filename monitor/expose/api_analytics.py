@@ -12,6 +12,7 @@ from monitor.core.analytics_view import (
     PairAnalytics,
     PremiumWindow,
     TradeCost,
+    WindowAttribution,
 )
 
 NS = 1_000_000_000
@@ -119,4 +120,21 @@ def analytics_json(a: PairAnalytics | None) -> dict[str, Any] | None:
         "turnover_share": {
             s.window: {a.us.venue: s.us, a.hk.venue: s.hk} for s in a.turnover_shares
         },
+        "attribution": {w.window: _attribution(w) for w in a.attribution},
+    }
+
+
+def _attribution(w: WindowAttribution) -> dict[str, Any] | None:
+    x = w.attribution
+    if x is None:
+        return None
+    return {
+        "seconds": w.seconds,
+        "us": x.us,
+        "hk": x.hk,
+        "fx": x.fx,
+        "ratio": x.ratio,
+        "total": x.total,
+        "premium_start": x.premium_start,
+        "premium_now": x.premium_now,
     }

@@ -15,10 +15,11 @@ from monitor.core.series import LastRing, SumRing
 
 
 def ar1_of(x: np.ndarray, min_samples: int = 30) -> rolling.Ar1Fit | None:
-    sums = rolling.Ar1Sums()
+    sums, prev = rolling.Ar1Sums(), rolling.RunLength()
     for t in range(1, x.size):
-        sums.add(float(x[t - 1]), float(x[t]), 1, t)
-    return sums.fit(min_samples)
+        sums.add(float(x[t - 1]), float(x[t]), 1)
+        prev.push(float(x[t - 1]), 1)
+    return sums.fit(min_samples, prev.flat(sums.n))
 
 
 def test_ar1_fit_recovers_a_known_half_life_within_its_interval() -> None:
@@ -41,16 +42,19 @@ def test_half_life_edges() -> None:
 
 
 def test_a_flat_window_has_zero_deviation_and_no_fit_even_after_noise_left_it() -> None:
-    m = rolling.Moments()
-    m.add(0.013, 1, 0)  # noise that leaves the window again
-    m.add(0.01, 99, 99)
-    assert m.stddev() != 0.0
-    m.remove(0.013, 1, 1)
-    assert m.n == 99 and m.stddev() == 0.0 and m.mean == pytest.approx(0.01, rel=1e-15)
-    assert rolling.zscore(0.02, m.mean, m.stddev()) is None
+    m, run = rolling.Moments(), rolling.RunLength()
+    for value, k in ((0.013, 1), (0.01, 99)):  # noise that leaves the window again
+        m.add(value, k)
+        run.push(value, k)
+    assert m.stddev(run.flat(m.n)) != 0.0
+    m.remove(0.013, 1)
+    std = m.stddev(run.flat(m.n))
+    assert m.n == 99 and std == 0.0 and m.mean == pytest.approx(0.01, rel=1e-15)
+    assert m.m2 != 0.0  # the running sum kept some rounding: flatness is decided apart
+    assert rolling.zscore(0.02, m.mean, std) is None
     flat = np.full(100, 0.01)
     assert ar1_of(flat) is None
-    m.remove(0.01, 99, 100)
+    m.remove(0.01, 99)
     assert (m.n, m.mean, m.m2, m.positive) == (0, 0.0, 0.0, 0)  # empty: exactly reset
 
 
@@ -62,7 +66,7 @@ def test_moments_of_runs_equal_numpy_of_the_expanded_samples() -> None:
     for _ in range(2000):
         value, k = rng.gauss(0.02, 0.004), rng.randint(1, 5)
         second += k
-        m.add(value, k, second)
+        m.add(value, k)
         window.extend([value] * k)
         while len(window) > 300:  # remove the oldest run-sized chunk
             drop = min(rng.randint(1, 4), len(window) - 300)
@@ -70,12 +74,12 @@ def test_moments_of_runs_equal_numpy_of_the_expanded_samples() -> None:
             same = 1
             while same < len(window) and window[same] == head and same < drop:
                 same += 1
-            m.remove(head, same, second - len(window) + same + 1)
+            m.remove(head, same)
             del window[:same]
     values = np.array(window)
     assert m.n == values.size
     assert m.mean == pytest.approx(values.mean(), rel=1e-12)
-    assert m.stddev() == pytest.approx(values.std(ddof=1), rel=1e-9)
+    assert m.stddev(False) == pytest.approx(values.std(ddof=1), rel=1e-9)
     assert m.positive == int((values > 0).sum())
 
 
@@ -130,11 +134,12 @@ def test_pair_windows_match_pandas_rolling_over_a_masked_random_series() -> None
     for end in range(1400, second + 1, 97):
         windows.fold(end)
         upto = dense.loc[:end]
-        for seconds, moments in zip(windows.windows, windows.moments, strict=True):
-            for field, m in enumerate(moments):
+        for w, seconds in enumerate(windows.windows):
+            for field, m in enumerate(windows.moments[w]):
                 tail = upto[field].iloc[-seconds:]
                 assert m.n == tail.notna().sum()
                 if m.n >= 2:
                     assert m.mean == pytest.approx(tail.mean(), rel=1e-9, abs=1e-15)
-                    assert m.stddev() == pytest.approx(tail.std(), rel=1e-9, abs=1e-15)
+                    std = windows.stddev(w, field)
+                    assert std == pytest.approx(tail.std(), rel=1e-9, abs=1e-15)
                     assert m.positive == int((tail > 0).sum())
