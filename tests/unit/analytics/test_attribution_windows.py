@@ -8,7 +8,7 @@ import pytest
 
 from monitor.core.events import FxQuote, Quote
 from monitor.expose.api_analytics import analytics_json
-from tests.support.analytics import S, T0, make_engine
+from tests.support.analytics import T0, S, make_engine
 
 
 def test_each_window_splits_the_move_since_its_start_into_legs_by_hand() -> None:
