@@ -13,21 +13,24 @@ composition root (:func:`monitor.app.build.load`), which knows every room.
 from __future__ import annotations
 
 import os
+import typing
 from collections.abc import Callable
 from datetime import date
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from monitor.core.liquidity import DEFAULT_WINDOWS
 from monitor.errors import ConfigError
-from monitor.settings.alerts import AlertsConfig, default_rules
+from monitor.settings.alerts import AlertsConfig, RuleConfig, default_rules
 from monitor.settings.base import Model
-from monitor.settings.notify import NotifyConfig
+from monitor.settings.notify import NotifyConfig, SinkConfig
 from monitor.settings.recorder import RecorderConfig
 from monitor.settings.sources import (
     ENV_PREFIX,
@@ -359,19 +362,41 @@ def format_validation_error(exc: ValidationError, origin: str, prefix: tuple[str
     variable set, that variable (``prefix`` is where the validated model sits)."""
     lines = [f"{origin}: invalid configuration"]
     for err in exc.errors():
-        path = ".".join(str(p) for p in err["loc"]) or "(top level)"
-        variable = blamed_variable(_settings_path(err["loc"]), prefix)
+        loc = _settings_path(err["loc"])
+        path = ".".join(str(p) for p in loc) or "(top level)"
+        variable = blamed_variable(loc, prefix)
         blame = f" (from environment variable {variable})" if variable else ""
-        lines.append(f"  {path}: {err['msg']}{blame}")
+        lines.append(f"  {path}: {_reason(err)}{blame}")
     return "\n".join(lines)
+
+
+@cache
+def _union_tags() -> frozenset[str]:
+    # The ``kind`` of every alert rule and the ``type`` of every chat sink.
+    tags: set[str] = set()
+    for union, tag in ((RuleConfig, "kind"), (SinkConfig, "type")):
+        for member in typing.get_args(typing.get_args(union)[0]):
+            annotation = member.model_fields[tag].annotation
+            tags.update(a for a in typing.get_args(annotation) if isinstance(a, str))
+    return frozenset(tags)
+
+
+def _reason(err: ErrorDetails) -> str:
+    ctx = err.get("ctx") or {}
+    if err["type"] == "union_tag_not_found":
+        return f"no {ctx.get('discriminator', 'type')} given"
+    if err["type"] == "union_tag_invalid":
+        return (
+            f"unknown {ctx.get('discriminator', 'type')} {ctx.get('tag')}"
+            f" (known: {ctx.get('expected_tags')})"
+        )
+    return err["msg"]
 
 
 def _settings_path(loc: tuple[int | str, ...]) -> list[int | str]:
     # pydantic adds the chosen union member (``premium``, ``slack``) to the location of
     # an error inside a rule or sink: it is not a key of the configuration.
-    tags = {"premium", "edge", "zscore", "stale_leg", "feed_down", "fx_band", "spread",
-            "turnover_spike", "no_trades", "slack", "discord", "teams", "feishu", "dingtalk",
-            "wecom", "telegram", "webhook"}  # fmt: skip
+    tags = _union_tags()
     out = list(loc)
     for i in range(2, len(out)):
         if out[i] in tags and out[i - 2] in ("rules", "sinks"):

@@ -113,7 +113,9 @@ def blamed_variable(loc: Sequence[Any], prefix: Sequence[str] = ()) -> str | Non
         candidate = ENV_PREFIX + "__".join(parts[:end]).upper()
         if candidate in present:
             return present[candidate]
-    return None
+    deeper = ENV_PREFIX + "__".join(parts).upper() + "__"  # set a key inside this value
+    below = sorted(present[name] for name in present if name.startswith(deeper))
+    return ", ".join(below) or None
 
 
 def unknown_variables(sections: Collection[str], referenced: Iterable[str]) -> list[str]:

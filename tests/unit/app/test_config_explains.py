@@ -156,3 +156,21 @@ def test_a_port_in_use_is_one_line_naming_the_address_and_the_setting(
         result = run_subprocess("run", "--config", str(write(tmp_path, MINIMAL)), cwd=tmp_path)
     refused(result, f"127.0.0.1:{port}", "DLMON_SERVER__PORT", "address already in use")
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+def test_a_rule_set_from_the_environment_is_blamed_there_with_a_plain_reason(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DLMON_ALERTS__RULES__EDGE_POSITIVE__THRESHOLD", "lots")
+    refused(
+        run_cli(capsys, "check-config", str(write(tmp_path, MINIMAL))),
+        "alerts.rules.edge_positive.threshold: ",  # not ...edge_positive.edge.threshold
+        "(from environment variable DLMON_ALERTS__RULES__EDGE_POSITIVE__THRESHOLD)",
+    )
+    monkeypatch.delenv("DLMON_ALERTS__RULES__EDGE_POSITIVE__THRESHOLD")
+    monkeypatch.setenv("DLMON_ALERTS__RULES__NEW__THRESHOLD", "0.01")
+    refused(
+        run_cli(capsys, "check-config", str(write(tmp_path, MINIMAL))),
+        "alerts.rules.new: no 'kind' given (from environment variable"
+        " DLMON_ALERTS__RULES__NEW__THRESHOLD)",
+    )
