@@ -53,10 +53,12 @@ class PolygonParser:
             try:
                 if type(item) is dict and item.get("ev") == "Q":  # the common element
                     event = quote(item, ts_recv)
-                    if event is not None:
+                    if event is None:
+                        parsed.unknown(item.get("sym"))
+                    else:
                         events.append(event)
-                        continue
-                self._item(item, ts_recv, parsed)
+                else:
+                    self._item(item, ts_recv, parsed)
             except Exception as exc:  # one bad element never loses the others
                 parsed.reject(exc)
         return parsed
