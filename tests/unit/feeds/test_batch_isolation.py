@@ -16,7 +16,7 @@ from monitor.feeds.generic.parse import GenericParser
 from monitor.feeds.itick.parse import ItickParser
 from monitor.feeds.oanda.parse import OandaParser
 from monitor.feeds.polygon.parse import PolygonParser
-from monitor.feeds.wire import Parsed
+from monitor.feeds.wire import Parsed, rfc3339_to_ns
 from tests.support.junk import (
     NOT_A_NUMBER,
     NOT_A_SYMBOL,
@@ -292,3 +292,48 @@ def test_itick_junk_first_element_does_not_turn_the_frame_into_a_control() -> No
     good = {"s": "PONY.US", "type": "tick", "ld": 18.4, "v": 100, "t": 1795208398000}
     parsed = parser(encode({"code": 1, "data": [{"junk": 1}, good]}), TS)
     assert len(parsed.events) == 1 and len(parsed.errors) == 1
+
+
+# ----------------------------------------------------------------------- alpaca msgpack
+msgpack_json = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(-(2**63), 2**63 - 1), st.floats(), st.text()),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=6), children, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@PROPERTY
+@given(
+    st.lists(
+        st.one_of(
+            alpaca_quote.map(lambda q: (True, q)),
+            msgpack_json.map(lambda j: (False, j)),
+            alpaca_quote.map(lambda q: (False, {**q, "bp": None})),
+        ),
+        min_size=1,
+        max_size=10,
+    )
+)
+def test_alpaca_msgpack_batch_delivers_exactly_the_valid_elements(
+    items: list[tuple[bool, Any]],
+) -> None:
+    import msgpack  # the alpaca extra, installed for the tests
+
+    from monitor.feeds.alpaca.encoding import codec
+
+    def packed(elements: list[Any]) -> bytes:
+        def stamp(element: Any) -> Any:
+            if isinstance(element, dict) and isinstance(element.get("t"), str):
+                ns = rfc3339_to_ns(element["t"])  # msgpack carries a Timestamp, not text
+                return {**element, "t": msgpack.Timestamp.from_unix_nano(ns)}
+            return element
+
+        data: bytes = msgpack.packb([stamp(e) for e in elements], datetime=False)
+        return data
+
+    parse = AlpacaParser({"PONY": "PONY"}, decode=codec("msgpack").decode)
+    expected = parse(packed(valid_part(items)), TS)
+    parsed = parse(packed(whole(items)), TS)
+    assert parsed.events == expected.events and len(expected.events) == len(valid_part(items))
