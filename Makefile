@@ -32,9 +32,9 @@ pytest: $(STAMP)
 
 test: lint types pytest
 
+# Every performance figure of the README against its same-run baseline (~6-9 minutes).
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench_core.py
-	$(BIN)/python benchmarks/bench_analytics.py
+	$(BIN)/python benchmarks/run.py
 
 # --- deploy: image lock file, Grafana dashboards, stack checks (docs/deploy.md) ---------
 .PHONY: lock dashboards deploy-check

@@ -555,7 +555,47 @@ def health_row(d: db.Dashboard, ids: Ids) -> db.Dashboard:
             "short",
         )
     )
-    return d
+    return latency_panels(d, ids)
+
+
+def latency_panels(d: db.Dashboard, ids: Ids) -> db.Dashboard:
+    """Ingest latency per feed and event-loop lag: the two signs of a loop that stalls."""
+
+    def quantile(q: float, metric: str, by: str) -> str:
+        return (
+            f"histogram_quantile({q}, sum by ({by}, le) (rate({metric}_bucket[$__rate_interval])))"
+        )
+
+    ingest = "dlmon_ingest_latency_seconds"
+    lag = "dlmon_event_loop_lag_seconds"
+    d = d.with_panel(
+        ts(
+            ids,
+            "Ingest latency",
+            "Time from receiving a frame to its last event applied to the state"
+            " (dlmon_ingest_latency_seconds): parser plus engine, per feed.",
+            [
+                query(quantile(0.5, ingest, "feed"), "{{feed}} p50", "A"),
+                query(quantile(0.99, ingest, "feed"), "{{feed}} p99", "B"),
+            ],
+            "s",
+        )
+    )
+    return d.with_panel(
+        ts(
+            ids,
+            "Event-loop lag",
+            "How late the event loop ran a 10 ms probe timer (dlmon_event_loop_lag_seconds):"
+            " time it was busy elsewhere while frames may have waited. Dashed: 5 ms.",
+            [
+                query(quantile(0.5, lag, "instance"), "{{instance}} p50", "A"),
+                query(quantile(0.99, lag, "instance"), "{{instance}} p99", "B"),
+            ],
+            "s",
+        )
+        .thresholds(steps((None, "transparent"), (0.005, "red")))
+        .thresholds_style(cb.GraphThresholdsStyleConfig().mode(cm.GraphThresholdsStyleMode.DASHED))
+    )
 
 
 def alerts_row(d: db.Dashboard, ids: Ids) -> db.Dashboard:

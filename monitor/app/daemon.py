@@ -24,6 +24,7 @@ from monitor.app.build import (
     daemon_clock,
     feed_priorities,
 )
+from monitor.app.loop_lag import LoopLagProbe
 from monitor.app.market_clock import EventClock, MarketClock
 from monitor.app.tasks import TaskSupervisor
 from monitor.buildinfo import revision
@@ -32,6 +33,7 @@ from monitor.core.sessions import SessionCalendar
 from monitor.core.snapshot import MarketSnapshot
 from monitor.errors import ConfigError
 from monitor.expose.metrics.feeds import FeedsCollector
+from monitor.expose.metrics.latency import LatencyCollector
 from monitor.expose.metrics.market import MarketCollector
 from monitor.expose.metrics.tasks import TasksCollector
 from monitor.expose.server import ServerState, create_app
@@ -71,6 +73,7 @@ class Daemon:
         self.market = MarketClock(self.engine, clock, settings.server.snapshot_interval_seconds)
         if isinstance(clock, ReplayClock):  # recorded time moves with the events
             self.engine.listeners.append(EventClock(self.engine))
+        self.loop_lag = LoopLagProbe()
         self.recorder = Recorder(settings.recorder) if settings.recorder.enabled else None
         if self.recorder is not None:
             self.engine.listeners.append(self.recorder.offer)
@@ -81,6 +84,7 @@ class Daemon:
         # Each room exports its own metrics; every collector registers itself.
         MarketCollector(self.engine, self.snapshot, registry=self.registry)
         FeedsCollector(self.feed_health, registry=self.registry)
+        LatencyCollector(self.feed_health, self.loop_lag.histogram, registry=self.registry)
         TasksCollector(
             __version__,
             self.supervisor.restarts,
@@ -143,6 +147,7 @@ class Daemon:
         self.port = sockets[0][1] if sockets else server.port
         await self.alerting.start()  # restores alert state and the notification spool
         self.supervisor.spawn("market", self.market.run)
+        self.supervisor.spawn("loop-lag", self.loop_lag.run)
         self.supervisor.spawn("alerts", self.alerting.run)
         for feed in self.feeds:
             self.supervisor.spawn(f"feed:{feed.name}", feed.run)

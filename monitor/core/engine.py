@@ -33,6 +33,8 @@ from monitor.core.ticks import is_on_hkex_grid
 
 EventListener = Callable[[Event], None]
 NAN = float("nan")
+INF = float("inf")
+GRID_MEMO_SIZE = 65_536  # HKEX grid verdicts of recent prices (prices repeat tick to tick)
 CLOSE_GRACE_NS = 15 * 60 * NS_PER_SECOND
 
 
@@ -65,6 +67,21 @@ class PairState:
         return None if prices is None else self.calculator.at(ts_ns).premiums(*prices)
 
 
+class _Leg:
+    """What the hot path needs of one instrument, at hand: its state, the open price band
+    (inside it a price needs no exact check) and the source it heard from last."""
+
+    __slots__ = ("grid", "high", "last", "low", "state")
+
+    def __init__(self, state: InstrumentState) -> None:
+        self.state = state
+        band = state.instrument.price_band
+        self.low = 0.0 if band is None else max(band[0], 0.0)
+        self.high = INF if band is None else band[1]
+        self.grid = state.instrument.hkex_tick_grid
+        self.last: SourceState | None = None
+
+
 class Engine:
     """State of every instrument and pair; the only writer is :meth:`on_event`."""
 
@@ -90,6 +107,8 @@ class Engine:
         self.flags: dict[tuple[str, str], int] = {}
         self.accepted_total = 0
         self.listeners: list[EventListener] = []
+        self._legs: dict[str, _Leg] = {}  # the hot path's view of self.instruments
+        self._grid_memo: dict[float, bool] = {}
         for pair in self.pairs:
             legs = [self._add_instrument(pair, leg) for leg in pair.legs()]
             self.pair_states.append(PairState(pair, *legs))
@@ -104,24 +123,25 @@ class Engine:
             limit = int(pair.stale_limit_seconds(instrument) * NS_PER_SECOND)
             state = InstrumentState(instrument, self.window_seconds, limit)
             self.instruments[instrument.symbol] = state
+            self._legs[instrument.symbol] = _Leg(state)
             self.sessions.register(instrument.symbol, instrument.venue)
         return state
 
     # ------------------------------------------------------------------ hot path
     def on_event(self, event: Event) -> bool:
         """Apply one event; return False (and count the reason) if it was rejected."""
-        state = self.instruments.get(event.instrument)
-        if state is None:
+        leg = self._legs.get(event.instrument)
+        if leg is None:
             self._reject(event.instrument, v.UNKNOWN_INSTRUMENT)
             return False
-        reason = v.check_time(event.ts_event, event.ts_recv, self.max_skew_ns)
-        if reason is None:
-            if type(event) is Trade:
-                reason = self._apply_trade(state, event)
-            elif type(event) is Quote:
-                reason = self._apply_quote(state, event, event.bid_size, event.ask_size, True)
-            else:
-                reason = self._apply_quote(state, event, NAN, NAN, False)  # type: ignore[arg-type]
+        if event.ts_event - event.ts_recv > self.max_skew_ns:
+            reason: str | None = v.FUTURE_TIMESTAMP  # v.check_time, inlined
+        elif type(event) is Quote:
+            reason = self._apply_quote(leg, event, event.bid_size, event.ask_size, True)
+        elif type(event) is Trade:
+            reason = self._apply_trade(leg, event)
+        else:
+            reason = self._apply_quote(leg, event, NAN, NAN, False)  # type: ignore[arg-type]
         if reason is not None:
             self._reject(event.instrument, reason)
             return False
@@ -132,50 +152,92 @@ class Engine:
 
     def _apply_quote(
         self,
-        state: InstrumentState,
+        leg: _Leg,
         q: Quote | FxQuote,
         bid_size: float,
         ask_size: float,
         sized: bool,
     ) -> str | None:
-        instrument = state.instrument
+        bid, ask = q.bid, q.ask
+        # Common case in one chained comparison (NaN fails every comparison); anything else
+        # takes the exact checks, which name the reason.
+        if not (
+            leg.low < bid <= ask < leg.high
+            and (not sized or (0.0 <= bid_size < INF and 0.0 <= ask_size < INF))
+        ):
+            reason = self._quote_reason(leg.state.instrument, q, bid_size, ask_size, sized)
+            if reason is not None:
+                return reason
+        src = leg.last
+        if src is None or src.source != q.source:
+            src = self._source(leg, q.source)
+        if q.ts_event < src.quote_ts:
+            return v.OUT_OF_ORDER
+        if leg.grid:
+            memo = self._grid_memo
+            if not (
+                (memo.get(bid) or self._on_grid(bid)) and (memo.get(ask) or self._on_grid(ask))
+            ):
+                self._flag(leg.state.instrument.symbol, "off_tick_grid")
+        src.set_quote(bid, ask, bid_size, ask_size)
+        src.quote_ts = q.ts_event
+        if q.ts_event > src.ts_event:
+            src.ts_event = q.ts_event
+        src.ts_recv = q.ts_recv
+        state = leg.state
+        if state.active is not src:
+            state.consider(src, q.ts_recv)
+        return None
+
+    @staticmethod
+    def _quote_reason(
+        instrument: Instrument, q: Quote | FxQuote, bid_size: float, ask_size: float, sized: bool
+    ) -> str | None:
         if not sized:  # FX quotes carry no sizes
             reason = v.check_price(q.bid, instrument) or v.check_price(q.ask, instrument)
             if reason is None and q.bid > q.ask:
                 reason = v.CROSSED_BOOK
-        else:
-            reason = v.check_book(q.bid, q.ask, bid_size, ask_size, instrument)
-        if reason is not None:
             return reason
-        src = state.source(q.source, self.priorities.get(q.source, 0))
-        if q.ts_event < src.quote_ts:
-            return v.OUT_OF_ORDER
-        if instrument.hkex_tick_grid and not (is_on_hkex_grid(q.bid) and is_on_hkex_grid(q.ask)):
-            self._flag(instrument.symbol, "off_tick_grid")
-        src.set_quote(q.bid, q.ask, bid_size, ask_size)
-        src.quote_ts = q.ts_event
-        src.ts_event = max(src.ts_event, q.ts_event)
-        src.ts_recv = q.ts_recv
-        state.consider(src, q.ts_recv)
+        return v.check_book(q.bid, q.ask, bid_size, ask_size, instrument)
+
+    def _apply_trade(self, leg: _Leg, t: Trade) -> str | None:
+        price, size = t.price, t.size
+        if not (leg.low < price < leg.high and 0.0 <= size < INF):
+            instrument = leg.state.instrument
+            reason = v.check_price(price, instrument) or v.check_size(size)
+            if reason is not None:
+                return reason
+        if leg.grid and not self._on_grid(price):
+            self._flag(leg.state.instrument.symbol, "off_tick_grid")
+        state = leg.state
+        src = leg.last
+        if src is None or src.source != t.source:
+            src = self._source(leg, t.source)
+        if t.ts_event >= src.trade_ts:
+            src.set_last(price, size)
+            src.trade_ts = t.ts_event
+            if t.ts_event > src.ts_event:
+                src.ts_event = t.ts_event
+        if t.ts_recv > src.ts_recv:
+            src.ts_recv = t.ts_recv
+        if state.active is not src:
+            state.consider(src, t.ts_recv)
+        if src is state.active and size > 0.0:
+            state.trades.add(t.ts_event // NS_PER_SECOND, size, price)
         return None
 
-    def _apply_trade(self, state: InstrumentState, t: Trade) -> str | None:
-        instrument = state.instrument
-        reason = v.check_price(t.price, instrument) or v.check_size(t.size)
-        if reason is not None:
-            return reason
-        if instrument.hkex_tick_grid and not is_on_hkex_grid(t.price):
-            self._flag(instrument.symbol, "off_tick_grid")
-        src = state.source(t.source, self.priorities.get(t.source, 0))
-        if t.ts_event >= src.trade_ts:
-            src.set_last(t.price, t.size)
-            src.trade_ts = t.ts_event
-            src.ts_event = max(src.ts_event, t.ts_event)
-        src.ts_recv = max(src.ts_recv, t.ts_recv)
-        state.consider(src, t.ts_recv)
-        if src is state.active and t.size > 0.0:
-            state.trades.add(t.ts_event // NS_PER_SECOND, t.size, t.price)
-        return None
+    def _source(self, leg: _Leg, name: str) -> SourceState:
+        """The state of source ``name``, kept at hand as the one heard last."""
+        src = leg.last = leg.state.source(name, self.priorities.get(name, 0))
+        return src
+
+    def _on_grid(self, price: float) -> bool:
+        known = self._grid_memo.get(price)
+        if known is None:
+            if len(self._grid_memo) >= GRID_MEMO_SIZE:
+                self._grid_memo.clear()  # bounded: memory stays flat
+            known = self._grid_memo[price] = is_on_hkex_grid(price)
+        return known
 
     def _reject(self, instrument: str, reason: str) -> None:
         key = (instrument, reason)

@@ -9,26 +9,31 @@ same trading days, regular 09:30-16:00 and extended hours 06:00-09:30 and to 17:
 US/Eastern (OTC Markets' published hours, secondary source). ``FX``: Sunday 17:00 to
 Friday 17:00 New York.
 Blue Ocean's overnight session and HK typhoon closures are not modelled.
+
+The exchange schedules (:mod:`monitor.core.calendars`: exchange_calendars and pandas, a
+second and more to import) are imported on the first question about an exchange venue in
+``exchange`` mode, never in ``always_open`` mode.
 """
 
 from __future__ import annotations
 
 import enum
-import warnings
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo
 
-import exchange_calendars as xcals
-import pandas as pd
+if TYPE_CHECKING:
+    from monitor.core.calendars import DaySchedule
 
 NS = 1_000_000_000
 HKT = ZoneInfo("Asia/Hong_Kong")
 NEW_YORK = ZoneInfo("America/New_York")
 US_VENUES = frozenset({"XNAS", "XNYS", "ARCX", "BATS", "OTC"})
 CLOSING_AUCTION = timedelta(minutes=10)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
 
 
 class Phase(enum.StrEnum):
@@ -62,12 +67,8 @@ class Interval:
     phase: Phase
 
 
-def _ns(ts: datetime | pd.Timestamp) -> int:
-    return int(pd.Timestamp(ts).value)
-
-
 def _local(day: date, clock: time, zone: ZoneInfo) -> int:
-    return _ns(datetime.combine(day, clock, tzinfo=zone))
+    return (datetime.combine(day, clock, tzinfo=zone) - EPOCH) // MICROSECOND * 1_000
 
 
 class SessionCalendar:
@@ -136,35 +137,23 @@ def _venue_date(venue: str, now_ns: int) -> date:
     return datetime.fromtimestamp(now_ns / NS, tz=zone).date()
 
 
-@lru_cache(maxsize=2)
-def _calendar(name: str) -> xcals.ExchangeCalendar:
-    with warnings.catch_warnings():
-        # exchange_calendars still uses pandas APIs that pandas 3 deprecates
-        warnings.simplefilter("ignore", DeprecationWarning)
-        warnings.simplefilter("ignore", FutureWarning)
-        return xcals.get_calendar(name)
+def _schedule(name: str, day: date) -> DaySchedule | None:
+    from monitor.core.calendars import schedule  # exchange_calendars and pandas: heavy
 
-
-def _schedule_row(name: str, day: date) -> pd.Series | None:
-    cal = _calendar(name)
-    stamp = pd.Timestamp(day)
-    if stamp < cal.first_session or stamp > cal.last_session or not cal.is_session(stamp):
-        return None
-    row: pd.Series = cal.schedule.loc[stamp]
-    return row
+    return schedule(name, day)
 
 
 @lru_cache(maxsize=64)
 def _hkex_day(day: date) -> tuple[Interval, ...]:
-    row = _schedule_row("XHKG", day)
+    row = _schedule("XHKG", day)
     if row is None:
         return ()
-    open_, close = _ns(row["open"]), _ns(row["close"])
+    open_, close = row.open, row.close
     pre_open = _local(day, time(9, 0), HKT)
     auction_end = close + CLOSING_AUCTION.seconds * NS
     out = [Interval(pre_open, open_, Phase.PRE_OPEN)]
-    if pd.notna(row["break_start"]) and pd.notna(row["break_end"]):
-        lunch, resume = _ns(row["break_start"]), _ns(row["break_end"])
+    if row.break_start is not None and row.break_end is not None:
+        lunch, resume = row.break_start, row.break_end
         out += [
             Interval(open_, lunch, Phase.CONTINUOUS),
             Interval(lunch, resume, Phase.LUNCH),
@@ -178,10 +167,10 @@ def _hkex_day(day: date) -> tuple[Interval, ...]:
 
 @lru_cache(maxsize=64)
 def _us_day(day: date, extended: bool) -> tuple[Interval, ...]:
-    row = _schedule_row("XNAS", day)
+    row = _schedule("XNAS", day)
     if row is None:
         return ()
-    open_, close = _ns(row["open"]), _ns(row["close"])
+    open_, close = row.open, row.close
     out = [Interval(open_, close, Phase.REGULAR)]
     if extended:
         early_close = close < _local(day, time(16, 0), NEW_YORK)
@@ -193,10 +182,10 @@ def _us_day(day: date, extended: bool) -> tuple[Interval, ...]:
 
 @lru_cache(maxsize=64)
 def _otc_day(day: date, extended: bool) -> tuple[Interval, ...]:
-    row = _schedule_row("XNAS", day)  # OTC Link trades on the US exchanges' days
+    row = _schedule("XNAS", day)  # OTC Link trades on the US exchanges' days
     if row is None:
         return ()
-    open_, close = _ns(row["open"]), _ns(row["close"])
+    open_, close = row.open, row.close
     out = [Interval(open_, close, Phase.REGULAR)]
     if extended:
         out.insert(0, Interval(_local(day, time(6, 0), NEW_YORK), open_, Phase.PRE_MARKET))

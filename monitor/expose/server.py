@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
 from aiohttp import web
-from prometheus_client.aiohttp import make_aiohttp_handler
 from prometheus_client.registry import CollectorRegistry
 
 from monitor.core.snapshot import MarketSnapshot
 from monitor.expose import api
+from monitor.expose.metrics_handler import make_metrics_handler
 from monitor.feeds.base import FeedHealth
 
 
@@ -54,8 +55,18 @@ async def readyz(request: web.Request) -> web.Response:
     return json_response({"ready": True})
 
 
+PAIRS_PER_YIELD = 16
+"""Pairs encoded between two yields to the event loop (hundreds of pairs stay smooth)."""
+
+
 async def pairs(request: web.Request) -> web.Response:
-    return json_response(api.pairs_json(request.app[STATE_KEY].snapshot()))
+    snapshot = request.app[STATE_KEY].snapshot()
+    body = []
+    for i, view in enumerate(snapshot.pairs, start=1):
+        body.append(api.pair_json(view))
+        if i % PAIRS_PER_YIELD == 0:
+            await asyncio.sleep(0)
+    return json_response(body)
 
 
 async def feeds(request: web.Request) -> web.Response:
@@ -103,7 +114,7 @@ def create_app(state: ServerState) -> web.Application:
     app = web.Application()
     app[STATE_KEY] = state
     app.router.add_get("/", index)
-    app.router.add_get("/metrics", make_aiohttp_handler(state.registry))
+    app.router.add_get("/metrics", make_metrics_handler(state.registry))
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/api/v1/pairs", pairs)

@@ -11,6 +11,7 @@ from typing import Generic, Protocol, TypeVar
 
 from monitor.core.events import Event
 from monitor.core.instruments import Pair
+from monitor.latency import INGEST_BUCKETS_SECONDS, LatencyHistogram
 
 EventSink = Callable[[Event], object]
 """Synchronous hand-off of one normalized event to the core (no I/O, never blocks)."""
@@ -44,6 +45,10 @@ class FeedHealth:
     reconnects_total: int = 0
     last_message_ns: int = 0
     errors_total: dict[str, int] = field(default_factory=dict)
+    ingest_latency: LatencyHistogram = field(
+        default_factory=lambda: LatencyHistogram(INGEST_BUCKETS_SECONDS)
+    )
+    """Receive -> state-applied time of each frame that carried events."""
 
     @property
     def up(self) -> bool:

@@ -111,5 +111,7 @@ def test_main_dashboard_has_the_promised_rows_and_pair_variable() -> None:
         "dlmon_market_open",
         "dlmon_feed_up",
         "dlmon_alerts_firing",
+        "dlmon_ingest_latency_seconds_bucket",
+        "dlmon_event_loop_lag_seconds_bucket",
     ):
         assert metric in exprs

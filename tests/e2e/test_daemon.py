@@ -84,6 +84,8 @@ def test_daemon_serves_a_moving_premium_and_stops_cleanly(
         "dlmon_feed_messages",
         "dlmon_pair_info",
         "dlmon_build_info",
+        "dlmon_ingest_latency_seconds",
+        "dlmon_event_loop_lag_seconds",
     ):
         assert name in families, name
     bases = {s.labels["basis"] for s in families["dlmon_premium_ratio"].samples}

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import random
 from dataclasses import dataclass
+from time import perf_counter_ns
 from typing import Any
 
 import structlog
@@ -176,6 +177,7 @@ class FutuFeed:
     def _on_push(self, session_id: int, kind: str, ret: int, data: Any, ts_recv: int) -> None:
         if session_id != self._session_id:
             return
+        received = perf_counter_ns()
         health = self.health
         health.messages_total += 1
         health.last_message_ns = ts_recv
@@ -200,6 +202,8 @@ class FutuFeed:
             except Exception as exc:  # the core must not kill the feed
                 health.count_error("sink")
                 log.error("sink rejected event", event=repr(event), exc_info=exc)
+        if events:
+            health.ingest_latency.observe_ns(perf_counter_ns() - received)
 
     def _count_bad(self, kind: str, report: Parsed, ts_recv: int) -> None:
         for error in report.errors:

@@ -16,6 +16,7 @@ import logging
 import random
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
+from time import perf_counter_ns
 from typing import Any
 
 from monitor.errors import FeedFatalError
@@ -245,6 +246,7 @@ class IbkrFeed:
                 self._bad_input.note("parse", f"{inst}: {error}", None, now)
 
     def _on_ticker(self, inst: str, ticker: Any, now: int, errors: list[str]) -> None:
+        received = perf_counter_ns()
         leg = self.legs[inst]
         leg.market_data_type = market_data_type_name(int(ticker.marketDataType))
         events = self._parsers[inst].on_ticker(ticker, now, errors)
@@ -258,6 +260,7 @@ class IbkrFeed:
         leg.last_event_ns = now
         for event in events:
             self._ctx.sink(event)
+        self.health.ingest_latency.observe_ns(perf_counter_ns() - received)
 
     def _on_error(self, req_id: int, code: int, message: str, contract: Any = None) -> None:
         kind = classify(code)

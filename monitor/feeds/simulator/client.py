@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+from time import perf_counter_ns
 
+from monitor.core.events import Event
 from monitor.feeds.base import FeedContext, FeedSpec, FeedState
 from monitor.feeds.simulator.config import SimulatorOptions
 from monitor.feeds.simulator.model import MarketModel
 
 
 class SimulatorFeed:
-    """Emits quotes and trades of every pair whose legs it serves, at ``updates_per_second``."""
+    """Emits quotes and trades of every pair whose legs it serves, at ``updates_per_second``,
+    after one opening quote of every open instrument."""
 
     def __init__(self, spec: FeedSpec, options: SimulatorOptions, ctx: FeedContext) -> None:
         self.name = spec.name
@@ -31,15 +34,25 @@ class SimulatorFeed:
         interval = 1.0 / options.updates_per_second
         self.health.set_state(FeedState.STREAMING)
         try:
+            now = ctx.clock()
+            self._emit(self.model.opening_events(now, self._open_instruments(now)), now)
             while True:
                 now = ctx.clock()
-                for event in self.model.next_events(now, self._open_instruments(now)):
-                    self.health.messages_total += 1
-                    self.health.last_message_ns = now
-                    ctx.sink(event)
+                self._emit(self.model.next_events(now, self._open_instruments(now)), now)
                 await asyncio.sleep(interval)
         finally:
             self.health.set_state(FeedState.STOPPED)
+
+    def _emit(self, events: list[Event], now: int) -> None:
+        if not events:
+            return
+        health, sink = self.health, self._ctx.sink
+        received = perf_counter_ns()
+        for event in events:
+            health.messages_total += 1
+            health.last_message_ns = now
+            sink(event)
+        health.ingest_latency.observe_ns(perf_counter_ns() - received)
 
     def _open_instruments(self, now_ns: int) -> set[str]:
         if self._options.mode == "demo":

@@ -131,6 +131,19 @@ class MarketModel:
         for pair in self.pairs:
             pair.step(dt)
 
+    def opening_events(self, now_ns: int, open_: set[str]) -> list[Event]:
+        """One quote of every open instrument: the snapshot a real feed sends on subscribe."""
+        self.step(now_ns)
+        events: list[Event] = []
+        if self.fx.symbol in open_:
+            events.append(self.fx.quote(now_ns))
+        for pair in self.pairs:
+            if pair.us in open_:
+                events.append(pair.us_quote(now_ns))
+            if pair.hk in open_:
+                events.append(pair.hk_quote(now_ns))
+        return events
+
     def next_events(self, now_ns: int, open_: set[str]) -> list[Event]:
         """Advance to ``now_ns`` and produce the next update of one open instrument."""
         self.step(now_ns)

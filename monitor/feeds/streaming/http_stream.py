@@ -127,6 +127,11 @@ class HttpStreamFeed:
             await self._read(response.content)
 
     async def _read(self, content: aiohttp.StreamReader) -> None:
+        """Dispatch lines until the stream ends, falls silent or fails.
+
+        As for websockets, one timer per deadline (data silence or line timeout), not one
+        per chunk: the deadlines are judged when the timer fires, then it is armed again.
+        """
         clock = self._ctx.clock
         watchdog = self._watchdog
         watchdog.start(clock())
@@ -135,23 +140,28 @@ class HttpStreamFeed:
         while True:
             now = clock()
             wait = min(watchdog.budget(now), line_timeout - lines.idle_for(now))
+            timer = asyncio.timeout(max(wait, 0.0))
             try:
-                async with asyncio.timeout(max(wait, 0.0)):
-                    chunk = await content.readany()
+                async with timer:
+                    while True:
+                        self._consume(lines, await content.readany())
             except TimeoutError:
-                now = clock()
-                watchdog.check(now)
-                if lines.idle_for(now) >= line_timeout:
-                    raise TimeoutError(f"no line for {line_timeout:g}s") from None
-                continue
-            if not chunk:
-                raise ConnectionResetError("stream ended by the server")
-            for line in lines.feed(chunk, clock()):
-                self._dispatcher.dispatch(line)
-            if lines.oversize:
-                self.health.count_error("oversize")
-                log.warning("line too long, dropped", feed=self.name, limit=lines.limit)
-                lines.oversize = 0
+                if not timer.expired():
+                    raise
+            now = clock()
+            watchdog.check(now)
+            if lines.idle_for(now) >= line_timeout:
+                raise TimeoutError(f"no line for {line_timeout:g}s")
+
+    def _consume(self, lines: LineSplitter, chunk: bytes) -> None:
+        if not chunk:
+            raise ConnectionResetError("stream ended by the server")
+        for line in lines.feed(chunk, self._ctx.clock()):
+            self._dispatcher.dispatch(line)
+        if lines.oversize:
+            self.health.count_error("oversize")
+            log.warning("line too long, dropped", feed=self.name, limit=lines.limit)
+            lines.oversize = 0
 
 
 class LineSplitter:

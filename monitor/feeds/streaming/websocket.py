@@ -191,24 +191,34 @@ class WebSocketFeed:
             await self._read(link)
 
     async def _read(self, link: WsLink) -> None:
+        """Dispatch frames until the connection ends, the feed falls silent or fails.
+
+        One timer per silence or ping deadline, not one per frame: frames are read under
+        a timer armed for the earliest deadline; when it fires, the watchdog judges the
+        silence since the last data (which may have come since the timer was armed) and
+        the timer is armed again for the next deadline.
+        """
         clock = self._ctx.clock
         watchdog = self._watchdog
         watchdog.start(clock())
         interval = self.adapter.ping_interval
         loop = asyncio.get_running_loop()
         next_ping = loop.time() + interval if interval else float("inf")
+        recv, dispatch = link.ws.recv, self._dispatcher.dispatch
         while True:
             wait = min(watchdog.budget(clock()), next_ping - loop.time())
+            timer = asyncio.timeout(max(wait, 0.0))
             try:
-                async with asyncio.timeout(max(wait, 0.0)):
-                    frame = await link.ws.recv()
+                async with timer:
+                    while True:
+                        dispatch(await recv())
             except TimeoutError:
-                watchdog.check(clock())
-                if interval and loop.time() >= next_ping:
-                    await self.adapter.ping(link)
-                    next_ping = loop.time() + interval
-                continue
-            self._dispatcher.dispatch(frame)
+                if not timer.expired():
+                    raise
+            watchdog.check(clock())
+            if interval and loop.time() >= next_ping:
+                await self.adapter.ping(link)
+                next_ping = loop.time() + interval
 
 
 __all__ = [

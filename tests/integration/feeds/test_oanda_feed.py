@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from monitor.core.events import FxQuote
 from monitor.feeds.base import FeedState
 from monitor.feeds.oanda import PROVIDER
@@ -86,6 +88,23 @@ async def test_no_line_at_all_reconnects_after_line_timeout() -> None:
         async with running(make_feed(server, rec, line_timeout=0.2)):
             await eventually(lambda: server.connections >= 2, what="line-timeout reconnect")
     assert rec.health.errors_total["timeout"] >= 1
+
+
+async def test_prices_flowing_longer_than_both_timeouts_keep_the_stream() -> None:
+    async with OandaServer(silent=True) as server:
+        rec = Recorder("oa")
+        rec.sessions.open = {"USDHKD"}
+        async with running(make_feed(server, rec, silence=0.3, line_timeout=0.3)):
+            await eventually(lambda: server.connections == 1, what="the stream")
+            loop = asyncio.get_running_loop()
+            end = loop.time() + 1.0  # over three of each timeout, one timer armed at a time
+            while loop.time() < end:
+                seen = len(rec.events)
+                await server.broadcast(PRICE)
+                await eventually(lambda seen=seen: len(rec.events) > seen, what="the price")
+            assert server.connections == 1
+            assert rec.health.errors_total == {}
+            await eventually(lambda: server.connections >= 2, what="a timeout after the flow stops")
 
 
 async def test_heartbeats_without_prices_trip_the_watchdog_in_session() -> None:

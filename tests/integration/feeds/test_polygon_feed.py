@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from monitor.core.events import FxQuote, Quote, Trade
 from monitor.feeds.base import FeedState
 from monitor.feeds.polygon import PROVIDER
@@ -114,6 +116,24 @@ async def test_silent_open_connection_is_reconnected_by_watchdog() -> None:
             await eventually(lambda: len(server.subscriptions) >= 2, what="watchdog reconnect")
     assert rec.health.errors_total.get("silence", 0) >= 1
     assert server.connections >= 2
+
+
+async def test_data_flowing_longer_than_the_silence_timeout_keeps_the_connection() -> None:
+    async with PolygonServer() as server:
+        rec = Recorder("poly")
+        rec.sessions.open = {"PONY"}
+        async with running(make_feed(server, rec, silence=0.3)):
+            await eventually(lambda: server.subscriptions, what="subscribed")
+            loop = asyncio.get_running_loop()
+            end = loop.time() + 1.0  # over three silence timeouts, one timer armed at a time
+            while loop.time() < end:
+                seen = len(rec.events)
+                await server.broadcast([QUOTE])
+                await eventually(lambda seen=seen: len(rec.events) > seen, what="the quote")
+            assert server.connections == 1
+            assert rec.health.errors_total.get("silence", 0) == 0
+            await eventually(lambda: server.connections >= 2, what="watchdog after data stops")
+    assert rec.health.errors_total.get("silence", 0) >= 1
 
 
 async def test_bad_key_sets_fatal_with_reason_and_retries_slowly() -> None:

@@ -85,6 +85,7 @@ async def test_subscribes_and_bridges_thread_pushes_into_events_on_the_loop() ->
     assert isinstance(est, Trade) and est.ts_event == 1_772_807_400_000_000_000  # 14:30:00Z
     assert (edt.price, edt.size, edt.instrument) == (15.02, 200, "PONY")
     assert feed.detail["codes"] == {"PONY": "US.PONY", "2026.HK": "HK.02026"}
+    assert rec.health.ingest_latency.count == 3  # one per push that carried events
 
 
 async def test_hk_closing_auction_is_a_trade_odd_lots_and_repeats_are_not() -> None:

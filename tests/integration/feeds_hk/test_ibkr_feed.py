@@ -91,6 +91,7 @@ async def test_connects_subscribes_three_legs_and_emits_canonical_events(gateway
         LEGS, "live"
     )
     assert rec.health.messages_total == 4 and rec.health.last_message_ns > 0
+    assert rec.health.ingest_latency.count >= 1  # per ticker update that carried events
 
 
 async def test_nan_fields_are_missing_and_unchanged_quotes_are_not_repeated(

@@ -103,3 +103,15 @@ async def test_calendar_mode_only_quotes_venues_in_session() -> None:
     await asyncio.gather(task, return_exceptions=True)
     assert health.state is FeedState.STOPPED
     assert {e.instrument for e in received} == {"PONY", "USDHKD"}
+
+
+def test_opening_events_quote_every_open_instrument_once_like_a_subscribe_snapshot() -> None:
+    model = MarketModel(
+        SimulatorOptions(), [("PONY", "2026.HK", 1.0), ("BABA", "9988.HK", 8.0)], "USDHKD", "sim"
+    )
+    opening = model.opening_events(T0, {"PONY", "2026.HK", "USDHKD", "9988.HK"})
+    assert sorted(e.instrument for e in opening) == ["2026.HK", "9988.HK", "PONY", "USDHKD"]
+    assert all(isinstance(e, Quote | FxQuote) and e.ts_event == T0 for e in opening)
+    engine = Engine([pony_pair()], SessionCalendar("always_open"), analytics=None)
+    assert all(engine.on_event(e) for e in opening if e.instrument != "9988.HK")
+    assert engine.snapshot(T0).pairs[0].premium.mid is not None  # ready from the first tick

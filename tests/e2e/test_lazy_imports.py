@@ -1,0 +1,56 @@
+"""`dlmon run` on the built-in simulator config imports no pandas and no exchange_calendars."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.support.net import free_port, get
+from tests.support.polling import wait_until
+
+HEAVY = ("pandas", "exchange_calendars")
+
+
+def imported_modules(importtime_log: str) -> set[str]:
+    """Module names from ``python -X importtime`` output ("import time: self | total | name")."""
+    names = set()
+    for line in importtime_log.splitlines():
+        if line.startswith("import time:") and line.count("|") == 2:
+            names.add(line.rsplit("|", 1)[1].strip())
+    return names
+
+
+def test_default_run_serves_without_importing_pandas_or_exchange_calendars(
+    tmp_path: Path,
+) -> None:
+    port = free_port()
+    env = {**os.environ, "DLMON_SERVER__PORT": str(port), "DLMON_LOG__FORMAT": "json"}
+    env.pop("DLMON_CONFIG", None)
+    log = tmp_path / "importtime.txt"
+    with log.open("w") as stderr:
+        proc = subprocess.Popen(
+            [sys.executable, "-X", "importtime", "-m", "monitor", "run"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+            cwd=tmp_path,
+        )
+        try:
+            base = f"http://127.0.0.1:{port}"
+            wait_until(lambda: get(base + "/readyz")[0] == 200)
+            # every read path runs once: a scrape, the pairs API, the status page
+            for path in ("/metrics", "/api/v1/pairs", "/"):
+                assert get(base + path)[0] == 200, path
+            proc.send_signal(signal.SIGTERM)
+            assert proc.wait(timeout=10) == 0
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait(5)
+    modules = imported_modules(log.read_text())
+    assert "monitor.app.daemon" in modules  # the log is what we think it is
+    heavy = sorted(m for m in modules if m.split(".")[0] in HEAVY)
+    assert not heavy, heavy

@@ -1,0 +1,39 @@
+"""/metrics in batches: the same bytes as prometheus_client, in both text formats."""
+
+from __future__ import annotations
+
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+from prometheus_client import Counter, Gauge, generate_latest, openmetrics
+from prometheus_client.registry import CollectorRegistry
+
+from monitor.expose.metrics_handler import make_metrics_handler
+
+
+def registry_with_many_families() -> CollectorRegistry:
+    registry = CollectorRegistry(auto_describe=False)
+    for i in range(30):
+        gauge = Gauge(f"g{i}", "a gauge", ["pair"], registry=registry)
+        for pair in range(20):
+            gauge.labels(f"P{pair}").set(i * pair / 7)
+    Counter("events", "a counter", registry=registry).inc(3)
+    return registry
+
+
+async def test_batched_output_equals_the_library_output_in_both_formats() -> None:
+    registry = registry_with_many_families()
+    app = web.Application()
+    app.router.add_get("/metrics", make_metrics_handler(registry, samples_per_yield=25))
+    async with TestClient(TestServer(app)) as client:
+        text = await client.get("/metrics")
+        assert text.headers["Content-Type"].startswith("text/plain")
+        assert await text.read() == generate_latest(registry)
+        om = await client.get(
+            "/metrics", headers={"Accept": "application/openmetrics-text; version=1.0.0"}
+        )
+        assert om.headers["Content-Type"].startswith("application/openmetrics-text")
+        body = await om.read()
+        assert body == openmetrics.exposition.generate_latest(registry)
+        assert body.count(b"# EOF") == 1 and body.endswith(b"# EOF\n")
+        only = await client.get("/metrics", params={"name[]": "g3"})
+        assert (await only.text()).count("# TYPE") == 1
