@@ -16,6 +16,7 @@ import gc
 import statistics
 import time
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import orjson
 
@@ -117,24 +118,49 @@ def ns_per_element(fn: Callable[[Sequence[bytes]], None], frames: Sequence[bytes
     return (time.perf_counter_ns() - start) / (len(frames) * PER_FRAME)
 
 
+def measure(runs: int, frames: int) -> dict[str, tuple[float, float]]:
+    """Per provider: median ns per element of the floor and of the parser (interleaved)."""
+    cases = {
+        "polygon": (PolygonParser({"PONY": "PONY"}), polygon_frames(frames)),
+        "alpaca": (AlpacaParser({"PONY": "PONY"}), alpaca_frames(frames)),
+        "finnhub": (FinnhubParser({"PONY": "PONY"}), finnhub_frames(frames)),
+    }
+    out = {}
+    for name, (parse, encoded) in cases.items():
+        run_parse = run_parser(parse)
+        floors, parsers = [], []
+        for _ in range(runs):  # interleaved: both see the same machine state
+            floors.append(ns_per_element(floor, encoded))
+            parsers.append(ns_per_element(run_parse, encoded))
+        out[name] = (statistics.median(floors), statistics.median(parsers))
+    return out
+
+
+def run(runs: int = 5, frames: int = 20_000) -> list[Any]:
+    """The rows of ``make bench`` (``benchmarks/run.py --only parsers``)."""
+    from common import Row
+
+    return [
+        Row(
+            "parsers",
+            f"{name}: CPU per element, 10-element frames (ratio floor / parser)",
+            parser / 1000,
+            "µs",
+            floor / 1000,
+            "orjson.loads",
+            inverse=True,
+        )
+        for name, (floor, parser) in measure(runs, frames).items()
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--frames", type=int, default=20_000)
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    cases = {
-        "polygon": (PolygonParser({"PONY": "PONY"}), polygon_frames(args.frames)),
-        "alpaca": (AlpacaParser({"PONY": "PONY"}), alpaca_frames(args.frames)),
-        "finnhub": (FinnhubParser({"PONY": "PONY"}), finnhub_frames(args.frames)),
-    }
     print(f"{'provider':<9} {'floor ns/el':>12} {'parser ns/el':>13} {'ratio':>7}")
-    for name, (parse, frames) in cases.items():
-        run = run_parser(parse)
-        floors, parsers = [], []
-        for _ in range(args.runs):  # interleaved: both see the same machine state
-            floors.append(ns_per_element(floor, frames))
-            parsers.append(ns_per_element(run, frames))
-        f, p = statistics.median(floors), statistics.median(parsers)
+    for name, (f, p) in measure(args.runs, args.frames).items():
         print(f"{name:<9} {f:>12.0f} {p:>13.0f} {f / p:>7.3f}")
 
 
