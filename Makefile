@@ -3,9 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-# The test environment carries the optional provider extras so their adapters are tested;
-# `dlmon run` itself needs none of them.
-EXTRAS ?= dev,ibkr,futu,parquet,alpaca
+RUN_STAMP := $(VENV)/.installed-run
+# The test environment carries every optional extra so the provider adapters, `dlmon
+# status` and `dlmon report` are tested; `make run` installs only what the daemon needs.
+EXTRAS ?= dev,ibkr,futu,parquet,alpaca,status,report
 
 .PHONY: install run test lint types pytest bench clean
 
@@ -13,11 +14,18 @@ $(STAMP): pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[$(EXTRAS)]'
-	touch $(STAMP)
+	touch $(STAMP) $(RUN_STAMP)
+
+# First run: the package and its runtime dependencies only (no test, provider or report
+# extras). A full `make install` satisfies it too.
+$(RUN_STAMP): pyproject.toml Makefile
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(RUN_STAMP)
 
 install: $(STAMP)
 
-run: $(STAMP)
+run: $(RUN_STAMP)
 	$(BIN)/dlmon run $(if $(CONFIG),--config $(CONFIG),)
 
 lint: $(STAMP)

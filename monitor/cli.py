@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from collections.abc import Sequence
 
@@ -50,33 +51,36 @@ def _cmd_check_config(args: argparse.Namespace) -> int:
 
 
 def _cmd_pairs(args: argparse.Namespace) -> int:
-    from monitor.core.catalogue import catalogue
+    from monitor.app.catalogue_cmd import print_catalogue
 
-    print(
-        f"{'pair':<7} {'US':<7} {'venue':<6} {'HK':<9} {'ratio':>5}  {'src':<3} "
-        f"{'since':<10} {'lot':>5} {'src':<3} company"
-    )
-    for p in catalogue().values():
-        since = p.ratio_from.isoformat() if p.ratio_from else "-"
-        print(
-            f"{p.name:<7} {p.us:<7} {p.us_venue:<6} {p.hk:<9} {p.ratio:>5g}  "
-            f"{p.confidence or '-':<3} {since:<10} {p.hk_lot:>5} {p.lot_confidence or '-':<3} "
-            f"{p.company}"
-        )
-    print(
-        "ratio = HK ordinary shares per ADS (since: in force from); lot = HKEX board lot;"
-        " src: V primary source, S secondary, U unconfirmed (a U ratio needs ads_ratio in"
-        " the config)"
-    )
-    return 0
+    return print_catalogue(args.json)
 
 
 def _cmd_replay(args: argparse.Namespace) -> int:
     from monitor.app.replay import replay_main
 
     return replay_main(
-        args.files, args.speed, args.config, args.sessions, args.series, args.json, args.strict
+        args.files,
+        args.speed,
+        args.config,
+        args.sessions,
+        args.series,
+        args.json,
+        args.strict,
+        args.progress,
     )
+
+
+def _cmd_status(args: argparse.Namespace) -> int:
+    from monitor.app.status import status_main
+
+    return status_main(args.url, args.watch)
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from monitor.report.main import report_main
+
+    return report_main(args.files, args.out, args.config, args.sessions, args.events, args.progress)
 
 
 def _cmd_test_alert(args: argparse.Namespace) -> int:
@@ -124,11 +128,44 @@ def build_parser() -> argparse.ArgumentParser:
         "--speed", type=_speed, default=0.0, help="1 = real time, 0 or max = fastest (default)"
     )
     replay.add_argument("--config", help="pairs, fees, sessions (default: built-in)")
-    replay.add_argument("--sessions", choices=["exchange", "always_open"], help="override")
+    replay.add_argument(
+        "--sessions",
+        choices=["exchange", "always_open"],
+        help="venue sessions (default: the config's, real exchange calendars for the built-in)",
+    )
     replay.add_argument("--series", metavar="CSV", help="write every premium update ('-': stdout)")
     replay.add_argument("--json", action="store_true", help="print the summary as JSON")
     replay.add_argument("--strict", action="store_true", help="stop at the first malformed row")
+    replay.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        help="progress line on stderr (default: when stderr is a terminal)",
+    )
     replay.set_defaults(func=_cmd_replay)
+
+    status = sub.add_parser("status", help="the running daemon's pairs, feeds and alerts")
+    status.add_argument(
+        "--url",
+        default=os.environ.get("DLMON_URL", "http://127.0.0.1:9108"),
+        help="the daemon's HTTP address (default: $DLMON_URL or http://127.0.0.1:9108)",
+    )
+    status.add_argument("--watch", action="store_true", help="redraw every second until Ctrl-C")
+    status.set_defaults(func=_cmd_status)
+
+    report = sub.add_parser("report", help="HTML report with plots from recorded tick files")
+    report.add_argument("files", nargs="+", metavar="FILE", help="CSV or Parquet tick files")
+    report.add_argument("--out", required=True, metavar="DIR", help="directory to write into")
+    report.add_argument("--config", help="pairs, fees, sessions (default: built-in)")
+    report.add_argument("--sessions", choices=["exchange", "always_open"], help="override")
+    report.add_argument(
+        "--events", metavar="FILE", help="dated events (YAML or CSV) drawn on the premium chart"
+    )
+    report.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        help="progress line on stderr (default: when stderr is a terminal)",
+    )
+    report.set_defaults(func=_cmd_report)
 
     test_alert = sub.add_parser("test-alert", help="send a test notification to one sink")
     test_alert.add_argument("--sink", required=True, metavar="NAME", help="a notify.sinks name")
@@ -136,7 +173,12 @@ def build_parser() -> argparse.ArgumentParser:
     test_alert.set_defaults(func=_cmd_test_alert)
 
     pairs = sub.add_parser("pairs", help="list the built-in catalogue of HK/US dual listings")
+    pairs.add_argument("--json", action="store_true", help="print the catalogue as JSON")
     pairs.set_defaults(func=_cmd_pairs)
+
+    from monitor.app.silence_cli import add_parser as add_silence_parser
+
+    add_silence_parser(sub)  # dlmon silence add|ls|expire
     return parser
 
 

@@ -21,9 +21,16 @@ with warnings.catch_warnings():
     # The SDK nudges towards the v2 dashboard schema; Grafana's file provisioning still
     # reads the classic (v1) JSON on every version this stack supports (>= 10), so keep v1.
     warnings.filterwarnings("ignore", "Prefer using dashboardv2", DeprecationWarning)
+    from grafana_foundation_sdk.builders import (
+        bargauge,
+        stat,
+        statetimeline,
+        statushistory,
+        table,
+        timeseries,
+    )
     from grafana_foundation_sdk.builders import common as cb
     from grafana_foundation_sdk.builders import dashboard as db
-    from grafana_foundation_sdk.builders import stat, statetimeline, table, timeseries
     from grafana_foundation_sdk.builders.prometheus import Dataquery
     from grafana_foundation_sdk.cog.encoder import JSONEncoder
     from grafana_foundation_sdk.models import common as cm
@@ -598,6 +605,65 @@ def latency_panels(d: db.Dashboard, ids: Ids) -> db.Dashboard:
     )
 
 
+def analytics_row(d: db.Dashboard, ids: Ids) -> db.Dashboard:
+    """Premium statistics of the pair: z-score, half-life, implied FX, venue share."""
+    d = d.with_row(db.Row("Analytics").id(ids()))
+    d = d.with_panel(
+        ts(
+            ids,
+            "Premium z-score",
+            "dlmon_premium_zscore: the mid premium in rolling standard deviations from its"
+            " rolling mean, per window (docs/analytics.md).",
+            [query(f'dlmon_premium_zscore{{{PAIR}, basis="mid"}}', "{{window}}")],
+            "none",
+        )
+        .thresholds(steps((None, "transparent"), (-2, "red"), (2, "red")))
+        .thresholds_style(cb.GraphThresholdsStyleConfig().mode(cm.GraphThresholdsStyleMode.DASHED))
+    )
+    d = d.with_panel(
+        ts(
+            ids,
+            "Premium half-life",
+            "AR(1) half-life of mid premium deviations and its 95 % interval"
+            " (upper bound absent: mean reversion not established).",
+            [
+                query(f"dlmon_premium_half_life_seconds{{{PAIR}}}", "half-life", "A"),
+                query(f"dlmon_premium_half_life_lower_seconds{{{PAIR}}}", "95 % low", "B"),
+                query(f"dlmon_premium_half_life_upper_seconds{{{PAIR}}}", "95 % high", "C"),
+            ],
+            "s",
+        )
+        .override_by_name("95 % low", dashed("blue"))
+        .override_by_name("95 % high", dashed("blue"))
+    )
+    d = d.with_panel(
+        ts(
+            ids,
+            "Implied FX against USD/HKD",
+            "dlmon_implied_fx_rate: the USD/HKD at which the pair is at parity"
+            " (r * hk_mid / us_mid), against the FX mid the premium uses.",
+            [
+                query(f"dlmon_implied_fx_rate{{{PAIR}}}", "implied", "A"),
+                query(fx_of_pair('field="mid"'), "USD/HKD mid", "B"),
+            ],
+            "none",
+        ).decimals(4)
+    )
+    d = d.with_panel(
+        ts(
+            ids,
+            "Venue share of turnover",
+            "dlmon_turnover_share_ratio: how the pair's USD turnover splits between the US"
+            " and the HK line, per window.",
+            [query(f"dlmon_turnover_share_ratio{{{PAIR}}}", "{{venue}} {{window}}")],
+            "percentunit",
+        )
+        .min(0)
+        .max(1)
+    )
+    return d
+
+
 def alerts_row(d: db.Dashboard, ids: Ids) -> db.Dashboard:
     d = d.with_row(db.Row("Alerts and notifications").id(ids()))
     d = d.with_panel(
@@ -632,17 +698,24 @@ def alerts_row(d: db.Dashboard, ids: Ids) -> db.Dashboard:
             "Notifications",
             "Chat notifications delivered, given up, and waiting in the on-disk spool.",
             [
+                # no sink, or nothing sent: zero is the truthful value, not "No data"
                 query(
-                    "sum by (sink) (increase(dlmon_notifications_sent_total[$__rate_interval]))",
+                    "sum by (sink) (increase(dlmon_notifications_sent_total[$__rate_interval]))"
+                    "\nor on () vector(0)",
                     "{{sink}} sent",
                     "A",
                 ),
                 query(
-                    "sum by (sink) (increase(dlmon_notifications_failed_total[$__rate_interval]))",
+                    "sum by (sink) (increase(dlmon_notifications_failed_total[$__rate_interval]))"
+                    "\nor on () vector(0)",
                     "{{sink}} failed",
                     "B",
                 ),
-                query("dlmon_notification_spool_depth", "{{sink}} waiting in spool", "C"),
+                query(
+                    "dlmon_notification_spool_depth or on () vector(0)",
+                    "{{sink}} waiting in spool",
+                    "C",
+                ),
             ],
             "short",
         ).draw_style(cm.GraphDrawStyle.BARS)
@@ -715,7 +788,7 @@ def main_dashboard() -> db.Dashboard:
             )
         )
     )
-    for row in (premium_row, legs_row, liquidity_row, health_row, alerts_row):
+    for row in (premium_row, legs_row, liquidity_row, analytics_row, health_row, alerts_row):
         d = row(d, ids)
     return d
 
@@ -802,7 +875,204 @@ def overview_dashboard() -> db.Dashboard:
     return d
 
 
-DASHBOARDS = {"dlmon-main.json": main_dashboard, "dlmon-overview.json": overview_dashboard}
+MID = 'dlmon_premium_ratio{basis="mid"}'
+
+
+def universe_dashboard() -> db.Dashboard:
+    """Build the universe view: the premium index, a heat map of every pair's premium, the
+    ranking, top movers and the edges that are positive after costs."""
+    ids = Ids()
+    d = (
+        db.Dashboard("dlmon · universe")
+        .uid("dlmon-universe")
+        .description("Every HK/US pair at once: premium index, heat map, ranking (dlmon).")
+        .tags(["dlmon", "generated"])
+        .refresh("30s")
+        .time("now-6h", "now")
+        .timezone("browser")
+        .tooltip(dm.DashboardCursorSync.CROSSHAIR)
+        .readonly()
+        .link(
+            db.DashboardLink("Pair detail")
+            .type(dm.DashboardLinkType.DASHBOARDS)
+            .tags(["dlmon"])
+            .as_dropdown(True)
+            .keep_time(True)
+        )
+    )
+    d = d.with_row(db.Row("Premium index").id(ids()))
+    d = d.with_panel(
+        stat_panel(
+            ids,
+            "Premium index",
+            "dlmon_index_value: ADS over HK value of the constituents, 100 = parity; above"
+            " 100 New York is rich to Hong Kong (docs/index.md).",
+            [query("dlmon_index_value", "{{index}}")],
+            "none",
+            6,
+        ).decimals(2)
+    )
+    d = d.with_panel(
+        stat_panel(
+            ids,
+            "Constituents priced",
+            "dlmon_index_constituents: constituents with a premium in the index now.",
+            [query("dlmon_index_constituents", "{{index}}")],
+            "none",
+            6,
+        ).graph_mode(cm.BigValueGraphMode.NONE)
+    )
+    d = d.with_panel(
+        stat_panel(
+            ids,
+            "Edges positive after costs",
+            "Executable edges (either direction, net of every dated cost) above zero now;"
+            " 0 when none is.",
+            [query('count(dlmon_premium_ratio{basis=~"buy_.*"} > 0) or on () vector(0)', "edges")],
+            "none",
+            6,
+        ).graph_mode(cm.BigValueGraphMode.NONE)
+    )
+    d = d.with_panel(
+        stat_panel(
+            ids,
+            "Pairs without a premium",
+            "Configured pairs (dlmon_pair_info) with no mid premium now; 0 when all have one.",
+            [
+                query(
+                    f"count(dlmon_pair_info unless on (instance, pair) {MID}) or on () vector(0)",
+                    "pairs",
+                )
+            ],
+            "none",
+            6,
+        ).graph_mode(cm.BigValueGraphMode.NONE)
+    )
+    d = d.with_panel(
+        ts(
+            ids,
+            "Premium index over time",
+            "The index as a ratio (dlmon_index_premium_ratio): positive when the ADSs are rich.",
+            [query("dlmon_index_premium_ratio", "{{index}}")],
+            "percentunit",
+        )
+    )
+    d = d.with_panel(
+        bargauge.Panel()
+        .id(ids())
+        .title("Index weights")
+        .description(
+            "dlmon_index_weight: each constituent's weight now (drifted since the"
+            " last rebalance; dlmon_index_target_weight at the rebalance)."
+        )
+        .datasource(DATASOURCE)
+        .span(12)
+        .height(8)
+        .unit("percentunit")
+        .min(0)
+        .max(1)
+        .orientation(cm.VizOrientation.HORIZONTAL)
+        .with_target(query("sort_desc(dlmon_index_weight)", "{{pair}}", instant=True))
+    )
+    d = d.with_row(db.Row("Cross-section").id(ids()))
+    d = d.with_panel(
+        statushistory.Panel()
+        .id(ids())
+        .title("Premium heat map")
+        .description(
+            "Mid premium of every pair over time: red when the ADS is cheap, green"
+            " when it is rich (scale +-2 %)."
+        )
+        .datasource(DATASOURCE)
+        .span(24)
+        .height(10)
+        .unit("percentunit")
+        .decimals(2)
+        .min(-0.02)
+        .max(0.02)
+        .show_value(cm.VisibilityMode.NEVER)
+        .color_scheme(db.FieldColor().mode(dm.FieldColorModeId.CONTINUOUS_RD_YL_GR))
+        .with_target(query(MID, "{{pair}}"))
+    )
+    d = d.with_panel(
+        table.Panel()
+        .id(ids())
+        .title("Ranking: mid premium, richest first")
+        .description(
+            "Every pair's mid premium now, richest ADS first (the API has"
+            " /api/v1/pairs?sort=premium and /api/v1/ranking)."
+        )
+        .datasource(DATASOURCE)
+        .span(8)
+        .height(10)
+        .unit("percentunit")
+        .decimals(2)
+        .with_target(query(f"sort_desc({MID})", "{{pair}}", instant=True))
+    )
+    d = d.with_panel(
+        table.Panel()
+        .id(ids())
+        .title("Ranking: z-score (5m)")
+        .description("dlmon_premium_zscore of the mid premium over 5 minutes, largest first.")
+        .datasource(DATASOURCE)
+        .span(8)
+        .height(10)
+        .decimals(2)
+        .with_target(
+            query(
+                'sort_desc(dlmon_premium_zscore{basis="mid", window="5m"})',
+                "{{pair}}",
+                instant=True,
+            )
+        )
+    )
+    d = d.with_panel(
+        table.Panel()
+        .id(ids())
+        .title("Top movers (1h)")
+        .description("Largest change of the mid premium over the last hour, either way.")
+        .datasource(DATASOURCE)
+        .span(8)
+        .height(10)
+        .unit("percentunit")
+        .decimals(2)
+        .with_target(
+            query(
+                f"topk(5, delta({MID}[1h])) or bottomk(5, delta({MID}[1h]))",
+                "{{pair}}",
+                instant=True,
+            )
+        )
+    )
+    d = d.with_panel(
+        table.Panel()
+        .id(ids())
+        .title("Executable edges after costs")
+        .description(
+            "Both executable edges of every pair, net of the dated costs, best"
+            " first; the positive ones are trades that pay now."
+        )
+        .datasource(DATASOURCE)
+        .span(24)
+        .height(8)
+        .unit("percentunit")
+        .decimals(3)
+        .with_target(
+            query(
+                'sort_desc(dlmon_premium_ratio{basis=~"buy_.*"})',
+                "{{pair}} {{basis}}",
+                instant=True,
+            )
+        )
+    )
+    return d
+
+
+DASHBOARDS = {
+    "dlmon-main.json": main_dashboard,
+    "dlmon-overview.json": overview_dashboard,
+    "dlmon-universe.json": universe_dashboard,
+}
 
 
 def render_all() -> dict[str, str]:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from monitor.alerts.model import Observation, TransitionKind
+from monitor.alerts.model import Condition, Observation, TransitionKind
 from monitor.alerts.rules import Rule, build_rule
 from monitor.alerts.state import AlertState, Phase, Timing
 from monitor.core.snapshot import MarketSnapshot, PairView
@@ -19,6 +19,23 @@ from monitor.feeds.base import FeedHealth
 from monitor.settings.alerts import RuleConfig
 
 STATE_VERSION = 1
+
+
+def match_labels(
+    rule: str, kind: str, pair: str, severity: str, subject: str, labels: Mapping[str, str]
+) -> dict[str, str]:
+    """Labels of an alert for matchers: the observation's and the rule's labels, then
+    ``alertname`` and ``rule`` (the rule name), ``kind``, ``pair``, ``severity``, ``subject``."""
+    base = {"alertname": rule, "rule": rule, "kind": kind, "pair": pair, "severity": severity}
+    return {**labels, **base, "subject": subject}
+
+
+def rule_annotations(cfg: RuleConfig) -> dict[str, str]:
+    """The rule's ``annotations`` and its ``runbook_url``."""
+    out = dict(cfg.annotations)
+    if cfg.runbook_url:
+        out["runbook_url"] = cfg.runbook_url
+    return out
 
 
 def fingerprint(rule: str, subject: str) -> str:
@@ -41,6 +58,14 @@ class Transition:
     sequence: int
     at: int
     pair_view: PairView | None
+    last_known: Observation | None = None  # the latest observation with a value
+    orphaned: str = ""  # why an alert no longer evaluated is resolved (rule removed ...)
+    annotations: Mapping[str, str] = field(default_factory=dict)  # the rule's, runbook_url
+
+    @property
+    def stale(self) -> bool:
+        """Whether the input is missing now (a repeat then says so, not "n/a")."""
+        return self.observation.condition is Condition.UNKNOWN
 
     @property
     def key(self) -> str:
@@ -62,6 +87,15 @@ class FiringAlert:
     summary: str
     labels: Mapping[str, str]
     fingerprint: str
+    stale: bool = False  # the input is missing now; value and summary are the last known
+    state: str = "firing"  # or "pending"
+    kind: str = ""  # the rule kind (premium, stale_leg, ...)
+
+    def match_labels(self) -> dict[str, str]:
+        """The labels silences, inhibition and routes match on."""
+        return match_labels(
+            self.rule, self.kind, self.pair, self.severity, self.subject, self.labels
+        )
 
 
 class Evaluator:
@@ -80,10 +114,17 @@ class Evaluator:
         self.errors: dict[str, int] = {}
         self.last_error: dict[str, str] = {}
         self.dirty = False
+        self.orphans: list[Transition] = []  # resolves of restored alerts no rule evaluates
+        self._unseen: set[tuple[str, str]] = set()  # restored firing alerts not yet observed
 
     @property
     def rule_names(self) -> list[str]:
         return list(self._configs)
+
+    def kind_of(self, rule: str) -> str:
+        """The kind of rule ``rule`` ("" for a rule no longer configured)."""
+        cfg = self._configs.get(rule)
+        return "" if cfg is None else cfg.kind
 
     def evaluate(
         self, snapshot: MarketSnapshot, feeds: Sequence[FeedHealth], now_ns: int
@@ -91,17 +132,24 @@ class Evaluator:
         """Run every rule once; return the transitions to notify, in rule order."""
         views = {p.pair: p for p in snapshot.pairs}
         out: list[Transition] = []
+        unseen, self._unseen = self._unseen, set()
         for rule in self._rules:
             try:
                 observations = list(rule.observe(snapshot, feeds, now_ns))
             except (ArithmeticError, LookupError, TypeError, ValueError, AttributeError) as exc:
                 self.errors[rule.name] = self.errors.get(rule.name, 0) + 1
                 self.last_error[rule.name] = f"{type(exc).__name__}: {exc}"
+                self._unseen |= {k for k in unseen if k[0] == rule.name}  # ask next round
                 continue
             for obs in observations:
+                unseen.discard((rule.name, obs.subject))
                 transition = self._step(rule.name, obs, now_ns, views.get(obs.pair))
                 if transition is not None:
                     out.append(transition)
+        for key in sorted(unseen - self._unseen):  # e.g. its pair left the configuration
+            state = self._states.pop(key)
+            out.append(self._orphan(state, now_ns, "no longer monitored by this rule"))
+            self.dirty = True
         return out
 
     def _step(
@@ -111,6 +159,8 @@ class Evaluator:
         if state is None:
             state = self._states[(rule, obs.subject)] = AlertState(rule, obs.subject, obs.pair)
         state.observation = obs
+        if obs.condition is not Condition.UNKNOWN and obs.value is not None:
+            state.last_known = obs
         kind = state.step(obs.condition, now, self._timing[rule])
         if kind is None:
             return None
@@ -129,19 +179,51 @@ class Evaluator:
             sequence=0 if kind is TransitionKind.RESOLVED else state.sequence,
             at=now,
             pair_view=view,
+            last_known=state.last_known,
+            annotations=rule_annotations(cfg),
         )
         if kind is TransitionKind.RESOLVED:
             state.after_resolve()
         return transition
 
+    def _orphan(self, st: AlertState, now: int, why: str, severity: str = "") -> Transition:
+        """The resolve of a firing alert that nothing evaluates any more."""
+        cfg = self._configs.get(st.rule)
+        obs = st.observation or Observation(
+            st.subject, st.pair, Condition.UNKNOWN, None, 0.0, st.subject, "", ""
+        )
+        obs = replace(obs, clear_text=why)
+        active = st.active_since or st.firing_since or now
+        return Transition(
+            kind=TransitionKind.RESOLVED,
+            rule=st.rule,
+            severity=cfg.severity if cfg else severity or "warning",
+            labels={**obs.labels, **(cfg.labels if cfg else {})},
+            observation=obs,
+            fingerprint=fingerprint(st.rule, st.subject),
+            active_since=active,
+            firing_since=st.firing_since or active,
+            sequence=0,
+            at=now,
+            pair_view=None,
+            last_known=st.last_known,
+            orphaned=why,
+            annotations=rule_annotations(cfg) if cfg else {},
+        )
+
     def firing(self) -> list[FiringAlert]:
         """Alerts firing now, oldest first."""
+        return [a for a in self.alerts() if a.state == "firing"]
+
+    def alerts(self) -> list[FiringAlert]:
+        """Alerts pending or firing now, oldest first."""
         out = []
         for (rule, subject), st in self._states.items():
-            if st.phase is not Phase.FIRING:
+            if st.phase is Phase.INACTIVE:
                 continue
-            obs = st.observation
+            obs = st.last_known or st.observation
             cfg = self._configs[rule]
+            labels = {**({} if obs is None else obs.labels), **cfg.labels}
             out.append(
                 FiringAlert(
                     rule=rule,
@@ -152,11 +234,43 @@ class Evaluator:
                     value=None if obs is None else obs.value,
                     threshold=None if obs is None else obs.threshold,
                     summary="" if obs is None else f"{obs.text} ({obs.trigger})",
-                    labels={**({} if obs is None else obs.labels), **cfg.labels},
+                    labels=labels,
                     fingerprint=fingerprint(rule, subject),
+                    stale=st.observation is None or st.observation.condition is Condition.UNKNOWN,
+                    state=st.phase.value,
+                    kind=cfg.kind,
                 )
             )
         out.sort(key=lambda a: a.since_ns)
+        return out
+
+    def firing_transitions(self, now: int) -> list[Transition]:
+        """A firing transition for every alert firing now (to re-announce restored alerts
+        to receivers that keep state, such as Alertmanager; never paged to chat)."""
+        out = []
+        for (rule, subject), st in self._states.items():
+            if st.phase is not Phase.FIRING or st.observation is None:
+                continue
+            cfg = self._configs[rule]
+            obs = st.observation
+            active = st.active_since or st.firing_since or now
+            out.append(
+                Transition(
+                    kind=TransitionKind.FIRING,
+                    rule=rule,
+                    severity=cfg.severity,
+                    labels={**obs.labels, **cfg.labels},
+                    observation=obs,
+                    fingerprint=fingerprint(rule, subject),
+                    active_since=active,
+                    firing_since=st.firing_since or active,
+                    sequence=st.sequence,
+                    at=now,
+                    pair_view=None,
+                    last_known=st.last_known,
+                    annotations=rule_annotations(cfg),
+                )
+            )
         return out
 
     def firing_counts(self) -> dict[tuple[str, str], int]:
@@ -173,16 +287,18 @@ class Evaluator:
         """What must survive a restart: firing alerts and cooldowns."""
         self.dirty = False
         keep = [
-            st.to_dict()
+            {**st.to_dict(), "severity": self._configs[st.rule].severity}
             for st in self._states.values()
             if st.phase is Phase.FIRING or st.cooldown_until
         ]
         return {"version": STATE_VERSION, "alerts": keep}
 
-    def restore_state(self, data: Mapping[str, Any]) -> int:
+    def restore_state(self, data: Mapping[str, Any], now_ns: int = 0) -> int:
         """Load a state written by :meth:`export_state`; return how many alerts are firing.
 
-        Entries of rules no longer configured are dropped.
+        A firing alert of a rule no longer configured (renamed, removed, disabled) gets a
+        resolve in :attr:`orphans`, to send at start; one the first evaluation does not
+        observe again (its pair left the rule) is resolved by that evaluation.
         """
         if data.get("version") != STATE_VERSION:
             return 0
@@ -192,10 +308,17 @@ class Evaluator:
                 st = AlertState.from_dict(item)
             except (KeyError, TypeError, ValueError):
                 continue
-            if st.rule not in self._configs:
-                continue
             if st.phase is Phase.FIRING and st.active_since is None:
                 st.active_since = st.firing_since
+            if st.rule not in self._configs:
+                if st.phase is Phase.FIRING:
+                    why = "rule no longer configured (renamed, removed or disabled)"
+                    severity = str(item.get("severity") or "warning")
+                    self.orphans.append(self._orphan(st, now_ns, why, severity))
+                    self.dirty = True
+                continue
             self._states[(st.rule, st.subject)] = st
-            firing += st.phase is Phase.FIRING
+            if st.phase is Phase.FIRING:
+                firing += 1
+                self._unseen.add((st.rule, st.subject))
         return firing

@@ -39,7 +39,9 @@ def dashboard_link(template: str | None, pair: str) -> str | None:
     return template.replace("{pair}", pair)
 
 
-def to_notice(t: Transition, dashboard_url: str | None = None) -> Notice:
+def to_notice(
+    t: Transition, dashboard_url: str | None = None, status_url: str | None = None
+) -> Notice:
     """Render ``t`` as a notice (firing, repeat or resolved)."""
     obs = t.observation
     prefix = f"{obs.pair} · {t.rule}" if obs.pair else t.rule
@@ -47,13 +49,28 @@ def to_notice(t: Transition, dashboard_url: str | None = None) -> Notice:
     if resolved:
         title = f"{prefix}: {obs.text}, {obs.clear_text}"
         timing = f"Fired {clock(t.firing_since)}, lasted {duration((t.at - t.active_since) / NS)}"
+    elif t.stale:  # never page "n/a": say the input is stale and show the last value
+        last = t.last_known
+        seen = f"last {last.text}" if last is not None else "no value since the restart"
+        title = f"{prefix}: input stale, {seen} ({obs.trigger})"
+        timing = f"Since {clock(t.active_since)} ({duration((t.at - t.active_since) / NS)})"
+        timing = f"Still firing, input stale · {timing}"
     else:
         title = f"{prefix}: {obs.text} {obs.trigger}"
         timing = f"Since {clock(t.active_since)} ({duration((t.at - t.active_since) / NS)})"
         if t.kind is TransitionKind.REPEAT:
             timing = f"Still firing · {timing}"
     lines = context_lines(t.pair_view, t.at) if t.pair_view is not None else []
+    if t.orphaned:
+        lines.append(f"Resolved without a clear value: {t.orphaned}")
     lines.append(timing)
+    for key, text in t.annotations.items():
+        if key != "runbook_url":
+            lines.append(f"{key.replace('_', ' ').capitalize()}: {text}")
+    if t.annotations.get("runbook_url"):
+        lines.append(f"Runbook: {t.annotations['runbook_url']}")
+    if status_url:
+        lines.append(f"Status: {status_url}")
     return Notice(
         key=t.key,
         fingerprint=t.fingerprint,
@@ -65,7 +82,8 @@ def to_notice(t: Transition, dashboard_url: str | None = None) -> Notice:
         lines=tuple(lines),
         labels=dict(t.labels),
         annotations={
-            "value": "" if obs.value is None else repr(obs.value),
+            **t.annotations,
+            "value": "" if obs.value is None or t.stale else repr(obs.value),
             "threshold": repr(obs.threshold),
             "subject": obs.subject,
         },

@@ -42,6 +42,13 @@ class RollingSeries:
         values = [v for _, v in self._samples]
         return statistics.fmean(values), statistics.pstdev(values)
 
+    def min_max(self) -> tuple[float, float] | None:
+        """The lowest and highest sample in the window (``None`` when empty)."""
+        if not self._samples:
+            return None
+        values = [v for _, v in self._samples]
+        return min(values), max(values)
+
     def median(self) -> float | None:
         if not self._samples:
             return None

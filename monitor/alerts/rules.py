@@ -19,6 +19,7 @@ from monitor.settings.alerts import (
     FeedDownRule,
     FxBandRule,
     NoTradesRule,
+    PremiumChangeRule,
     PremiumRule,
     RuleBase,
     RuleConfig,
@@ -90,6 +91,56 @@ class PremiumThreshold:
                 clear_text=f"{back} {pct_bp(self.clear)}",
                 labels={"basis": c.basis},
             )
+
+
+class PremiumChange:
+    """Premium moved by a given amount within a window: the current value against the
+    lowest (a move up) and highest (a move down) value of the window before it."""
+
+    def __init__(self, name: str, config: PremiumChangeRule) -> None:
+        self.name, self.config = name, config
+        self.clear = config.change / 2 if config.clear is None else config.clear
+        self._series = SeriesBySubject(config.window_seconds, config.sample_seconds)
+
+    def move(self, value: float, low: float, high: float) -> float:
+        """The signed move that counts for the rule's direction."""
+        up, down = max(0.0, value - low), min(0.0, value - high)
+        if self.config.direction == "up":
+            return up
+        if self.config.direction == "down":
+            return down
+        return up if abs(up) >= abs(down) else down
+
+    def observe(
+        self, snapshot: MarketSnapshot, feeds: Sequence[FeedHealth], now_ns: int
+    ) -> Iterator[Observation]:
+        c = self.config
+        window = duration(c.window_seconds)
+        for pv in _pairs(snapshot, c.pairs):
+            series = self._series.get(pv.pair, now_ns)
+            value = getattr(pv.premium, c.basis)
+            bounds = series.min_max()
+            move, start = None, None
+            cond = Condition.UNKNOWN
+            if value is not None and bounds is not None:
+                move = self.move(value, *bounds)
+                start = value - move
+                cond = classify(abs(move), c.change, self.clear, True)
+            moved = "n/a" if move is None else f"{move * 10_000:+.0f} bp"
+            path = "" if start is None else f" ({pct(start)} -> {pct(value)})"
+            yield Observation(
+                subject=pv.pair,
+                pair=pv.pair,
+                condition=cond,
+                value=move,
+                threshold=c.change,
+                text=f"{BASIS_LABEL[c.basis]} moved {moved} within {window}{path}",
+                trigger=f"by {c.change * 10_000:.0f} bp or more",
+                clear_text=f"move back under {self.clear * 10_000:.0f} bp",
+                labels={"basis": c.basis},
+            )
+            if value is not None:
+                series.add(now_ns, value)
 
 
 class EdgePositive:
@@ -439,6 +490,7 @@ class NoTrades:
 
 RULE_CLASSES: Mapping[type[RuleBase], Callable[[str, Any], Rule]] = {
     PremiumRule: PremiumThreshold,
+    PremiumChangeRule: PremiumChange,
     EdgeRule: EdgePositive,
     ZScoreRule: PremiumZScore,
     StaleLegRule: StaleLeg,

@@ -1,7 +1,9 @@
 """The alert state machine: inactive -> pending -> firing -> (clearing) -> resolved.
 
-* pending: the condition is active; it fires once active ``for_seconds`` after it began
-  (a value between the trigger and the clear level keeps it pending, a clear one resets).
+* pending: the condition is active; it fires once active ``for_seconds`` after it began.
+  Like Prometheus's ``for``, the pending timer runs only while the trigger is crossed:
+  any other value (inside the hysteresis band, clear, or unknown) resets it, so a value
+  that dips back inside the band starts its ``for_seconds`` over.
 * firing: a clear condition must hold ``clear_for_seconds`` before the alert resolves;
   any non-clear value in between cancels the clearing, silently. So a value flapping
   around its threshold gives one firing notification, not a stream.
@@ -53,6 +55,7 @@ class AlertState:
     sequence: int = 0  # notifications sent for this firing episode
     cooldown_until: int = 0
     observation: Observation | None = field(default=None, compare=False)
+    last_known: Observation | None = field(default=None, compare=False)  # last with a value
 
     def step(self, cond: Condition, now: int, t: Timing) -> TransitionKind | None:
         """Advance with the current condition; return the transition to notify, if any."""
@@ -65,11 +68,11 @@ class AlertState:
         return self._firing(cond, now, t)
 
     def _pending(self, cond: Condition, now: int, t: Timing) -> TransitionKind | None:
-        if cond in (Condition.CLEAR, Condition.UNKNOWN):
+        if cond is not Condition.ACTIVE:  # Prometheus `for`: pending only while crossed
             self.phase, self.active_since = Phase.INACTIVE, None
             return None
         assert self.active_since is not None
-        if cond is Condition.ACTIVE and now - self.active_since >= t.for_ns:
+        if now - self.active_since >= t.for_ns:
             if now < self.cooldown_until:
                 return None
             self.phase, self.firing_since, self.clear_since = Phase.FIRING, now, None
@@ -101,7 +104,7 @@ class AlertState:
         self.sequence = 0
 
     def to_dict(self) -> dict[str, Any]:
-        obs = self.observation
+        obs = self.last_known or self.observation  # a value to show after a restart
         return {
             "rule": self.rule,
             "subject": self.subject,
@@ -117,6 +120,7 @@ class AlertState:
             "text": None if obs is None else obs.text,
             "trigger": None if obs is None else obs.trigger,
             "labels": {} if obs is None else dict(obs.labels),
+            "clear_text": None if obs is None else obs.clear_text,
         }
 
     @classmethod
@@ -142,7 +146,9 @@ class AlertState:
                 threshold=float(data.get("threshold") or 0.0),
                 text=str(data["text"]),
                 trigger=str(data.get("trigger") or ""),
-                clear_text="",
+                clear_text=str(data.get("clear_text") or ""),
                 labels={str(k): str(v) for k, v in dict(data.get("labels") or {}).items()},
             )
+            if state.observation.value is not None:
+                state.last_known = state.observation
         return state

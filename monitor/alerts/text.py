@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 
 NS = 1_000_000_000
 
@@ -56,9 +56,15 @@ def usd(value: float | None) -> str:
     return f"${value:.0f}"
 
 
+HKT = timezone(timedelta(hours=8), "HKT")  # Hong Kong: UTC+8 all year (no summer time)
+
+
 def clock(ts_ns: int) -> str:
-    """``2026-11-22 02:13:05 UTC``."""
-    return datetime.fromtimestamp(ts_ns / NS, tz=UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    """``2026-11-22 02:13:05 UTC / 10:13:05 HKT`` (HKT with its date when that differs)."""
+    utc = datetime.fromtimestamp(ts_ns / NS, tz=UTC)
+    hkt = utc.astimezone(HKT)
+    local = hkt.strftime("%H:%M:%S HKT" if hkt.date() == utc.date() else "%Y-%m-%d %H:%M:%S HKT")
+    return f"{utc.strftime('%Y-%m-%d %H:%M:%S UTC')} / {local}"
 
 
 def iso(ts_ns: int) -> str:

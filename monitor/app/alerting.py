@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
+import structlog
 
 from monitor.alerts.service import AlertService, FeedsFn, SnapshotFn
+from monitor.alerts.silences import Silences
 from monitor.errors import ConfigError
 from monitor.notify.service import NotifyService
 from monitor.settings.root import Settings
+
+log = structlog.get_logger(__name__)
 
 
 @dataclass(slots=True)
@@ -38,9 +42,44 @@ class Alerting:
         await self.alerts.close()
         await self.notify.close()
 
-    def api_alerts(self) -> list[dict[str, Any]]:
-        """``GET /api/v1/alerts`` body: the firing alerts (never any secret)."""
-        return self.alerts.api_alerts()
+    def api_alerts(self, states: Collection[str] = ("firing",)) -> list[dict[str, Any]]:
+        """``GET /api/v1/alerts`` body: the alerts in ``states`` (never any secret)."""
+        return self.alerts.api_alerts(states)
+
+    def api_sinks(self) -> list[dict[str, Any]]:
+        """``GET /api/v1/sinks`` body: each sink's health, last error, queue and spool."""
+        return self.notify.api_sinks()
+
+    @property
+    def silences(self) -> Silences:
+        return self.alerts.silences
+
+    def now(self) -> int:
+        return self.alerts.now()
+
+
+def unrouted_rules(settings: Settings) -> list[str]:
+    """Rules none of whose alerts any route or ``default_sinks`` sends anywhere (only
+    meaningful with routes; feed alerts have no pair, FX band alerts their FX pair)."""
+    notify = settings.notify
+    if not notify.routes or notify.default_sinks or not notify.sinks:
+        return []
+    out = []
+    for name, rule in settings.alerts.rules.items():
+        if not rule.enabled:
+            continue
+        pairs = list(rule.pairs or settings.pairs) + ["", "USDHKD"]
+        labels = [
+            {**rule.labels, "alertname": name, "rule": name, "pair": p, "severity": rule.severity}
+            for p in pairs
+        ]
+        if not any(
+            route.matches(rule.severity, lab["pair"], name) and route.labels_match(lab)
+            for route in notify.routes
+            for lab in labels
+        ):
+            out.append(name)
+    return out
 
 
 def check_rule_pairs(settings: Settings) -> None:
@@ -62,6 +101,12 @@ def build_alerting(
     """Wire alerting from ``settings``; ``snapshot_fn(now_ns)`` is the engine's snapshot and
     ``clock`` the daemon's clock (recorded time under replay)."""
     check_rule_pairs(settings)
+    for rule in unrouted_rules(settings):
+        log.warning(
+            "alert_rule_unrouted",
+            rule=rule,
+            hint="no notify.routes entry matches it and no default_sinks: its alerts go nowhere",
+        )
     notify = NotifyService(settings.notify, session=session)
     alerts = AlertService(
         settings.alerts,

@@ -19,7 +19,9 @@ from monitor.core.analytics import AnalyticsSettings
 from monitor.core.catalogue import catalogue
 from monitor.core.fee_table import FeeTable, default_fee_table
 from monitor.core.instruments import USD_HKD_BAND, Instrument, Pair, RatioRecord, Staleness
+from monitor.core.premium_index import IndexSettings
 from monitor.core.sessions import SessionCalendar
+from monitor.core.shard import assigned
 from monitor.errors import ConfigError, MissingExtraError
 from monitor.feeds.base import Clock, EventSink, Feed, FeedContext, FeedHealth, FeedSpec
 from monitor.feeds.registry import feed_type
@@ -60,6 +62,15 @@ def build_pairs(settings: Settings, today: date | None = None) -> list[Pair]:
     return [_build_pair(name, cfg, settings, table, today) for name, cfg in settings.pairs.items()]
 
 
+def shard_pairs(settings: Settings, pairs: list[Pair]) -> list[Pair]:
+    """The pairs this daemon serves: all of them, or its shard's (``shard: {index, count}``)."""
+    shard = settings.shard
+    if not shard.enabled:
+        return pairs
+    names = set(assigned([p.name for p in pairs], shard.index, shard.count))
+    return [p for p in pairs if p.name in names]
+
+
 SAME_SHARE_FEES = {"ads_issue_fee_usd": 0.0, "ads_cancel_fee_usd": 0.0}
 """A US line that is the same share as the HK line (YUMC) has no depositary."""
 
@@ -71,8 +82,22 @@ def _build_pair(
     us = cfg.us or (listed.us if listed else None)
     hk = cfg.hk or (listed.hk if listed else None)
     listed_here = listed is not None and listed.us == us and listed.hk == hk
-    if cfg.ads_ratio is not None:
-        ratios: tuple[RatioRecord, ...] = (
+    if cfg.ratios and cfg.ads_ratio is not None:
+        raise ConfigError(f"pairs.{name}: give ads_ratio or ratios, not both")
+    if cfg.ratios:
+        ratios: tuple[RatioRecord, ...] = tuple(
+            sorted(
+                (
+                    RatioRecord(
+                        r.ratio, r.effective_from, r.source or f"config pairs.{name}.ratios", "C"
+                    )
+                    for r in cfg.ratios
+                ),
+                key=lambda r: r.effective_from or date.min,
+            )
+        )
+    elif cfg.ads_ratio is not None:
+        ratios = (
             RatioRecord(cfg.ads_ratio, cfg.ratio_as_of, f"config pairs.{name}.ads_ratio", "C"),
         )
     elif listed is not None and listed_here:
@@ -86,7 +111,7 @@ def _build_pair(
         ratios = ()
     if us is None or hk is None or not ratios:
         raise ConfigError(f"pairs.{name}: not in the built-in catalogue; give us, hk and ads_ratio")
-    us_venue = listed.us_venue if listed and listed.us == us else "XNAS"
+    us_venue = cfg.us_venue or (listed.us_venue if listed and listed.us == us else "XNAS")
     fx = cfg.fx.upper().replace("/", "")
     stale = cfg.staleness or settings.staleness
     if listed is not None and listed_here and listed.same_share:
@@ -146,6 +171,7 @@ def validate_settings(settings: Settings, origin: str) -> None:
         pairs = build_pairs(settings)
         known = instruments_of(pairs)
         check_rule_pairs(settings)
+        check_index_pairs(settings)
         check_replay_alone(settings)
         for name, cfg in settings.feeds.items():
             feed_options(name, cfg)
@@ -195,6 +221,24 @@ def check_served(settings: Settings, origin: str) -> None:
         )
 
 
+def check_index_pairs(settings: Settings) -> None:
+    """The index names configured pairs and a known turnover window."""
+    index = settings.index
+    for key, names in (("pairs", index.pairs), ("market_caps", list(index.market_caps))):
+        unknown = [n for n in names if n not in settings.pairs]
+        if unknown:
+            raise ConfigError(f"index.{key}: {', '.join(unknown)} is not a configured pair")
+    if index.weighting == "turnover" and index.turnover_window not in settings.liquidity.windows:
+        raise ConfigError(
+            f"index.turnover_window: {index.turnover_window!r} is not a liquidity window"
+            f" ({', '.join(settings.liquidity.windows)})"
+        )
+    if index.weighting == "market_cap":
+        missing = [n for n in index.pairs or settings.pairs if n not in index.market_caps]
+        if missing:
+            raise ConfigError(f"index.market_caps: no cap for {', '.join(missing)}")
+
+
 def build_feeds(
     settings: Settings,
     pairs: list[Pair],
@@ -204,15 +248,18 @@ def build_feeds(
 ) -> list[Feed]:
     """Create (but do not start) every enabled feed."""
     all_instruments = sorted(instruments_of(pairs))
+    served = set(all_instruments)
     feeds: list[Feed] = []
     for name, cfg in settings.feeds.items():
-        if not cfg.enabled:
+        # a shard serves only its pairs' legs, even of a feed that lists more
+        instruments = [i for i in cfg.instruments if i in served] or all_instruments
+        if not cfg.enabled or (cfg.instruments and not served.intersection(cfg.instruments)):
             continue
         spec = FeedSpec(
             name=name,
             type=cfg.type,
             priority=cfg.priority,
-            instruments=list(cfg.instruments or all_instruments),
+            instruments=instruments,
             symbols=dict(cfg.symbols),
             silence_timeout_seconds=cfg.silence_timeout_seconds,
         )
@@ -259,6 +306,26 @@ def analytics_settings(config: AnalyticsConfig) -> AnalyticsSettings | None:
     )
 
 
+def index_settings(settings: Settings) -> IndexSettings | None:
+    """The core's premium index settings, or None when the index is off."""
+    config = settings.index
+    if not config.enabled:
+        return None
+    at = config.rebalance_at
+    return IndexSettings(
+        name=config.name,
+        weighting=config.weighting,
+        turnover_window=config.turnover_window,
+        turnover_window_seconds=settings.liquidity.windows.get(config.turnover_window, 0),
+        market_caps=dict(config.market_caps),
+        pairs=tuple(config.pairs),
+        anchor_seconds=at.hour * 3600 + at.minute * 60 + at.second,
+        interval_seconds=config.rebalance_interval_seconds,
+        max_weight=config.max_weight,
+        base_value=config.base_value,
+    )
+
+
 def feed_priorities(settings: Settings) -> dict[str, int]:
     return {name: cfg.priority for name, cfg in settings.feeds.items()}
 
@@ -288,6 +355,8 @@ def redacted(settings: Settings) -> dict[str, Any]:
         }
         for pair in build_pairs(settings)
     }
+    if settings.shard.enabled:  # which pairs this daemon serves
+        data["shard"]["pairs"] = [p.name for p in shard_pairs(settings, build_pairs(settings))]
     for name, cfg in settings.feeds.items():
         # Provider options are validated by their own model, which masks its SecretStr fields.
         options = feed_options(name, cfg).model_dump(mode="json")

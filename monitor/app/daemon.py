@@ -13,6 +13,7 @@ import structlog
 from aiohttp import web
 from prometheus_client import GCCollector, PlatformCollector, ProcessCollector
 from prometheus_client.registry import CollectorRegistry
+from pydantic import SecretStr
 
 from monitor import __version__
 from monitor.alerts.metrics import AlertsCollector
@@ -23,12 +24,15 @@ from monitor.app.build import (
     build_pairs,
     daemon_clock,
     feed_priorities,
+    index_settings,
+    shard_pairs,
 )
 from monitor.app.loop_lag import LoopLagProbe
 from monitor.app.market_clock import EventClock, MarketClock
 from monitor.app.tasks import TaskSupervisor
 from monitor.buildinfo import revision
 from monitor.core.engine import Engine
+from monitor.core.premium_index import PremiumIndex
 from monitor.core.sessions import SessionCalendar
 from monitor.core.snapshot import MarketSnapshot
 from monitor.errors import ConfigError
@@ -56,7 +60,7 @@ class Daemon:
         self.settings = settings
         clock = daemon_clock(settings, clock)  # recorded time when a replay feed is configured
         self.clock = clock
-        self.pairs = build_pairs(settings)
+        self.pairs = shard_pairs(settings, build_pairs(settings))
         self.sessions = SessionCalendar(settings.sessions.mode, settings.sessions.us_extended_hours)
         self.engine = Engine(
             self.pairs,
@@ -70,7 +74,13 @@ class Daemon:
             settings, self.pairs, self.engine.on_event, clock, self.sessions
         )
         self.supervisor = TaskSupervisor()
-        self.market = MarketClock(self.engine, clock, settings.server.snapshot_interval_seconds)
+        index = index_settings(settings)
+        self.market = MarketClock(
+            self.engine,
+            clock,
+            settings.server.snapshot_interval_seconds,
+            index=PremiumIndex(index) if index is not None else None,
+        )
         if isinstance(clock, ReplayClock):  # recorded time moves with the events
             self.engine.listeners.append(EventClock(self.engine))
         self.loop_lag = LoopLagProbe()
@@ -108,6 +118,8 @@ class Daemon:
                 alive=lambda: self.supervisor.alive,
                 version=__version__,
                 alerts=self.alerting.api_alerts,
+                oncall=self.alerting,
+                api_token=_secret(settings.server.api_token),
             )
         )
         self._runner: web.AppRunner | None = None
@@ -189,3 +201,7 @@ async def serve(settings: Settings) -> None:
         loop.add_signal_handler(sig, stop.set)
     daemon = Daemon(settings)
     await daemon.run_until(stop)
+
+
+def _secret(value: SecretStr | None) -> str | None:
+    return None if value is None else value.get_secret_value()

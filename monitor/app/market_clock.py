@@ -11,10 +11,12 @@ second boundaries (:class:`EventClock`) instead.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import Awaitable, Callable
 
 from monitor.core.engine import Engine
 from monitor.core.events import NS_PER_SECOND, Event
+from monitor.core.premium_index import PremiumIndex, constituent_inputs
 from monitor.core.snapshot import MarketSnapshot, PairView
 
 STEPS_PER_YIELD = 8
@@ -30,8 +32,10 @@ class MarketClock:
         clock: Callable[[], int],
         interval: float = 1.0,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        index: PremiumIndex | None = None,
     ) -> None:
         self.engine = engine
+        self.index = index  # valued once per tick from the views (O(pairs))
         self.clock = clock
         self.interval_ns = max(int(interval * NS_PER_SECOND), 1)
         self._sleep = sleep
@@ -66,6 +70,9 @@ class MarketClock:
             if i % STEPS_PER_YIELD == 0:
                 await asyncio.sleep(0)
         snapshot = MarketSnapshot(as_of=now, pairs=tuple(views), rejects=dict(engine.rejects))
+        if self.index is not None:
+            inputs = constituent_inputs(snapshot, self.index.settings)
+            snapshot = dataclasses.replace(snapshot, index=self.index.update(now, inputs))
         self._latest = snapshot
         self.ticks += 1
         return snapshot

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +23,8 @@ import structlog
 
 from monitor.app.build import load
 from monitor.app.daemon import Daemon
+from monitor.app.progress import progress
+from monitor.core.engine import EventListener
 from monitor.core.events import NS_PER_SECOND
 from monitor.core.snapshot import MarketSnapshot, PairView
 from monitor.expose.api import pair_json
@@ -33,6 +35,7 @@ from monitor.settings.recorder import RecorderConfig
 from monitor.settings.root import FeedConfig, Settings
 
 FEED_NAME = "replay"
+EXIT_MISSING_FILE = 2
 
 
 @dataclass(slots=True)
@@ -80,8 +83,15 @@ async def run_replay(
     *,
     strict: bool = False,
     series: TextIO | None = None,
+    show_progress: bool | None = False,
+    listeners: Sequence[Callable[[Daemon], EventListener]] = (),
 ) -> ReplaySummary:
-    """Replay ``files`` through the pipeline built from ``settings``; return the summary."""
+    """Replay ``files`` through the pipeline built from ``settings``; return the summary.
+
+    ``show_progress``: a progress line on stderr (``None``: when stderr is a terminal).
+    ``listeners``: factories of further engine listeners (given the built daemon), e.g.
+    the report's per-second sampler.
+    """
     feed = FeedConfig.model_validate(
         {"type": "replay", "files": [str(f) for f in files], "speed": speed, "strict": strict}
     )
@@ -93,11 +103,14 @@ async def run_replay(
     assert isinstance(replay, ReplayFeed)
     tracker = PremiumTracker(daemon.engine, series)
     daemon.engine.listeners.append(tracker)
+    for factory in listeners:
+        daemon.engine.listeners.append(factory(daemon))
     started = time.monotonic()
-    laps = await replay.replay()
+    report = replay.report
+    async with progress("replay", files, lambda: report.rows + report.malformed, show_progress):
+        laps = await replay.replay()
     wall = time.monotonic() - started
     lap = laps[0]
-    report = replay.report
     now = daemon.clock()
     daemon.engine.advance(now)  # the statistics as of the last recorded second
     return ReplaySummary(
@@ -266,15 +279,20 @@ def replay_settings(
 
     The file's ``feeds`` and ``recorder`` sections are dropped before ``${VAR}`` expansion
     and validation (a production config replays without its feeds' credentials) and
-    one replay feed over ``files`` takes their place.
+    one replay feed over ``files`` takes their place. Recordings are real market data, so
+    the sessions are the real exchange calendars unless ``sessions`` says otherwise or a
+    given config file sets ``sessions.mode`` (the built-in default's demo ``always_open``
+    is not used for a replay).
     """
+    builtin = path is None and not os.environ.get("DLMON_CONFIG")
 
     def edit(data: dict[str, Any]) -> dict[str, Any]:
         data = {k: v for k, v in data.items() if k not in ("feeds", "recorder")}
         feed = {"type": "replay", "files": list(files), "speed": speed, "strict": strict}
         data["feeds"] = {FEED_NAME: feed}
-        if sessions is not None:
-            data["sessions"] = {**(data.get("sessions") or {}), "mode": sessions}
+        mode = sessions or ("exchange" if builtin else None)
+        if mode is not None:
+            data["sessions"] = {**(data.get("sessions") or {}), "mode": mode}
         return data
 
     return load(path, edit)
@@ -288,19 +306,29 @@ def replay_main(
     series: str | None,
     as_json: bool,
     strict: bool,
+    show_progress: bool | None = None,
 ) -> int:
-    """Body of ``dlmon replay``: exit 0 when events were replayed, 1 when none were."""
+    """Body of ``dlmon replay``: exit 0 when events were replayed, 1 when none were, 2 when
+    a file does not exist."""
     import asyncio
 
     import orjson
 
+    missing = [f for f in files if not Path(f).is_file()]
+    if missing:
+        print(f"dlmon: no such file: {', '.join(missing)}", file=sys.stderr)
+        return EXIT_MISSING_FILE
     configure_replay_logging()
     settings = replay_settings(config, files, speed, strict, sessions)
     out: TextIO | None = None
     try:
         if series is not None:
             out = sys.stdout if series == "-" else Path(series).open("w", encoding="utf-8")
-        summary = asyncio.run(run_replay(settings, files, speed, strict=strict, series=out))
+        summary = asyncio.run(
+            run_replay(
+                settings, files, speed, strict=strict, series=out, show_progress=show_progress
+            )
+        )
     except BrokenPipeError:  # e.g. `--series - | head`: the reader left, stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1

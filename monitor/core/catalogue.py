@@ -30,6 +30,7 @@ class ListedPair:
     lot_confidence: str = ""
     lot_source: str = ""
     same_share: bool = False
+    hk_ref_price: float | None = None  # rough HK price level (simulator start), grade U
     history: tuple[RatioRecord, ...] = ()  # earlier ratios, oldest first
 
     @property

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from monitor.core.analytics_view import PairAnalytics
+from monitor.core.index_view import IndexView
 from monitor.core.premium import EdgeBreakdown, PremiumCalculator, Prices
 
 Pricing = tuple[PremiumCalculator, tuple[Prices, Prices, Prices]]
@@ -102,8 +103,9 @@ class PairView:
 
 @dataclass(frozen=True, slots=True)
 class MarketSnapshot:
-    """All pairs plus rejection counters, at ``as_of``."""
+    """All pairs plus rejection counters (and the premium index, if configured), at ``as_of``."""
 
     as_of: int
     pairs: tuple[PairView, ...]
     rejects: dict[tuple[str, str], int] = field(default_factory=dict)
+    index: IndexView | None = None

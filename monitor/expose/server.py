@@ -1,10 +1,14 @@
-"""The HTTP surface: /metrics, /healthz, /readyz, /api/v1/pairs, /api/v1/feeds, status page."""
+"""The HTTP surface: /metrics, /healthz, /readyz, /api/v1/* and the live status page."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+import contextlib
+import functools
+import html
+from collections.abc import AsyncIterator, Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -12,8 +16,11 @@ from aiohttp import web
 from prometheus_client.registry import CollectorRegistry
 
 from monitor.core.snapshot import MarketSnapshot
-from monitor.expose import api
+from monitor.expose import api, api_alerts, api_universe
+from monitor.expose.api_alerts import OnCall
+from monitor.expose.live import LiveHub, history_json
 from monitor.expose.metrics_handler import make_metrics_handler
+from monitor.expose.ranking_html import ranking_html
 from monitor.feeds.base import FeedHealth
 
 
@@ -27,9 +34,13 @@ class ServerState:
     alive: Callable[[], bool]
     version: str
     alerts: Callable[[], list[dict[str, Any]]] = list  # firing alerts (monitor.alerts)
+    oncall: OnCall | None = None  # silences, alerts by state, sinks (monitor.expose.api_alerts)
+    api_token: str | None = field(default=None, repr=False)  # needed by every /api/v1 write
 
 
 STATE_KEY = web.AppKey("dlmon_state", ServerState)
+HUB_KEY = web.AppKey("dlmon_live", LiveHub)
+STATIC = Path(__file__).parent / "static"
 
 
 def json_response(data: Any, status: int = 200) -> web.Response:
@@ -61,12 +72,27 @@ PAIRS_PER_YIELD = 16
 
 async def pairs(request: web.Request) -> web.Response:
     snapshot = request.app[STATE_KEY].snapshot()
+    try:  # ?sort=premium|zscore|edge|pair&order=&limit=&window= (docs/universe.md)
+        views = api_universe.sorted_pairs(snapshot, request.query) if request.query else None
+    except api_universe.SortError as exc:
+        return json_response({"error": str(exc)}, status=400)
     body = []
-    for i, view in enumerate(snapshot.pairs, start=1):
+    for i, view in enumerate(snapshot.pairs if views is None else views, start=1):
         body.append(api.pair_json(view))
         if i % PAIRS_PER_YIELD == 0:
             await asyncio.sleep(0)
     return json_response(body)
+
+
+async def premium_index(request: web.Request) -> web.Response:
+    view = api_universe.index_json(request.app[STATE_KEY].snapshot().index)
+    if view is None:
+        return json_response({"error": "no index configured (index.enabled)"}, status=404)
+    return json_response(view)
+
+
+async def ranking(request: web.Request) -> web.Response:
+    return json_response(api_universe.ranking_json(request.app[STATE_KEY].snapshot()))
 
 
 async def feeds(request: web.Request) -> web.Response:
@@ -77,47 +103,100 @@ async def alerts(request: web.Request) -> web.Response:
     return json_response(request.app[STATE_KEY].alerts())
 
 
+@functools.cache
+def _page() -> str:
+    return (STATIC / "index.html").read_text(encoding="utf-8")
+
+
 async def index(request: web.Request) -> web.Response:
+    """The status page: static HTML that reads ``/api/v1/stream`` and the history."""
     state = request.app[STATE_KEY]
-    rows = []
-    for view in state.snapshot().pairs:
-        p = view.premium
-        cells = [
-            view.pair,
-            _pct(p.mid),
-            _pct(p.buy_hk_sell_us),
-            _pct(p.buy_us_sell_hk),
-            view.basis,
-            "; ".join(view.stale_reasons) or "fresh",
-        ]
-        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-    html = _PAGE.format(version=state.version, rows="\n".join(rows))
-    return web.Response(text=html, content_type="text/html")
+    version = html.escape(state.version)
+    page = (
+        _page()
+        .replace("<title>dlmon status</title>", f"<title>dlmon {version}</title>")
+        .replace('<span id="version"></span>', f'<span id="version">{version}</span>')
+    )
+    snapshot = state.snapshot()
+    if len(snapshot.pairs) > 1:  # the ranking before the first push (and without scripts)
+        page = page.replace(
+            '<section id="ranking" class="panel" aria-label="ranking" hidden></section>',
+            '<section id="ranking" class="panel" aria-label="ranking">'
+            + ranking_html(snapshot)
+            + "</section>",
+        )
+    return web.Response(text=page, content_type="text/html")
 
 
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:+.3f} % ({value * 1e4:+.1f} bp)"
+async def stream(request: web.Request) -> web.StreamResponse:
+    """Server-Sent Events: one ``status`` message a second until the page or server goes."""
+    hub = request.app[HUB_KEY]
+    response = web.StreamResponse(
+        headers={
+            "Content-Type": "text/event-stream",
+            "Cache-Control": "no-cache",
+            "X-Accel-Buffering": "no",
+        }
+    )
+    await response.prepare(request)
+    await response.write(b"retry: 1000\n\n")
+    queue = hub.subscribe()
+    try:
+        while (message := await queue.get()) is not None:
+            await response.write(b"event: status\ndata: " + message + b"\n\n")
+    except ConnectionResetError:
+        pass  # the page went away
+    finally:
+        hub.unsubscribe(queue)
+    return response
 
 
-_PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>dlmon</title>
-<meta http-equiv="refresh" content="2"><style>body{{font-family:sans-serif}}
-td,th{{padding:4px 12px;text-align:right}}</style></head><body>
-<h1>dlmon {version}</h1><table><tr><th>pair</th><th>mid premium</th><th>buy HK / sell US</th>
-<th>buy US / sell HK</th><th>basis</th><th>inputs</th></tr>
-{rows}
-</table><p><a href="/api/v1/pairs">/api/v1/pairs</a> · <a href="/api/v1/feeds">/api/v1/feeds</a>
-· <a href="/metrics">/metrics</a> · <a href="/readyz">/readyz</a></p></body></html>"""
+async def history(request: web.Request) -> web.Response:
+    """Recent premiums of one pair: ``?window=1h`` (per second, default) or ``1d`` (per minute)."""
+    pair = request.match_info["pair"]
+    window = request.query.get("window", "1h")
+    if window not in ("1h", "1d"):
+        return json_response({"error": "window must be 1h or 1d"}, status=400)
+    ring = request.app[HUB_KEY].history.get(pair)  # every pair has one from the first tick
+    if ring is None:
+        return json_response({"error": f"unknown pair {pair}"}, status=404)
+    return json_response(history_json(pair, window, ring.window(window)))
+
+
+async def _run_hub(app: web.Application) -> AsyncIterator[None]:
+    hub = app[HUB_KEY]
+    task = asyncio.create_task(hub.run(), name="status-page")
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
+async def _close_streams(app: web.Application) -> None:
+    app[HUB_KEY].close()  # open event streams end, so shutdown does not wait for them
 
 
 def create_app(state: ServerState) -> web.Application:
     """Build the aiohttp application (no socket is opened here)."""
     app = web.Application()
     app[STATE_KEY] = state
+    app[HUB_KEY] = LiveHub(state.snapshot, state.feeds, state.alerts, state.version)
+    app.cleanup_ctx.append(_run_hub)
+    app.on_shutdown.append(_close_streams)
     app.router.add_get("/", index)
+    app.router.add_static("/static/", STATIC)
+    app.router.add_get("/api/v1/stream", stream)
+    app.router.add_get("/api/v1/pairs/{pair}/history", history)
     app.router.add_get("/metrics", make_metrics_handler(state.registry))
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/api/v1/pairs", pairs)
     app.router.add_get("/api/v1/feeds", feeds)
-    app.router.add_get("/api/v1/alerts", alerts)
+    app.router.add_get("/api/v1/index", premium_index)
+    app.router.add_get("/api/v1/ranking", ranking)
+    if state.oncall is None:
+        app.router.add_get("/api/v1/alerts", alerts)
+    else:
+        app.router.add_get("/api/v1/alerts", api_alerts.alerts)
+    api_alerts.register(app, state.oncall, state.api_token)
     return app

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import email.utils
 import json
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from monitor.notify.models import Notice, Status
+from monitor.notify.models import Notice, Status, severity_rank
 from monitor.notify.ratelimit import Limit
 
 JSON_HEADERS: Mapping[str, str] = {"Content-Type": "application/json; charset=utf-8"}
@@ -101,6 +101,21 @@ def judge_http(status: int, headers: Mapping[str, str]) -> Outcome | None:
     return Outcome(ok=False, retryable=False, reason=f"http {status}")
 
 
+@dataclass(frozen=True, slots=True)
+class Mentions:
+    """Who a sink mentions (platform syntax, see each platform) when a firing notice of
+    ``min_severity`` or above is in the message."""
+
+    items: tuple[str, ...] = ()
+    min_severity: str = "critical"
+
+    def applies(self, notices: Sequence[Notice]) -> bool:
+        rank = severity_rank(self.min_severity)
+        return bool(self.items) and any(
+            n.status is Status.FIRING and severity_rank(n.severity) >= rank for n in notices
+        )
+
+
 STATUS_EMOJI = {"critical": "🔴", "warning": "🟠", "info": "🔵"}
 
 
@@ -132,3 +147,40 @@ def truncate(text: str, limit: int, *, encoding: str | None = None) -> str:
         return text
     cut = raw[: max(0, limit - 3)].decode(encoding, errors="ignore")
     return cut + "…"
+
+
+def shortened(notice: Notice, keep: int) -> Notice:
+    """``notice`` cut to ``keep`` characters of title and text (the text is cut first)."""
+    body = "\n".join(notice.lines)
+    if keep >= len(notice.title) + len(body):
+        return notice
+    if keep > len(notice.title):
+        text = truncate(body, keep - len(notice.title))
+        return replace(notice, lines=tuple(text.split("\n")))
+    return replace(notice, lines=(), title=truncate(notice.title, max(1, keep)))
+
+
+def fit_body(
+    render: Callable[[Sequence[Notice]], bytes], notices: Sequence[Notice], limit: int
+) -> tuple[bytes, int]:
+    """The body of the most leading notices whose rendering fits in ``limit`` bytes, and
+    how many it carries; a single notice too long on its own is cut (marked with …) to
+    the longest text that fits (a binary search over its length)."""
+    count = len(notices)
+    body = render(notices)
+    while len(body) > limit and count > 1:
+        count -= 1
+        body = render(notices[:count])
+    if len(body) <= limit:
+        return body, count
+    one = notices[0]
+    low, high = 1, len(one.title) + len("\n".join(one.lines))  # fits, does not fit
+    best = render([shortened(one, low)])
+    while high - low > 1:
+        mid = (low + high) // 2
+        candidate = render([shortened(one, mid)])
+        if len(candidate) <= limit:
+            low, best = mid, candidate
+        else:
+            high = mid
+    return best, 1

@@ -23,6 +23,7 @@ from monitor.notify.ratelimit import Limit, TokenBucket
 TITLE_MAX = 256
 DESCRIPTION_MAX = 4096
 EMBEDS_MAX = 10
+TOTAL_MAX = 6000  # characters of every embed's title, description, fields, footer, author
 COLORS = {"critical": 0xE01E5A, "warning": 0xF2A900, "info": 0x3498DB}
 RESOLVED_COLOR = 0x2ECC71
 
@@ -48,10 +49,32 @@ def embed(n: Notice) -> dict[str, Any]:
     return out
 
 
+def embed_chars(e: Mapping[str, Any]) -> int:
+    """Characters Discord counts towards the 6,000 per message for one embed."""
+    total = len(e.get("title", "")) + len(e.get("description", ""))
+    total += sum(len(f.get("name", "")) + len(f.get("value", "")) for f in e.get("fields", ()))
+    total += len(e.get("footer", {}).get("text", "")) + len(e.get("author", {}).get("name", ""))
+    return total
+
+
+def fitting_embeds(notices: Sequence[Notice]) -> list[dict[str, Any]]:
+    """The embeds of the leading notices that fit in one message (at least one)."""
+    out: list[dict[str, Any]] = []
+    total = 0
+    for n in notices[:EMBEDS_MAX]:
+        e = embed(n)
+        size = embed_chars(e)
+        if out and total + size > TOTAL_MAX:
+            break
+        out.append(e)
+        total += size
+    return out
+
+
 def render(notices: Sequence[Notice], username: str | None = None) -> dict[str, Any]:
-    """Build the payload: one embed per notice, no mentions parsed."""
+    """Build the payload: one embed per notice (as many as fit), no mentions parsed."""
     payload: dict[str, Any] = {
-        "embeds": [embed(n) for n in notices[:EMBEDS_MAX]],
+        "embeds": fitting_embeds(notices),
         "allowed_mentions": {"parse": []},
     }
     if username:
@@ -72,7 +95,9 @@ class DiscordPlatform:
         self.limits: tuple[Limit, ...] = (TokenBucket(rate=1.0, capacity=5),)
 
     def build(self, notices: Sequence[Notice], now_ns: int) -> HttpRequest:
-        return HttpRequest(url=self._url, body=dumps(render(notices, self._username)))
+        payload = render(notices, self._username)
+        count = len(payload["embeds"])  # the sender keeps the rest for the next message
+        return HttpRequest(url=self._url, body=dumps(payload), count=count)
 
     def judge(self, status: int, headers: Mapping[str, str], body: bytes) -> Outcome:
         failed = judge_http(status, headers)

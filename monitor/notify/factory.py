@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import SecretStr
 
-from monitor.notify.base import Platform
+from monitor.notify.base import Mentions, Platform
 from monitor.notify.dingtalk import DingTalkPlatform
 from monitor.notify.discord import DiscordPlatform
 from monitor.notify.feishu import FeishuPlatform
@@ -34,8 +34,12 @@ def _reveal(secret: SecretStr | None) -> str | None:
     return secret.get_secret_value() if secret is not None else None
 
 
+def _mentions(cfg: SinkBase) -> Mentions:
+    return Mentions(tuple(cfg.mentions), cfg.mention_severity)
+
+
 def _slack(name: str, cfg: SlackSink) -> Platform:
-    return SlackPlatform(cfg.url.get_secret_value(), max_batch=cfg.max_batch)
+    return SlackPlatform(cfg.url.get_secret_value(), cfg.max_batch, _mentions(cfg))
 
 
 def _discord(name: str, cfg: DiscordSink) -> Platform:
@@ -48,12 +52,12 @@ def _teams(name: str, cfg: TeamsSink) -> Platform:
 
 def _feishu(name: str, cfg: FeishuSink) -> Platform:
     url, secret = cfg.url.get_secret_value(), _reveal(cfg.secret)
-    return FeishuPlatform(url, secret, max_batch=cfg.max_batch)
+    return FeishuPlatform(url, secret, max_batch=cfg.max_batch, mentions=_mentions(cfg))
 
 
 def _dingtalk(name: str, cfg: DingTalkSink) -> Platform:
     url, secret = cfg.url.get_secret_value(), _reveal(cfg.secret)
-    return DingTalkPlatform(url, secret, max_batch=cfg.max_batch)
+    return DingTalkPlatform(url, secret, max_batch=cfg.max_batch, mentions=_mentions(cfg))
 
 
 def _wecom(name: str, cfg: WeComSink) -> Platform:
@@ -68,6 +72,7 @@ def _telegram(name: str, cfg: TelegramSink) -> Platform:
         message_thread_id=cfg.message_thread_id,
         disable_notification=cfg.disable_notification,
         max_batch=cfg.max_batch,
+        mentions=_mentions(cfg),
     )
 
 

@@ -8,7 +8,16 @@ import hmac
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from monitor.notify.base import HttpRequest, Outcome, dumps, headline, judge_http, parse_json
+from monitor.notify.base import (
+    HttpRequest,
+    Mentions,
+    Outcome,
+    dumps,
+    fit_body,
+    headline,
+    judge_http,
+    parse_json,
+)
 from monitor.notify.models import Notice, Status
 from monitor.notify.ratelimit import Limit, SlidingWindow, TokenBucket
 
@@ -49,8 +58,15 @@ class FeishuPlatform:
 
     kind = "feishu"
 
-    def __init__(self, url: str, secret: str | None = None, max_batch: int | None = None):
+    def __init__(
+        self,
+        url: str,
+        secret: str | None = None,
+        max_batch: int | None = None,
+        mentions: Mentions | None = None,
+    ):
         self._url = url
+        self._mentions = mentions or Mentions()
         self._secret = secret
         self.max_batch = max_batch or 10
         self.limits: tuple[Limit, ...] = (
@@ -60,17 +76,19 @@ class FeishuPlatform:
 
     def payload(self, notices: Sequence[Notice], now_ns: int) -> dict[str, Any]:
         body = render(notices)
+        if self._mentions.applies(notices):  # "all" or user ids: an <at> paragraph first
+            post = body["content"]["post"]["zh_cn"]
+            at = [{"tag": "at", "user_id": m} for m in self._mentions.items]
+            post["content"] = [at, *post["content"]]
         if self._secret is not None:
             ts = now_ns // 1_000_000_000
             body = {"timestamp": str(ts), "sign": sign(ts, self._secret), **body}
         return body
 
     def build(self, notices: Sequence[Notice], now_ns: int) -> HttpRequest:
-        body = dumps(self.payload(notices, now_ns))
-        while len(body) > BODY_MAX_BYTES and len(notices) > 1:
-            notices = notices[: len(notices) // 2]  # the sender re-queues what it did not send
-            body = dumps(self.payload(notices, now_ns))
-        return HttpRequest(url=self._url, body=body, count=len(notices))
+        # The sender keeps the notices that did not fit for the next message.
+        body, count = fit_body(lambda ns: dumps(self.payload(ns, now_ns)), notices, BODY_MAX_BYTES)
+        return HttpRequest(url=self._url, body=body, count=count)
 
     def judge(self, status: int, headers: Mapping[str, str], body: bytes) -> Outcome:
         failed = judge_http(status, headers)

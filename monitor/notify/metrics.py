@@ -43,12 +43,41 @@ def sink_families(service: NotifyService) -> Iterator[Metric]:
     depth = GaugeMetricFamily(
         "dlmon_notification_spool_depth", "Notifications waiting for delivery.", labels=["sink"]
     )
+    spool_errors = CounterMetricFamily(
+        "dlmon_notification_spool_errors",
+        "Failed spool reads or writes (writes are retried until they succeed).",
+        labels=["sink"],
+    )
+    unwritten = GaugeMetricFamily(
+        "dlmon_notification_spool_unwritten",
+        "Notifications queued in memory but not yet durable in the spool.",
+        labels=["sink"],
+    )
+    capped = CounterMetricFamily(
+        "dlmon_notification_retry_after_capped",
+        "Platform-requested waits (Retry-After) cut to notify.retry_after_max_seconds.",
+        labels=["sink"],
+    )
+    muted = CounterMetricFamily(
+        "dlmon_notifications_muted",
+        "Notifications not sent because a silence or an inhibition muted them.",
+        labels=["sink"],
+    )
+    for name, count in sorted(service.muted_total.items()):
+        muted.add_metric([name], count)
     for name, stats in service.stats().items():
         sent.add_metric([name], stats.sent)
         failed.add_metric([name], stats.failed)
         retries.add_metric([name], stats.attempt_errors)
         depth.add_metric([name], stats.spool_depth)
+        spool_errors.add_metric([name], stats.spool_errors)
+        unwritten.add_metric([name], stats.spool_unwritten)
+        capped.add_metric([name], stats.retry_after_capped)
     yield sent
     yield failed
     yield retries
     yield depth
+    yield spool_errors
+    yield unwritten
+    yield capped
+    yield muted

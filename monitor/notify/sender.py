@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Hashable, Mapping
 from dataclasses import dataclass
 from itertools import islice
 
@@ -19,7 +19,7 @@ import aiohttp
 import structlog
 
 from monitor.notify.base import Outcome, Platform
-from monitor.notify.models import Notice
+from monitor.notify.models import Notice, Status
 from monitor.notify.ratelimit import combined_delay, record_all
 from monitor.notify.spool import Spool
 from monitor.retry import Backoff, Random
@@ -27,6 +27,7 @@ from monitor.retry import Backoff, Random
 log = structlog.get_logger(__name__)
 
 Sleep = Callable[[float], Awaitable[None]]
+SPOOL_RETRY_SECONDS = 1.0
 
 
 @dataclass(slots=True)
@@ -38,9 +39,12 @@ class SinkStats:
     attempt_errors: int = 0  # failed attempts that will be retried
     messages: int = 0  # confirmed HTTP messages (one may carry several notices)
     spool_depth: int = 0  # notices waiting for delivery
-    spool_errors: int = 0
+    spool_errors: int = 0  # failed spool reads or writes (retried until they succeed)
+    spool_unwritten: int = 0  # notices queued but not yet durable in the spool
+    retry_after_capped: int = 0  # platform waits cut to ``retry_after_max_seconds``
     last_error: str = ""
     last_success_ns: int = 0
+    last_attempt_ok: bool | None = None  # None: nothing sent yet
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +55,7 @@ class RetryPolicy:
     initial_seconds: float = 1.0
     max_seconds: float = 60.0
     max_age_seconds: float = 86_400.0
+    retry_after_max_seconds: float = 300.0
 
     def make_backoff(self, rng: Random) -> Backoff:
         """Return a fresh :class:`~monitor.retry.Backoff` with equal jitter: the n-th delay
@@ -93,6 +98,8 @@ class Destination:
         self._policy = policy or RetryPolicy()
         self._max_pending = max_pending
         self._pending: deque[Notice] = deque()
+        self._hold: dict[str, float] = {}  # key -> monotonic time before which it waits
+        self._group: dict[str, Hashable] = {}  # key -> its group (one group per message)
         self._keys: dict[str, int] = {}  # key -> wall time it was queued (for max age)
         self._unspooled: list[Notice] = []
         self._to_remove: list[Notice] = []
@@ -108,15 +115,30 @@ class Destination:
     def pending(self) -> int:
         return len(self._pending)
 
-    def enqueue(self, notice: Notice) -> bool:
-        """Queue ``notice`` (O(1), never blocks); ``False`` once closing."""
+    def enqueue(
+        self, notice: Notice, hold_until: float = 0.0, group: Hashable | None = None
+    ) -> bool:
+        """Queue ``notice`` (O(1), never blocks); ``False`` once closing.
+
+        ``hold_until`` (monotonic seconds) keeps it from being sent before then, and a
+        message carries notices of one ``group`` only (grouping: ``group_wait``,
+        ``group_interval``); it is spooled at once all the same.
+        """
         if self._closing:
             return False
         if notice.key in self._keys:
             return True
+        if hold_until > self._rt.monotonic():
+            if notice.status is Status.RESOLVED and self._cancel_held_firing(notice):
+                return True  # resolved within group_wait: neither is sent (Alertmanager)
+            self._hold[notice.key] = hold_until
+        if group is not None:
+            self._group[notice.key] = group
         if len(self._pending) >= self._max_pending:
             oldest = self._pending.popleft()
             self._keys.pop(oldest.key, None)
+            self._hold.pop(oldest.key, None)
+            self._group.pop(oldest.key, None)
             self._to_remove.append(oldest)
             self.stats.failed += 1
             log.error("notify_spool_full_dropped_oldest", sink=self.name, key=oldest.key)
@@ -126,6 +148,21 @@ class Destination:
         self.stats.spool_depth = len(self._pending)
         self._drained.clear()
         self._wake.set()
+        return True
+
+    def _cancel_held_firing(self, resolve: Notice) -> bool:
+        """Drop a firing of the same alert still held back; whether there was one."""
+        held = [
+            n
+            for n in self._pending
+            if n.fingerprint == resolve.fingerprint
+            and n.status is Status.FIRING
+            and n.key in self._hold
+        ]
+        if not held:
+            return False
+        self._finish(held)
+        log.info("notification_resolved_while_held", sink=self.name, key=resolve.key)
         return True
 
     async def open(self) -> None:
@@ -150,12 +187,17 @@ class Destination:
             log.info("notify_spool_loaded", sink=self.name, pending=len(self._pending))
 
     async def persist(self) -> None:
-        """Write new notices to the spool and remove finished ones (fsynced)."""
+        """Write new notices to the spool and remove finished ones (fsynced).
+
+        On a disk error the work is kept and retried by the next persist (the worker
+        retries every ``SPOOL_RETRY_SECONDS`` while any is left), and counted.
+        """
         async with self._io_lock:
             write = [n for n in self._unspooled if n.key in self._keys]
             remove = self._to_remove
             self._unspooled, self._to_remove = [], []
             if not write and not remove:
+                self.stats.spool_unwritten = 0
                 return
             io = asyncio.ensure_future(asyncio.to_thread(self._io, write, remove))
             try:
@@ -168,7 +210,16 @@ class Destination:
                     raise
             except OSError as exc:
                 self.stats.spool_errors += 1
+                # Keep the work: written files are rewritten (same name), removals repeated.
+                self._unspooled[:0] = write
+                self._to_remove[:0] = remove
                 log.error("notify_spool_error", sink=self.name, error=type(exc).__name__)
+            self.stats.spool_unwritten = len(self._unspooled)
+
+    @property
+    def spool_backlog(self) -> bool:
+        """Whether spool work (writes or removals) waits for a retry."""
+        return bool(self._unspooled or self._to_remove)
 
     def _io(self, write: list[Notice], remove: list[Notice]) -> None:
         self._spool.write(write)
@@ -178,8 +229,9 @@ class Destination:
         await self._drained.wait()
 
     def begin_close(self) -> None:
-        """Refuse new notices; the worker keeps sending what is queued."""
+        """Refuse new notices; the worker keeps sending what is queued (groups released)."""
         self._closing = True
+        self._hold.clear()
         self._wake.set()
 
     async def run(self) -> None:
@@ -190,11 +242,16 @@ class Destination:
                 self.stats.spool_depth = 0
                 self._drained.set()
                 self._wake.clear()
+                if self.spool_backlog:  # a failed removal: retry it after a nap
+                    await self._rt.sleep(SPOOL_RETRY_SECONDS)
+                    continue
                 await self._wake.wait()
                 continue
             self._expire()
             now = self._rt.monotonic()
             wait = max(self._not_before - now, combined_delay(self.platform.limits, now))
+            if self._hold and not self._ready(now, 1):
+                wait = max(wait, min(self._hold.values()) - now)
             if wait > 0:
                 # Short naps, so notices queued meanwhile are still spooled promptly.
                 await self._rt.sleep(min(wait, 1.0))
@@ -213,13 +270,36 @@ class Destination:
         while self._pending and self._keys.get(self._pending[0].key, now) < horizon:
             old = self._pending.popleft()
             self._keys.pop(old.key, None)
+            self._hold.pop(old.key, None)
+            self._group.pop(old.key, None)
             self._to_remove.append(old)
             self.stats.failed += 1
             log.error("notify_gave_up_too_old", sink=self.name, key=old.key)
         self.stats.spool_depth = len(self._pending)
 
+    def _ready(self, now: float, limit: int) -> list[Notice]:
+        """Up to ``limit`` queued notices not held back, oldest first, of the first one's
+        group (notices without a group travel with any)."""
+        if not self._hold and not self._group:
+            return list(islice(self._pending, limit))
+        out: list[Notice] = []
+        group: Hashable | None = None
+        for n in self._pending:
+            if self._hold.get(n.key, 0.0) > now:
+                continue
+            tag = self._group.get(n.key)
+            if out and tag != group:
+                continue
+            group = tag
+            out.append(n)
+            if len(out) == limit:
+                break
+        return out
+
     async def _send_batch(self) -> None:
-        batch = list(islice(self._pending, self.platform.max_batch))
+        batch = self._ready(self._rt.monotonic(), self.platform.max_batch)
+        if not batch:
+            return
         try:
             request = self.platform.build(batch, self._rt.wall_ns())
         except Exception:  # a rendering bug must not block the queue forever
@@ -237,15 +317,17 @@ class Destination:
             self.stats.sent += len(carried)
             self.stats.messages += 1
             self.stats.last_success_ns = self._rt.wall_ns()
+            self.stats.last_attempt_ok = True
             self._backoff.reset()
-            self._not_before = now + (outcome.pause_after or 0.0)
+            self._not_before = now + self._capped(outcome.pause_after or 0.0)
             log.info("notification_sent", sink=self.name, notices=len(carried))
         elif outcome.retryable:
             self.stats.attempt_errors += 1
             self.stats.last_error = outcome.reason
+            self.stats.last_attempt_ok = False
             delay = self._backoff.next_delay()  # counts even if the platform sets the wait
             if outcome.retry_after is not None:
-                delay = outcome.retry_after
+                delay = self._capped(outcome.retry_after)
             self._not_before = now + delay
             log.warning(
                 "notification_retry",
@@ -259,13 +341,29 @@ class Destination:
             self._finish(carried)
             self.stats.failed += len(carried)
             self.stats.last_error = outcome.reason
+            self.stats.last_attempt_ok = False
             self._backoff.reset()
             log.error("notification_failed", sink=self.name, reason=outcome.reason)
+
+    def _capped(self, wait: float) -> float:
+        """A platform-requested wait, cut to ``retry_after_max_seconds`` (and counted)."""
+        cap = self._policy.retry_after_max_seconds
+        if wait <= cap:
+            return wait
+        self.stats.retry_after_capped += 1
+        log.warning("notification_retry_after_capped", sink=self.name, asked=wait, cap=cap)
+        return cap
 
     def _finish(self, batch: list[Notice]) -> None:
         done = {n.key for n in batch}
         while self._pending and self._pending[0].key in done:
             self._keys.pop(self._pending.popleft().key, None)
+        if any(n.key in done for n in self._pending):  # held notices were passed over
+            self._pending = deque(n for n in self._pending if n.key not in done)
+        for key in done:
+            self._keys.pop(key, None)
+            self._hold.pop(key, None)
+            self._group.pop(key, None)
         self._to_remove.extend(batch)
         self.stats.spool_depth = len(self._pending)
 

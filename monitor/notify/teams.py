@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from monitor.notify.base import HttpRequest, Outcome, dumps, headline, judge_http
+from monitor.notify.base import HttpRequest, Outcome, dumps, fit_body, headline, judge_http
 from monitor.notify.models import Notice, Status
 from monitor.notify.ratelimit import Limit, TokenBucket
 
 COLOR_FIRING = "Attention"
 COLOR_RESOLVED = "Good"
+BODY_MAX_BYTES = 28_000  # Teams refuses messages over 28 KB (learn.microsoft.com, connectors)
+CARD_VERSION = "1.5"  # TextBlock ``style: heading`` needs Adaptive Cards 1.5
 
 
 def title_of(notices: Sequence[Notice]) -> str:
@@ -42,7 +44,7 @@ def render(notices: Sequence[Notice]) -> dict[str, Any]:
                 "content": {
                     "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
                     "type": "AdaptiveCard",
-                    "version": "1.2",
+                    "version": CARD_VERSION,
                     "body": [
                         {
                             "type": "TextBlock",
@@ -73,7 +75,8 @@ class TeamsPlatform:
         self.limits: tuple[Limit, ...] = (TokenBucket(rate=1.0, capacity=4),)
 
     def build(self, notices: Sequence[Notice], now_ns: int) -> HttpRequest:
-        return HttpRequest(url=self._url, body=dumps(render(notices)))
+        body, count = fit_body(lambda ns: dumps(render(ns)), notices, BODY_MAX_BYTES)
+        return HttpRequest(url=self._url, body=body, count=count)
 
     def judge(self, status: int, headers: Mapping[str, str], body: bytes) -> Outcome:
         return judge_http(status, headers) or Outcome(ok=True)

@@ -6,30 +6,44 @@ import html
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from monitor.notify.base import HttpRequest, Outcome, dumps, headline, judge_http, parse_json
+from monitor.notify.base import (
+    HttpRequest,
+    Mentions,
+    Outcome,
+    dumps,
+    fit_body,
+    headline,
+    judge_http,
+    parse_json,
+)
 from monitor.notify.models import Notice
 from monitor.notify.ratelimit import Limit, SlidingWindow, TokenBucket
 
-TEXT_MAX = 4096
+TEXT_MAX = 4096  # characters, counted by Telegram in UTF-16 code units
+UTF16_UNIT = 2  # bytes per UTF-16 code unit
 
 
-def render_text(notices: Sequence[Notice]) -> tuple[str, int]:
-    """HTML text and how many notices it carries (cut between notices at 4096 characters)."""
-    parts = []
+def html_of(notices: Sequence[Notice], prefix: str = "") -> str:
+    """The HTML text of ``notices``, one block each, after ``prefix`` (escaped) if any."""
+    parts = [html.escape(prefix)] if prefix else []
     for n in notices:
         lines = [f"<b>{html.escape(headline(n))}</b>", *(html.escape(x) for x in n.lines)]
         if n.url:
             lines.append(f'<a href="{html.escape(n.url, quote=True)}">Open dashboard</a>')
         parts.append("\n".join(lines))
-    text, count = "", 0
-    for part in parts:  # cut between notices, never inside an HTML tag
-        candidate = f"{text}\n\n{part}" if text else part
-        if len(candidate) > TEXT_MAX:
-            break
-        text, count = candidate, count + 1
-    if not count:
-        return html.escape(headline(notices[0]))[:TEXT_MAX], 1
-    return text, count
+    return "\n\n".join(parts)
+
+
+def render_text(notices: Sequence[Notice], prefix: str = "") -> tuple[str, int]:
+    """HTML text and how many notices it carries, within 4096 UTF-16 code units.
+
+    Whole notices are cut between each other; a single notice too long on its own is cut
+    in its plain text before escaping, so never inside an entity or a tag.
+    """
+    encoded, count = fit_body(
+        lambda ns: html_of(ns, prefix).encode("utf-16-le"), notices, TEXT_MAX * UTF16_UNIT
+    )
+    return encoded.decode("utf-16-le"), count
 
 
 def render(
@@ -37,9 +51,10 @@ def render(
     chat_id: str,
     message_thread_id: int | None = None,
     disable_notification: bool = False,
+    prefix: str = "",
 ) -> dict[str, Any]:
     """Build the ``sendMessage`` parameters."""
-    text, _ = render_text(notices)
+    text, _ = render_text(notices, prefix)
     payload: dict[str, Any] = {
         "chat_id": chat_id,
         "text": text,
@@ -66,8 +81,10 @@ class TelegramPlatform:
         message_thread_id: int | None = None,
         disable_notification: bool = False,
         max_batch: int | None = None,
+        mentions: Mentions | None = None,
     ) -> None:
         self._url = f"{api_url.rstrip('/')}/bot{token}/sendMessage"
+        self._mentions = mentions or Mentions()
         self._chat_id = chat_id
         self._thread = message_thread_id
         self._silent = disable_notification
@@ -78,8 +95,11 @@ class TelegramPlatform:
         self.limits: tuple[Limit, ...] = tuple(limits)
 
     def build(self, notices: Sequence[Notice], now_ns: int) -> HttpRequest:
-        payload = render(notices, self._chat_id, self._thread, self._silent)
-        _, count = render_text(notices)
+        prefix = ""
+        if self._mentions.applies(notices):  # "@username" items, as plain text
+            prefix = " ".join(self._mentions.items)
+        payload = render(notices, self._chat_id, self._thread, self._silent, prefix)
+        _, count = render_text(notices, prefix)
         return HttpRequest(url=self._url, body=dumps(payload), count=count)
 
     def judge(self, status: int, headers: Mapping[str, str], body: bytes) -> Outcome:

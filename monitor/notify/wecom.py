@@ -9,10 +9,10 @@ from monitor.notify.base import (
     HttpRequest,
     Outcome,
     dumps,
+    fit_body,
     headline,
     judge_http,
     parse_json,
-    truncate,
 )
 from monitor.notify.models import Notice, Status
 from monitor.notify.ratelimit import Limit, SlidingWindow
@@ -32,9 +32,16 @@ def _joined(notices: Sequence[Notice]) -> str:
     return "\n\n".join(parts)
 
 
+def fitted(notices: Sequence[Notice]) -> tuple[str, int]:
+    """Markdown of the leading notices within 4096 bytes, and how many it carries; one
+    notice too long is cut in its text, never inside a ``<font>`` tag."""
+    body, count = fit_body(lambda ns: _joined(ns).encode(), notices, MARKDOWN_MAX_BYTES)
+    return body.decode(), count
+
+
 def render(notices: Sequence[Notice]) -> dict[str, Any]:
     """Build a markdown message; firing headlines in warning colour, resolved in info."""
-    text = truncate(_joined(notices), MARKDOWN_MAX_BYTES, encoding="utf-8")
+    text, _ = fitted(notices)
     return {"msgtype": "markdown", "markdown": {"content": text}}
 
 
@@ -49,10 +56,9 @@ class WeComPlatform:
         self.limits: tuple[Limit, ...] = (SlidingWindow(limit=20, window=60.0),)
 
     def build(self, notices: Sequence[Notice], now_ns: int) -> HttpRequest:
-        count = len(notices)  # whole notices only: the rest go in the next message
-        while count > 1 and len(_joined(notices[:count]).encode()) > MARKDOWN_MAX_BYTES:
-            count -= 1
-        return HttpRequest(url=self._url, body=dumps(render(notices[:count])), count=count)
+        text, count = fitted(notices)  # the rest go in the next message
+        payload = {"msgtype": "markdown", "markdown": {"content": text}}
+        return HttpRequest(url=self._url, body=dumps(payload), count=count)
 
     def judge(self, status: int, headers: Mapping[str, str], body: bytes) -> Outcome:
         failed = judge_http(status, headers)

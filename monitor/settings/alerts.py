@@ -14,8 +14,9 @@ import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, model_validator
+from pydantic import BeforeValidator, Field, field_validator, model_validator
 
+from monitor.matchers import parse_list
 from monitor.settings.base import Model
 
 Severity = Literal["info", "warning", "critical"]
@@ -62,6 +63,10 @@ class RuleBase(Model):
     clear_for_seconds: float = Field(default=60.0, ge=0)
     repeat_seconds: float = Field(default=3600.0, ge=0)
     cooldown_seconds: float = Field(default=300.0, ge=0)
+    runbook_url: str | None = Field(default=None, description="what to do: linked in every page")
+    annotations: dict[str, str] = Field(
+        default_factory=dict, description="extra text on the notice (webhook, Alertmanager)"
+    )
 
 
 class PremiumRule(RuleBase):
@@ -77,6 +82,27 @@ class PremiumRule(RuleBase):
     @model_validator(mode="after")
     def _check_clear(self) -> PremiumRule:
         _check_side(self.direction, self.threshold, self.clear)
+        return self
+
+
+class PremiumChangeRule(RuleBase):
+    """Premium on ``basis`` moved by ``change`` or more within ``window_seconds`` (up, down
+    or either way); resolves once the move over the window is back under ``clear``
+    (default: half of ``change``)."""
+
+    kind: Literal["premium_change"]
+    basis: Basis = "mid"
+    change: Ratio = Field(gt=0)
+    clear: Ratio | None = Field(default=None, ge=0)
+    window_seconds: float = Field(default=300.0, gt=0)
+    sample_seconds: float = Field(default=1.0, gt=0)
+    direction: Literal["up", "down", "either"] = "either"
+    for_seconds: float = Field(default=0.0, ge=0)
+
+    @model_validator(mode="after")
+    def _check_clear(self) -> PremiumChangeRule:
+        if self.clear is not None and self.clear > self.change:
+            raise ValueError("clear must not exceed change")
         return self
 
 
@@ -205,6 +231,7 @@ class NoTradesRule(RuleBase):
 
 RuleConfig = Annotated[
     PremiumRule
+    | PremiumChangeRule
     | EdgeRule
     | ZScoreRule
     | StaleLegRule
@@ -236,14 +263,50 @@ def default_rules() -> dict[str, RuleConfig]:
     }
 
 
+def _check_matchers(items: list[str]) -> list[str]:
+    try:
+        parse_list(items)
+    except ValueError as exc:
+        raise ValueError(str(exc)) from None
+    return items
+
+
+class InhibitRuleConfig(Model):
+    """Mute alerts matching ``target_matchers`` while an alert matching ``source_matchers``
+    is pending or firing with the same ``equal`` labels (Alertmanager's ``inhibit_rule``)."""
+
+    source_matchers: list[str] = Field(min_length=1)
+    target_matchers: list[str] = Field(min_length=1)
+    equal: list[str] = Field(default_factory=list)
+
+    @field_validator("source_matchers", "target_matchers")
+    @classmethod
+    def _matchers(cls, value: list[str]) -> list[str]:
+        return _check_matchers(value)
+
+
+def default_inhibit_rules() -> list[InhibitRuleConfig]:
+    """Premium, edge and z-score alerts of a pair are muted while one of its legs is
+    stale or a feed serving it is down (their values come from stale prices)."""
+    return [
+        InhibitRuleConfig(
+            source_matchers=['kind=~"stale_leg|feed_down"'],
+            target_matchers=['kind=~"premium|premium_change|edge|zscore"'],
+            equal=["pair"],
+        )
+    ]
+
+
 class AlertsConfig(Model):
     """Alert rules, evaluation cadence and where alert state is kept."""
 
     enabled: bool = True
     rules: dict[str, RuleConfig] = Field(default_factory=default_rules)
+    inhibit_rules: list[InhibitRuleConfig] = Field(default_factory=default_inhibit_rules)
     evaluation_interval_seconds: float = Field(default=1.0, gt=0)
     state_dir: Path = Path("state/alerts")
     dashboard_url: str | None = None
+    status_url: str | None = Field(default=None, description="dlmon's status page, linked")
 
     @model_validator(mode="after")
     def _check_names(self) -> AlertsConfig:

@@ -22,7 +22,15 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
@@ -40,6 +48,7 @@ from monitor.settings.sources import (
     read_text,
     unknown_variables,
 )
+from monitor.settings.universe import IndexConfig, ShardConfig
 
 BUILT_IN = "<built-in default>"
 
@@ -52,6 +61,8 @@ class ServerConfig(Model):
     port: int = Field(default=9108, ge=0, le=65535)
     # How often the shared snapshot (API, /metrics, alert rules) is rebuilt.
     snapshot_interval_seconds: float = Field(default=1.0, ge=0.05, le=60)
+    # Bearer token every /api/v1 write needs (silences); without it writes are refused.
+    api_token: SecretStr | None = None
 
 
 class LogConfig(Model):
@@ -130,14 +141,25 @@ class StalenessConfig(Model):
     fx_seconds: float = Field(default=120.0, gt=0)
 
 
+class RatioEntry(Model):
+    """A dated ratio: HK ordinary shares per US share, in force from ``effective_from``."""
+
+    ratio: float = Field(gt=0)
+    effective_from: date | None = None
+    source: str = ""
+
+
 class PairConfig(Model):
     """One HK/US dual listing. Omitted fields come from the built-in catalogue."""
 
     us: str | None = None
+    us_venue: str | None = None  # XNAS, XNYS or OTC (default: the catalogue's, else XNAS)
     hk: str | None = None
     fx: str = "USDHKD"
     ads_ratio: float | None = Field(default=None, gt=0)
     ratio_as_of: date | None = None
+    # dated ratios (an announced ratio change before the catalogue has it); not with ads_ratio
+    ratios: list[RatioEntry] = Field(default_factory=list)
     hk_lot_size: int | None = Field(default=None, gt=0)
     edge_notional_usd: float = Field(default=100_000.0, gt=0)
     fees: FeeOverrides = FeeOverrides()
@@ -233,6 +255,8 @@ class Settings(BaseSettings):
     alerts: AlertsConfig = AlertsConfig()
     notify: NotifyConfig = NotifyConfig()
     recorder: RecorderConfig = RecorderConfig()
+    shard: ShardConfig = ShardConfig()
+    index: IndexConfig = IndexConfig()
 
     @classmethod
     def settings_customise_sources(
@@ -252,6 +276,8 @@ class Settings(BaseSettings):
         # Environment variable names are case-insensitive, so DLMON_PAIRS__PONY__X arrives
         # under the key "pony": merge it into the YAML entry "PONY" it means.
         if isinstance(data, dict):
+            if isinstance(data.get("pairs"), list):
+                data = {**data, "pairs": pairs_mapping(data["pairs"])}
             for section in ("pairs", "feeds"):
                 if isinstance(data.get(section), dict):
                     data = {**data, section: _fold_case(data[section])}
@@ -299,6 +325,25 @@ def default_state_dir() -> Path:
     xdg = os.environ.get("XDG_STATE_HOME", "")
     base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".local" / "state"
     return base / "dlmon"
+
+
+def pairs_mapping(entries: list[Any]) -> dict[str, Any]:
+    """The list form of ``pairs`` as the mapping form: ``[PONY, {XIACY: {ads_ratio: 5}}]``
+    is ``{PONY: {}, XIACY: {ads_ratio: 5}}`` (a bare name takes everything from the
+    catalogue)."""
+    out: dict[str, Any] = {}
+    for entry in entries:
+        if isinstance(entry, str):
+            items: list[tuple[str, Any]] = [(entry, {})]
+        elif isinstance(entry, dict):
+            items = [(str(k), {} if v is None else v) for k, v in entry.items()]
+        else:
+            raise ValueError(f"pairs: a list entry is a name or a mapping, not {entry!r}")
+        for name, value in items:
+            if name in out:
+                raise ValueError(f"pairs: {name} is listed twice")
+            out[name] = value
+    return out
 
 
 def _fold_case(entries: dict[str, Any]) -> dict[str, Any]:
@@ -419,6 +464,11 @@ def load_settings(path: str | Path | None = None, edit: RawEdit | None = None) -
             f"environment variable {', '.join(unknown)} matches no setting (sections:"
             f" {', '.join(Settings.model_fields)}); fix its name or unset it"
         )
+    if isinstance(data.get("pairs"), list):  # before the environment is merged in
+        try:
+            data["pairs"] = pairs_mapping(data["pairs"])
+        except ValueError as exc:
+            raise ConfigError(f"{origin}: invalid configuration\n  {exc}") from None
     data = with_default_rules(data)
     try:
         return Settings(**data)

@@ -19,8 +19,9 @@ import yaml
 from monitor.errors import ConfigError
 
 ENV_PREFIX = "DLMON_"
-OTHER_VARIABLES = frozenset({"DLMON_CONFIG", "DLMON_REVISION"})
-"""``DLMON_`` variables that are not settings (read by the command line itself)."""
+OTHER_VARIABLES = frozenset({"DLMON_CONFIG", "DLMON_REVISION", "DLMON_URL", "DLMON_API_TOKEN"})
+"""``DLMON_`` variables that are not settings (read by the command line itself): add any
+new one here, or ``dlmon run`` refuses it as a misspelt setting."""
 
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 

@@ -93,6 +93,7 @@ def test_main_dashboard_has_the_promised_rows_and_pair_variable() -> None:
         "Premium",
         "Legs and FX",
         "Liquidity",
+        "Analytics",
         "Sessions and feed health",
         "Alerts and notifications",
     ]
@@ -113,5 +114,27 @@ def test_main_dashboard_has_the_promised_rows_and_pair_variable() -> None:
         "dlmon_alerts_firing",
         "dlmon_ingest_latency_seconds_bucket",
         "dlmon_event_loop_lag_seconds_bucket",
+        "dlmon_premium_zscore",
+        "dlmon_premium_half_life_seconds",
+        "dlmon_implied_fx_rate",
+        "dlmon_turnover_share_ratio",
     ):
         assert metric in exprs
+
+
+def test_universe_dashboard_has_the_index_heat_map_ranking_and_movers() -> None:
+    board = dashboards()["dlmon-universe.json"]
+    rows = [p["title"] for p in board["panels"] if p["type"] == "row"]
+    assert rows == ["Premium index", "Cross-section"]
+    by_title = {p["title"]: p for p in board["panels"]}
+    assert by_title["Premium heat map"]["type"] == "status-history"
+    exprs = " ".join(t["expr"] for p in board["panels"] for t in p.get("targets", []))
+    for fragment in (
+        "dlmon_index_value",
+        "dlmon_index_weight",
+        'sort_desc(dlmon_premium_ratio{basis="mid"})',
+        "dlmon_premium_zscore",
+        'delta(dlmon_premium_ratio{basis="mid"}[1h])',
+        'count(dlmon_premium_ratio{basis=~"buy_.*"} > 0) or on () vector(0)',
+    ):
+        assert fragment in exprs

@@ -25,6 +25,7 @@ from monitor.expose.metrics.pair_analytics import (
     turnover_share_families,
 )
 from monitor.expose.metrics.pairs import pair_families
+from monitor.expose.metrics.premium_index import index_families
 from monitor.expose.metrics.validation import validation_families
 from monitor.scrape import guarded
 
@@ -39,6 +40,7 @@ SNAPSHOT_FAMILIES: tuple[Callable[[MarketSnapshot], Iterable[Metric]], ...] = (
     turnover_share_families,
     instrument_families,
     liquidity_families,
+    index_families,
 )
 """The groups of families built from the snapshot, in exposition order."""
 

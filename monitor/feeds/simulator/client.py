@@ -9,6 +9,7 @@ from monitor.core.events import Event
 from monitor.feeds.base import FeedContext, FeedSpec, FeedState
 from monitor.feeds.simulator.config import SimulatorOptions
 from monitor.feeds.simulator.model import MarketModel
+from monitor.feeds.simulator.profiles import pair_profile
 
 
 class SimulatorFeed:
@@ -21,13 +22,15 @@ class SimulatorFeed:
         self._ctx = ctx
         self._options = options
         self._instruments = set(spec.instruments)
-        pairs = [
-            (p.us.symbol, p.hk.symbol, p.ads_ratio)
+        served = [
+            p
             for p in ctx.pairs
             if p.us.symbol in self._instruments and p.hk.symbol in self._instruments
         ]
+        pairs = [(p.us.symbol, p.hk.symbol, p.ads_ratio) for p in served]
+        profiles = [pair_profile(options, p, first=i == 0) for i, p in enumerate(served)]
         fx = next((p.fx.symbol for p in ctx.pairs if p.fx.symbol in self._instruments), "USDHKD")
-        self.model = MarketModel(options, pairs, fx, spec.name)
+        self.model = MarketModel(options, pairs, fx, spec.name, profiles)
 
     async def run(self) -> None:
         ctx, options = self._ctx, self._options

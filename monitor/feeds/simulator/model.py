@@ -1,16 +1,19 @@
 """A deterministic model of dual-listed pairs (pure: no I/O, no asyncio).
 
-HK price: a geometric random walk on the HKEX tick grid with board lots of 100.
-Premium of the ADS over HK: an Ornstein-Uhlenbeck process around ``premium_mean`` with
+HK price: a geometric random walk on the HKEX tick grid in the pair's board lots.
+Premium of the ADS over HK: an Ornstein-Uhlenbeck process around the pair's mean with
 occasional jumps of a few percent that then decay. ADS price = HK * (1 + premium) * r / FX.
 USD/HKD: mean-reverting inside the peg band, with a bid/ask of a few pips, shared by all
-pairs of one simulator.
+pairs of one simulator. Each pair has its own :class:`PairProfile` (price level, lot,
+premium process, depth, trade rate, update rate); everything is drawn from one seed.
 """
 
 from __future__ import annotations
 
 import math
 import random
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from monitor.core.events import NS_PER_SECOND, Event, FxQuote, Quote, Trade
 from monitor.core.ticks import hkex_tick_size, round_to_hkex_grid
@@ -37,6 +40,32 @@ class FxModel:
         return FxQuote(self.symbol, bid, ask, now_ns, now_ns, self.source)
 
 
+@dataclass(frozen=True, slots=True)
+class PairProfile:
+    """One simulated pair's own character: price level, board lot, premium process,
+    top-of-book depth (in lots), trade probability per update and relative update rate."""
+
+    hk_price: float
+    lot: int = HK_LOT
+    premium_mean: float = -0.001
+    premium_volatility: float = 0.0015
+    premium_half_life_seconds: float = 120.0
+    trade_probability: float = 0.15
+    depth_lots: int = 40
+    activity: float = 1.0
+
+    @classmethod
+    def from_options(cls, options: SimulatorOptions, hk_price: float) -> PairProfile:
+        """The profile every pair had before profiles existed (the options' values)."""
+        return cls(
+            hk_price=hk_price,
+            premium_mean=options.premium_mean,
+            premium_volatility=options.premium_volatility,
+            premium_half_life_seconds=options.premium_half_life_seconds,
+            trade_probability=options.trade_probability,
+        )
+
+
 class PairModel:
     """Evolves one pair's fair values and turns them into quotes and trades."""
 
@@ -48,22 +77,24 @@ class PairModel:
         ratio: float,
         fx: FxModel,
         rng: random.Random,
-        hk_start_price: float,
+        profile: PairProfile,
     ) -> None:
         self.o = options
+        self.p = profile
         self.us, self.hk, self.ratio, self.fx = us, hk, ratio, fx
         self.rng = rng
         self.source = fx.source
-        self.hk_fair = hk_start_price
-        self.premium = options.premium_mean
+        self.hk_fair = profile.hk_price
+        self.premium = profile.premium_mean
         self.jump = 0.0
 
     def step(self, dt: float) -> None:
-        o, g = self.o, self.rng.gauss
+        o, p, g = self.o, self.p, self.rng.gauss
         self.hk_fair *= math.exp(o.price_volatility_per_second * math.sqrt(dt) * g(0, 1))
-        decay = math.exp(-math.log(2) / o.premium_half_life_seconds * dt)
-        noise = o.premium_volatility * math.sqrt(1 - decay * decay)
-        self.premium = o.premium_mean + (self.premium - o.premium_mean) * decay + noise * g(0, 1)
+        decay = math.exp(-math.log(2) / p.premium_half_life_seconds * dt)
+        noise = p.premium_volatility * math.sqrt(1 - decay * decay)
+        mean = p.premium_mean
+        self.premium = mean + (self.premium - mean) * decay + noise * g(0, 1)
         self.jump *= decay
         if self.rng.random() < o.jump_probability_per_second * dt:
             self.jump += o.jump_size * (1 if self.rng.random() < 0.5 else -1)
@@ -87,11 +118,11 @@ class PairModel:
 
     def trade_from(self, quote: Quote) -> Trade:
         price = quote.ask if self.rng.random() < 0.5 else quote.bid
-        size = float(self.rng.randint(1, 10) * (HK_LOT if quote.instrument == self.hk else 50))
+        size = float(self.rng.randint(1, 10) * (self.p.lot if quote.instrument == self.hk else 50))
         return Trade(quote.instrument, price, size, quote.ts_event, quote.ts_recv, self.source)
 
     def _lots(self) -> float:
-        return float(self.rng.randint(1, 40) * HK_LOT)
+        return float(self.rng.randint(1, self.p.depth_lots) * self.p.lot)
 
 
 class MarketModel:
@@ -103,22 +134,29 @@ class MarketModel:
         pairs: list[tuple[str, str, float]],
         fx_symbol: str,
         source: str,
+        profiles: Sequence[PairProfile] | None = None,
     ) -> None:
+        """``profiles`` (one per pair): without them the first pair starts at
+        ``hk_start_price``, the others at a seeded level, all with the options' process."""
         self.o = options
         self.rng = random.Random(options.seed)
         self.fx = FxModel(fx_symbol, options.fx_start_mid, self.rng, source)
+        if profiles is None:
+            profiles = [
+                PairProfile.from_options(
+                    options,
+                    options.hk_start_price if i == 0 else round(self.rng.uniform(20, 200), 1),
+                )
+                for i in range(len(pairs))
+            ]
         self.pairs = [
-            PairModel(
-                options,
-                us,
-                hk,
-                ratio,
-                self.fx,
-                self.rng,
-                options.hk_start_price if i == 0 else round(self.rng.uniform(20, 200), 1),
-            )
-            for i, (us, hk, ratio) in enumerate(pairs)
+            PairModel(options, us, hk, ratio, self.fx, self.rng, profile)
+            for (us, hk, ratio), profile in zip(pairs, profiles, strict=True)
         ]
+        self._activity = {p.us: p.p.activity for p in self.pairs} | {
+            p.hk: p.p.activity for p in self.pairs
+        }
+        self._weighted = any(a != 1.0 for a in self._activity.values())
         self.last_ns = 0
 
     def step(self, now_ns: int) -> None:
@@ -153,18 +191,24 @@ class MarketModel:
         choices = [c for c in choices if c[1] in open_]
         if not choices:
             return []
-        owner, symbol = self.rng.choice(choices)
+        owner, symbol = self._pick(choices)
         events: list[Event] = []
         if owner is None:
             events.append(self.fx.quote(now_ns))
         else:
             quote = owner.hk_quote(now_ns) if symbol == owner.hk else owner.us_quote(now_ns)
             events.append(quote)
-            if self.rng.random() < self.o.trade_probability:
+            if self.rng.random() < owner.p.trade_probability:
                 events.append(owner.trade_from(quote))
         if self.o.fault_probability and self.rng.random() < self.o.fault_probability:
             events[0] = self.broken(events[0])
         return events
+
+    def _pick(self, choices: list[tuple[PairModel | None, str]]) -> tuple[PairModel | None, str]:
+        if not self._weighted:
+            return self.rng.choice(choices)
+        weights = [self._activity.get(symbol, 1.0) for _, symbol in choices]
+        return self.rng.choices(choices, weights)[0]
 
     def broken(self, event: Event) -> Event:
         """``event`` broken in one of the ways real feeds break (to exercise validation)."""

@@ -90,7 +90,7 @@ async def test_oscillating_premium_pages_once_and_restart_neither_repages_nor_fo
     await alerts.start()
     try:
         for i in range(120):  # two minutes of a premium flapping across the 2 % line
-            market.mid = 0.0215 if i % 3 else 0.0195
+            market.mid = 0.0215 if i % 5 else 0.0195  # 4 s above (for_seconds 3), 1 s below
             await alerts.evaluate_once()
             ft.mono += 1
         await eventually(lambda: notify.stats()["desk"].sent == 1)
@@ -150,4 +150,8 @@ async def test_api_alerts_shape(tmp_path: Path, receiver: Receiver) -> None:
         "summary": "mid premium +3.00 % (+300 bp) (above +2.00 % (+200 bp))",
         "labels": {"basis": "mid"},
         "fingerprint": item["fingerprint"],
+        "stale": False,
+        "state": "firing",
+        "silenced_by": [],
+        "inhibited_by": [],
     }

@@ -125,7 +125,7 @@ async def test_teams_adaptive_card_envelope_like_msteamsv2(
                 "content": {
                     "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
                     "type": "AdaptiveCard",
-                    "version": "1.2",
+                    "version": "1.5",
                     "body": [
                         {
                             "type": "TextBlock",

@@ -17,7 +17,10 @@ Capture = pytest.CaptureFixture[str]
 
 
 def test_replay_prints_the_per_pair_summary(tmp_path: Path) -> None:
-    result = run_subprocess("replay", str(FIXTURES / "pony_iso.csv"), cwd=tmp_path)
+    # the fixture's prices are made up for a moment when only NASDAQ trades: demo sessions
+    result = run_subprocess(
+        "replay", str(FIXTURES / "pony_iso.csv"), "--sessions", "always_open", cwd=tmp_path
+    )
 
     assert result.returncode == 0, result.stderr
     out = result.stdout
@@ -86,11 +89,32 @@ def test_series_csv_has_one_row_per_premium_update(tmp_path: Path, capsys: Captu
     assert float(last["mid"]) == pytest.approx(expected, rel=1e-12)
 
 
-def test_missing_file_exits_with_the_config_code(tmp_path: Path, capsys: Capture) -> None:
+def test_missing_file_is_reported_as_a_missing_file(tmp_path: Path, capsys: Capture) -> None:
     result = run_cli(capsys, "replay", str(tmp_path / "nope.csv"))
 
     assert result.returncode == 2
-    assert "no such file" in result.stderr
+    assert result.stderr == f"dlmon: no such file: {tmp_path / 'nope.csv'}\n"
+
+
+def test_replay_uses_the_real_exchange_calendars_by_default(capsys: Capture) -> None:
+    # 2026-11-20 14:30:07 UTC: NASDAQ has just opened, HKEX closed at 08:00 UTC
+    result = run_cli(capsys, "replay", str(FIXTURES / "pony_iso.csv"), "--json")
+
+    assert result.returncode == 0, result.stderr
+    final = json.loads(result.stdout)["pairs"][0]["final"]
+    assert final["premium"]["basis"] == "reference"
+    assert final["hk"]["session"] == "closed" and final["us"]["session"] == "regular"
+
+
+def test_replay_shows_progress_on_request(capsys: Capture) -> None:
+    path = FIXTURES / "pony_sim_recorded.csv"
+
+    result = run_cli(capsys, "replay", str(path), "--json", "--progress")
+
+    assert result.returncode == 0, result.stderr
+    rows = len(path.read_text().splitlines()) - 1
+    assert f"replay 100% {rows:,}/{rows:,} rows" in result.stderr
+    json.loads(result.stdout)  # stdout keeps only the summary
 
 
 def test_bad_speed_is_a_usage_error(capsys: Capture) -> None:

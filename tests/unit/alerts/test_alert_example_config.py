@@ -38,6 +38,7 @@ def test_example_alerts_config_validates(tmp_path: Path, monkeypatch: pytest.Mon
     kinds = {r.kind for r in settings.alerts.rules.values()}
     assert kinds == {
         "premium",
+        "premium_change",
         "edge",
         "zscore",
         "stale_leg",

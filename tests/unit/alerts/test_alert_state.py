@@ -32,10 +32,14 @@ def test_fires_only_after_for_duration_and_resets_on_clear() -> None:
     assert st.phase is Phase.FIRING and st.active_since == 3 * S
 
 
-def test_hold_keeps_pending_and_firing_but_unknown_resets_pending() -> None:
+def test_pending_follows_prometheus_for_hold_and_unknown_reset_it() -> None:
+    # Prometheus `for`: pending only while the trigger is crossed; a value back inside
+    # the hysteresis band (HOLD) restarts the timer (it kept counting before issue 14).
     t = Timing.from_seconds(2, 0, 0, 0)
     st = AlertState("r", "PONY", "PONY")
-    assert run(st, [A, H, A], t) == [(2, TransitionKind.FIRING)]
+    assert run(st, [A, H, A], t) == []
+    assert st.phase is Phase.PENDING and st.active_since == 2 * S
+    assert run(AlertState("r", "PONY", "PONY"), [A, A, A], t) == [(2, TransitionKind.FIRING)]
     st2 = AlertState("r", "PONY", "PONY")
     assert run(st2, [A, U, A, A], t) == []
     assert st2.phase is Phase.PENDING
