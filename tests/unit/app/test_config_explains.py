@@ -98,6 +98,8 @@ def test_a_dlmon_variable_that_matches_no_setting_is_refused(
     )
     monkeypatch.delenv("DLMON_SERVR__PORT")
     monkeypatch.setenv("DLMON_MY_URL", "https://example.org/")  # referenced as ${...}: fine
+    monkeypatch.setenv("DLMON_URL", "http://127.0.0.1:9108")  # read by `dlmon status`: fine
+    monkeypatch.setenv("DLMON_API_TOKEN", "t")  # read by `dlmon silence`: fine
     assert load(write(tmp_path, MINIMAL + "dashboard_url: ${DLMON_MY_URL}\n")).dashboard_url
 
 
