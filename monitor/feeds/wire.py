@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import json
+import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -99,7 +100,10 @@ def epoch_to_ns(value: Any, unit: TimeUnit) -> int:
     if isinstance(value, int):
         return value * _UNIT_NS[unit]
     if isinstance(value, float):
-        return round(value * _UNIT_NS[unit])
+        ns = value * _UNIT_NS[unit]
+        if not math.isfinite(ns):
+            raise ParseError(f"timestamp is not a finite number: {value!r}")
+        return round(ns)
     if isinstance(value, str):
         return _decimal_str_to_ns(value, _UNIT_NS[unit])
     raise ParseError(f"timestamp is not a number: {value!r}")
