@@ -52,7 +52,10 @@ def local_to_ns(text: str, zone: ZoneInfo) -> int:
     if match is None:
         raise FutuParseError(f"not a Futu time: {text!r}")
     y, mo, d, h, mi, s, frac = match.groups()
-    local = datetime(int(y), int(mo), int(d), int(h), int(mi), int(s), tzinfo=zone)
+    try:
+        local = datetime(int(y), int(mo), int(d), int(h), int(mi), int(s), tzinfo=zone)
+    except ValueError as exc:
+        raise FutuParseError(f"not a Futu time: {text!r} ({exc})") from None
     seconds = int(local.timestamp())
     nanos = int(frac.ljust(9, "0")) if frac else 0
     return seconds * NS + nanos
