@@ -16,7 +16,7 @@ from monitor.feeds.generic.parse import GenericParser
 from monitor.feeds.itick.parse import ItickParser
 from monitor.feeds.oanda.parse import OandaParser
 from monitor.feeds.polygon.parse import PolygonParser
-from monitor.feeds.wire import Parsed, rfc3339_to_ns
+from monitor.feeds.wire import Parsed, ParseError, rfc3339_to_ns
 from tests.support.junk import (
     NOT_A_NUMBER,
     NOT_A_SYMBOL,
@@ -337,3 +337,32 @@ def test_alpaca_msgpack_batch_delivers_exactly_the_valid_elements(
     expected = parse(packed(valid_part(items)), TS)
     parsed = parse(packed(whole(items)), TS)
     assert parsed.events == expected.events and len(expected.events) == len(valid_part(items))
+
+
+# -------------------------------------------------------------------------------- oanda
+oanda_price = st.fixed_dictionaries(
+    {
+        "type": st.just("PRICE"),
+        "instrument": st.just("USD_HKD"),
+        "time": times_ms.map(rfc3339),
+        "bids": prices.map(lambda p: [{"price": str(p)}]),
+        "asks": prices.map(lambda p: [{"price": str(p)}]),
+    }  # fmt: skip
+)
+
+
+@PROPERTY
+@given(mixed((oanda_price, {"instrument": NOT_A_SYMBOL, "time": NOT_A_TIME, "bids": NOT_A_NUMBER})))
+def test_oanda_stream_lines_deliver_exactly_the_valid_prices(items: list[tuple[bool, Any]]) -> None:
+    # OANDA sends one object per line: each line is its own frame, read on its own.
+    parse = OandaParser({"USD_HKD": "USDHKD"})
+    events = []
+    for ok, line in items:
+        try:
+            parsed = parse(encode(line), TS)
+        except ParseError:
+            assert not ok
+            continue
+        assert len(parsed.events) == (1 if ok else 0)
+        events += parsed.events
+    assert len(events) == len(valid_part(items))
