@@ -37,6 +37,10 @@ UNIVERSE = ROOT / "config" / "examples" / "universe.yaml"
 LAG = "dlmon_event_loop_lag_seconds"
 
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import Row  # noqa: E402
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -138,6 +142,27 @@ def show(value: float | None, unit: str) -> str:
     if value is None:
         return "n/a"
     return f"{value:.0f}" if unit == "" else f"{value * 1e3:.2f} ms"
+
+
+def run(rounds: int = 5, settle: float = 5.0) -> list[Row]:
+    """The universe config against the built-in default, as rows for ``make bench``."""
+    base = measure(None, rounds, settle)
+    wide = measure(UNIVERSE, rounds, settle)
+    group = f"universe ({wide['pairs']:.0f} pairs)"
+    rows = []
+    for label, key in (
+        ("GET /metrics median", "metrics_s"),
+        ("GET /api/v1/pairs median", "api_pairs_s"),
+        ("mean event-loop lag", "loop_lag_s"),
+    ):
+        value, baseline = wide[key], base[key]
+        if value is None:
+            continue
+        rows.append(
+            Row(group, label, value * 1e3, "ms", None if baseline is None else baseline * 1e3,
+                "default config (1 pair)")
+        )  # fmt: skip
+    return rows
 
 
 def main(argv: list[str] | None = None) -> int:

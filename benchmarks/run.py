@@ -7,13 +7,16 @@ the same run (medians of 5, interleaved), printed as one table at the end.
 * e2e: loopback Polygon websocket, dlmon against the bare-client floor: CPU per quote and
   sender -> applied latency at 1k and 10k quotes/s (``bench_e2e``);
 * pairs: 1, 20 and 200 pairs on the simulator with alerts every second: loop lag,
-  ``/metrics`` and ``/api/v1/pairs`` times, snapshot cost per pair (``bench_pairs``);
+  ``/metrics`` and ``/api/v1/pairs`` times, snapshot and advance cost per pair
+  (``bench_pairs``);
+* universe: ``config/examples/universe.yaml`` (every catalogue pair and the index) against
+  the default config: scrape times and mean loop lag (``bench_universe``);
 * parsers: CPU per element of the Polygon, Alpaca and Finnhub parsers against
   ``orjson.loads`` of the same frames (``bench_parsers``).
 
 Writes only to temporary directories. Takes about 6-9 minutes on a busy 2-core machine.
 
-    python benchmarks/run.py [--only core,memory,startup,e2e,pairs,parsers] [--runs 5]
+    python benchmarks/run.py [--only core,memory,startup,e2e,pairs,universe,parsers] [--runs 5]
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ import bench_memory  # noqa: E402
 import bench_pairs  # noqa: E402
 import bench_parsers  # noqa: E402
 import bench_startup  # noqa: E402
+import bench_universe  # noqa: E402
 from bench_analytics import run_once  # noqa: E402
 from bench_core import baseline, make_events  # noqa: E402
 from common import ROOT, RUNS, Row, median, print_table  # noqa: E402
@@ -80,7 +84,7 @@ def commit() -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", default="core,memory,startup,e2e,pairs,parsers")
+    parser.add_argument("--only", default="core,memory,startup,e2e,pairs,universe,parsers")
     parser.add_argument("--runs", type=int, default=RUNS)
     args = parser.parse_args()
     benches: dict[str, Callable[[], list[Row]]] = {
@@ -89,6 +93,7 @@ def main() -> None:
         "startup": lambda: bench_startup.run(args.runs),
         "e2e": lambda: bench_e2e.run(args.runs),
         "pairs": bench_pairs.run,
+        "universe": bench_universe.run,
         "parsers": lambda: bench_parsers.run(args.runs),
     }
     rows: list[Row] = []

@@ -7,7 +7,7 @@ periodically, persists :meth:`Evaluator.export_state` and turns transitions into
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -41,6 +41,10 @@ def rule_annotations(cfg: RuleConfig) -> dict[str, str]:
 def fingerprint(rule: str, subject: str) -> str:
     """Stable identity of an alert instance."""
     return hashlib.sha256(f"{rule}\x00{subject}".encode()).hexdigest()[:16]
+
+
+OBSERVATIONS_PER_STEP = 25
+"""Observations stepped between two yields of :meth:`Evaluator.evaluate_steps`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,8 +134,21 @@ class Evaluator:
         self, snapshot: MarketSnapshot, feeds: Sequence[FeedHealth], now_ns: int
     ) -> list[Transition]:
         """Run every rule once; return the transitions to notify, in rule order."""
-        views = {p.pair: p for p in snapshot.pairs}
         out: list[Transition] = []
+        for _ in self.evaluate_steps(snapshot, feeds, now_ns, out):
+            pass
+        return out
+
+    def evaluate_steps(
+        self,
+        snapshot: MarketSnapshot,
+        feeds: Sequence[FeedHealth],
+        now_ns: int,
+        out: list[Transition],
+    ) -> Iterator[None]:
+        """:meth:`evaluate` one rule per step (a caller on the event loop yields between
+        them); the transitions are appended to ``out``."""
+        views = {p.pair: p for p in snapshot.pairs}
         unseen, self._unseen = self._unseen, set()
         for rule in self._rules:
             try:
@@ -141,16 +158,18 @@ class Evaluator:
                 self.last_error[rule.name] = f"{type(exc).__name__}: {exc}"
                 self._unseen |= {k for k in unseen if k[0] == rule.name}  # ask next round
                 continue
-            for obs in observations:
+            for i, obs in enumerate(observations, start=1):
                 unseen.discard((rule.name, obs.subject))
                 transition = self._step(rule.name, obs, now_ns, views.get(obs.pair))
                 if transition is not None:
                     out.append(transition)
+                if i % OBSERVATIONS_PER_STEP == 0:
+                    yield
+            yield
         for key in sorted(unseen - self._unseen):  # e.g. its pair left the configuration
             state = self._states.pop(key)
             out.append(self._orphan(state, now_ns, "no longer monitored by this rule"))
             self.dirty = True
-        return out
 
     def _step(
         self, rule: str, obs: Observation, now: int, view: PairView | None

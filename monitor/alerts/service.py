@@ -121,7 +121,10 @@ class AlertService:
         """One evaluation round; return its transitions."""
         now = self._clock()
         snapshot = self._snapshot_fn(now)
-        transitions = self.evaluator.evaluate(snapshot, self._feeds_fn(), now)
+        transitions: list[Transition] = []
+        steps = self.evaluator.evaluate_steps(snapshot, self._feeds_fn(), now, transitions)
+        for _ in steps:  # one rule at a time: hundreds of pairs do not hold the loop
+            await asyncio.sleep(0)
         self._update_inhibitions(feed_pairs(snapshot))
         self.evaluations += 1
         self._log_rule_errors()

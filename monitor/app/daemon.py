@@ -92,7 +92,10 @@ class Daemon:
         )
         self.registry = CollectorRegistry(auto_describe=False)
         # Each room exports its own metrics; every collector registers itself.
-        MarketCollector(self.engine, self.snapshot, registry=self.registry)
+        # The market families read only the immutable snapshot (and counters copied in one
+        # C call): /metrics collects them in a worker thread (expose/metrics_handler.py).
+        self.market_registry = CollectorRegistry(auto_describe=False)
+        MarketCollector(self.engine, self.snapshot, registry=self.market_registry)
         FeedsCollector(self.feed_health, registry=self.registry)
         LatencyCollector(self.feed_health, self.loop_lag.histogram, registry=self.registry)
         TasksCollector(
@@ -120,6 +123,7 @@ class Daemon:
                 alerts=self.alerting.api_alerts,
                 oncall=self.alerting,
                 api_token=_secret(settings.server.api_token),
+                market_registry=self.market_registry,
             )
         )
         self._runner: web.AppRunner | None = None

@@ -51,6 +51,7 @@ class SessionView:
     fx: Prices
     live: bool
     analytics: PairAnalytics
+    premiums: Premiums  # of these prices, with the ratio and costs of the day
 
 
 class AnalyticsReader:
@@ -82,7 +83,8 @@ class AnalyticsReader:
             _leg_basis(t.fx, fx_src, fx_phase, fx_p, now_ns),
         )
         calc = t.calculator.at(now_ns)
-        current = None if stale or idle else calc.premiums(us_p, hk_p, fx_p)
+        premiums = calc.premiums(us_p, hk_p, fx_p)
+        current = None if stale or idle else premiums
         us_windows = self._leg_windows(t.us)
         hk_windows = self._leg_windows(t.hk)
         view = PairAnalytics(
@@ -96,7 +98,7 @@ class AnalyticsReader:
             turnover_shares=self._shares(us_windows, hk_windows),
             attribution=self._attribution(t, LegMids(us_p[0], hk_p[0], fx_p[0], calc.ratio)),
         )
-        return SessionView(us_p, hk_p, fx_p, live, view)
+        return SessionView(us_p, hk_p, fx_p, live, view, premiums)
 
     def _attribution(self, t: PairTracker, now: LegMids) -> tuple[WindowAttribution, ...]:
         """Per window: the mid premium's move from the legs' mids when it started to now."""

@@ -281,19 +281,20 @@ class Engine:
             f"{leg.instrument}: {leg.stale_reason}" for leg in (us, hk, fx) if leg.stale
         )
         prices: tuple[Prices, Prices, Prices] | None
+        premiums: Premiums | None = None
         extra: PairAnalytics | None = None
+        calc = ps.calculator.at(now_ns)  # issue 12: the ratio and costs of the day
         if self.analytics is None:
             prices = ps.live_prices(now_ns)
             live = us.session == "regular" and hk.session == "continuous"
         else:  # session-aware: a closed venue counts at its official close
             session = self.analytics.pair_view(pair.name, now_ns, bool(stale_reasons))
             prices = (session.us, session.hk, session.fx)
-            live, extra = session.live, session.analytics
+            live, extra, premiums = session.live, session.analytics, session.premiums
         premium = PremiumView(None, None, None)
-        calc = ps.calculator.at(now_ns)  # issue 12: the ratio and costs of the day
         implied = pricing = None
         if not stale_reasons and prices is not None:
-            mid, hk_us, us_hk = calc.premiums(*prices)
+            mid, hk_us, us_hk = premiums or calc.premiums(*prices)
             premium = PremiumView(_finite(mid), _finite(hk_us), _finite(us_hk))
             implied, pricing = _finite(calc.implied_fx(prices[0][0], prices[1][0])), (calc, prices)
         return PairView(

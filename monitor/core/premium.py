@@ -229,10 +229,15 @@ class PremiumCalculator:
         The mid premium needs the three mids; the edges need every bid and ask.
         """
         mid = self.mid_of(us, hk, fx[0])
-        if mid != mid or not all(x > 0 for x in (us[1], us[2], hk[1], hk[2], fx[1], fx[2])):
+        _, us_bid, us_ask = us
+        _, hk_bid, hk_ask = hk
+        _, fx_bid, fx_ask = fx
+        if mid != mid or not (  # False for NaN too
+            us_bid > 0 and us_ask > 0 and hk_bid > 0 and hk_ask > 0 and fx_bid > 0 and fx_ask > 0
+        ):
             return mid, NAN, NAN
-        a = self.buy_hk_sell_us(us[1], hk[2], fx[1])
-        return mid, a, self.buy_us_sell_hk(us[2], hk[1], fx[2])
+        a = self.buy_hk_sell_us(us_bid, hk_ask, fx_bid)
+        return mid, a, self.buy_us_sell_hk(us_ask, hk_bid, fx_ask)
 
 
 def _breakdown(

@@ -31,7 +31,7 @@ log = structlog.get_logger(__name__)
 NS = 1_000_000_000
 HOUR_SECONDS = 3600
 DAY_MINUTES = 1440
-PAIRS_PER_YIELD = 16
+PAIRS_PER_YIELD = 4
 PHASE_SECONDS = 0.2  # after the whole second at which the market clock publishes
 SUBSCRIBER_QUEUE = 4  # messages kept for a page that reads slowly (older ones are dropped)
 BASES = ("mid", "buy_hk_sell_us", "buy_us_sell_hk")
@@ -128,21 +128,26 @@ class LiveHub:
             log.exception("status_message_failed")
             return
         self.latest = message
+        if message is None:
+            return
         for queue in self._subscribers:
             if queue.full():
                 queue.get_nowait()  # drop the oldest: the page only needs the newest
             queue.put_nowait(message)
 
-    async def _build(self) -> bytes:
+    async def _build(self) -> bytes | None:
+        """Record the history; encode the message only while a page listens (None)."""
         snapshot = self._snapshot()
         second = snapshot.as_of // NS
+        for view in snapshot.pairs:
+            p = view.premium
+            sample = (second, p.mid, p.buy_hk_sell_us, p.buy_us_sell_hk)
+            self.history.setdefault(view.pair, PremiumHistory()).add(sample)
+        if not self._subscribers:
+            return None
         pairs: list[dict[str, Any]] = []
         for i, view in enumerate(snapshot.pairs, start=1):
-            pair = api.pair_json(view)
-            pairs.append(pair)
-            premium = pair["premium"]
-            sample = (second, *(premium[b] for b in BASES))
-            self.history.setdefault(view.pair, PremiumHistory()).add(sample)
+            pairs.append(api.pair_json(view))
             if i % PAIRS_PER_YIELD == 0:
                 await asyncio.sleep(0)  # hundreds of pairs do not hold the loop
         body = {
@@ -154,7 +159,8 @@ class LiveHub:
             "alerts": self._alerts(),
             "ranking": ranking_json(snapshot) if len(snapshot.pairs) > 1 else None,
         }
-        return orjson.dumps(body, option=orjson.OPT_SERIALIZE_NUMPY)
+        # The body is this call's own data: encoding it off the loop is safe.
+        return await asyncio.to_thread(orjson.dumps, body, option=orjson.OPT_SERIALIZE_NUMPY)
 
     async def run(self) -> None:
         """Tick every ``interval`` seconds, just after the market clock publishes (at whole

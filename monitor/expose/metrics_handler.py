@@ -1,12 +1,14 @@
 """``GET /metrics`` without stalling the event loop.
 
-prometheus_client's aiohttp handler encodes the whole registry in one call on the loop;
-with hundreds of pairs that is tens of milliseconds during which no quote is read. This
-handler asks the registry for its families lazily and encodes them in batches of about
-``SAMPLES_PER_YIELD`` samples, yielding to the loop between batches. Every collector
-computes each group of families in one step (``monitor.scrape.guarded``), so no
-collector is suspended in the middle of reading live state. The output is byte for byte
-what prometheus_client would produce, in either text format it negotiates.
+prometheus_client's aiohttp handler collects and encodes the whole registry in one call on
+the loop; with hundreds of pairs that is over a hundred milliseconds during which no quote
+is read. This handler collects the live collectors' families on the loop, yielding
+between their groups (every collector computes a group in one step,
+``monitor.scrape.guarded``, so none is suspended in the middle of reading live state).
+The families of ``offloop`` collectors (built from the immutable shared snapshot) are
+collected in a worker thread, and all of them are encoded there: collected families are
+plain data. The output is what prometheus_client produces for the same families, in
+either text format it negotiates.
 """
 
 from __future__ import annotations
@@ -35,37 +37,44 @@ class _Families(Collector):
 
 
 def make_metrics_handler(
-    registry: CollectorRegistry, samples_per_yield: int = SAMPLES_PER_YIELD
+    registry: CollectorRegistry,
+    offloop: CollectorRegistry | None = None,
+    samples_per_yield: int = SAMPLES_PER_YIELD,
 ) -> Handler:
-    """An aiohttp handler serving ``registry`` in batches (see the module docstring)."""
+    """An aiohttp handler serving ``registry`` and ``offloop`` (see the module docstring)."""
 
     async def metrics(request: web.Request) -> web.Response:
         accept = ",".join(request.headers.getall(hdrs.ACCEPT, []))
         encoder, content_type = choose_encoder(accept)
         names = request.query.getall("name[]", [])
         source = registry.restricted_registry(names) if names else registry
-        parts: list[bytes] = []
-        batch: list[Metric] = []
+        heavy: Collector | None = None
+        if offloop is not None:
+            heavy = offloop.restricted_registry(names) if names else offloop
+        families: list[Metric] = []
         samples = 0
         for family in source.collect():
-            batch.append(family)
+            families.append(family)
             samples += len(family.samples)
             if samples >= samples_per_yield:
-                parts.append(_encode(encoder, batch))
-                batch, samples = [], 0
+                samples = 0
                 await asyncio.sleep(0)
-        parts.append(_encode(encoder, batch))
+        body = await asyncio.to_thread(_collect_and_encode, encoder, heavy, families)
         if content_type.startswith("application/openmetrics-text"):
-            parts.append(OPENMETRICS_EOF)
-        response = web.Response(body=b"".join(parts), headers={"Content-Type": content_type})
+            body += OPENMETRICS_EOF
+        response = web.Response(body=body, headers={"Content-Type": content_type})
         response.enable_compression()
         return response
 
     return metrics
 
 
-def _encode(encoder: Callable[[Collector], bytes], batch: list[Metric]) -> bytes:
-    return encoder(_Families(batch)).removesuffix(OPENMETRICS_EOF)
+def _collect_and_encode(
+    encoder: Callable[[Collector], bytes], heavy: Collector | None, families: list[Metric]
+) -> bytes:
+    """In the worker thread: the ``heavy`` collectors' families, then every family encoded."""
+    collected = list(heavy.collect()) if heavy is not None else []
+    return encoder(_Families(collected + families)).removesuffix(OPENMETRICS_EOF)
 
 
 __all__ = ["SAMPLES_PER_YIELD", "make_metrics_handler"]

@@ -36,6 +36,8 @@ class ServerState:
     alerts: Callable[[], list[dict[str, Any]]] = list  # firing alerts (monitor.alerts)
     oncall: OnCall | None = None  # silences, alerts by state, sinks (monitor.expose.api_alerts)
     api_token: str | None = field(default=None, repr=False)  # needed by every /api/v1 write
+    # Collectors that read only the immutable shared snapshot: collected off the loop.
+    market_registry: CollectorRegistry | None = None
 
 
 STATE_KEY = web.AppKey("dlmon_state", ServerState)
@@ -66,7 +68,7 @@ async def readyz(request: web.Request) -> web.Response:
     return json_response({"ready": True})
 
 
-PAIRS_PER_YIELD = 16
+PAIRS_PER_YIELD = 4
 """Pairs encoded between two yields to the event loop (hundreds of pairs stay smooth)."""
 
 
@@ -187,7 +189,7 @@ def create_app(state: ServerState) -> web.Application:
     app.router.add_static("/static/", STATIC)
     app.router.add_get("/api/v1/stream", stream)
     app.router.add_get("/api/v1/pairs/{pair}/history", history)
-    app.router.add_get("/metrics", make_metrics_handler(state.registry))
+    app.router.add_get("/metrics", make_metrics_handler(state.registry, state.market_registry))
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/api/v1/pairs", pairs)

@@ -33,7 +33,9 @@ def hk_costs(f: FeeSchedule, value: float) -> float:
     """One HK trade of ``value`` HKD: stamp (HK$1 per HK$1,000 or part, at 0.1 %), levies,
     trading fee, settlement within its bounds, commission within its bounds, conversion."""
     duty = value * f.hk_stamp_duty_rate
-    stamp = math.ceil(duty - 1e-7) if math.isfinite(duty) else duty
+    # Within half a millionth of a dollar of a whole dollar counts as that dollar (binary
+    # noise of a fractional quantity is not a "part" of HK$1,000), as documented.
+    stamp = math.ceil(duty - 5e-7) if math.isfinite(duty) else duty
     levies = value * (f.hk_sfc_levy_rate + f.hk_afrc_levy_rate + f.hk_trading_fee_rate)
     settle = _clip(value * f.hk_settlement_rate, f.hk_settlement_min_hkd, f.hk_settlement_max_hkd)
     brokerage = _clip(

@@ -95,17 +95,23 @@ async def test_hub_message_is_the_api_json_plus_feeds_and_alerts() -> None:
     engine, state = build(now)
     feed(engine, T0)
     hub = LiveHub(state.snapshot, state.feeds, state.alerts, "test")
+    await hub.tick()
+    assert hub.latest is None  # nobody listens: only the history is kept
+    assert len(hub.history["PONY"].window("1h")) == 1
+    queue = hub.subscribe()
 
+    now[0] += S
     await hub.tick()
 
-    assert hub.latest is not None
+    assert hub.latest is not None and queue.get_nowait() == hub.latest
     message = orjson.loads(hub.latest)
     assert message["pairs"] == orjson.loads(orjson.dumps(pairs_json(state.snapshot())))
-    assert message["as_of_seconds"] == SEC0 and message["version"] == "test"
+    assert message["as_of_seconds"] == SEC0 + 1 and message["version"] == "test"
     assert message["feeds"][0]["feed"] == "sim" and message["alerts"][0]["rule"] == "wide"
-    (sample,) = hub.history["PONY"].window("1h")
+    _, sample = hub.history["PONY"].window("1h")
     premium = message["pairs"][0]["premium"]
-    assert sample == (SEC0, premium["mid"], premium["buy_hk_sell_us"], premium["buy_us_sell_hk"])
+    bases = (premium["mid"], premium["buy_hk_sell_us"], premium["buy_us_sell_hk"])
+    assert sample == (SEC0 + 1, *bases)
 
 
 async def test_a_failing_snapshot_is_counted_and_the_hub_goes_on() -> None:

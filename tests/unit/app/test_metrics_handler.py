@@ -37,3 +37,15 @@ async def test_batched_output_equals_the_library_output_in_both_formats() -> Non
         assert body.count(b"# EOF") == 1 and body.endswith(b"# EOF\n")
         only = await client.get("/metrics", params={"name[]": "g3"})
         assert (await only.text()).count("# TYPE") == 1
+
+
+async def test_offloop_collectors_are_served_with_the_others() -> None:
+    live, market = registry_with_many_families(), CollectorRegistry(auto_describe=False)
+    Gauge("dlmon_premium_ratio", "the premium", ["pair"], registry=market).labels("PONY").set(0.01)
+    app = web.Application()
+    app.router.add_get("/metrics", make_metrics_handler(live, market, samples_per_yield=25))
+    async with TestClient(TestServer(app)) as client:
+        text = await (await client.get("/metrics")).text()
+        assert 'dlmon_premium_ratio{pair="PONY"} 0.01' in text and "events_total 3.0" in text
+        only = await (await client.get("/metrics", params={"name[]": "dlmon_premium_ratio"})).text()
+        assert only.count("# TYPE") == 1
