@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 RUN_STAMP := $(VENV)/.installed-run
 # The test environment carries every optional extra so the provider adapters, `dlmon
 # status` and `dlmon report` are tested; `make run` installs only what the daemon needs.
-EXTRAS ?= dev,ibkr,futu,parquet,alpaca,status,report
+EXTRAS ?= dev,ibkr,futu,parquet,alpaca,status,report,nats
 
 .PHONY: install run test lint types pytest bench clean
 

@@ -39,6 +39,35 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_gateway(args: argparse.Namespace) -> int:
+    from monitor.app.build import load
+    from monitor.app.gateway import serve_gateway
+    from monitor.logs import configure_logging
+
+    settings = load(args.config)
+    configure_logging(settings.log.level, settings.log.format)
+    asyncio.run(serve_gateway(settings))
+    return 0
+
+
+def _cmd_record(args: argparse.Namespace) -> int:
+    from monitor.app.build import load
+    from monitor.app.record import serve_recorder
+    from monitor.logs import configure_logging
+
+    settings = load(args.config)
+    configure_logging(settings.log.level, settings.log.format)
+    asyncio.run(serve_recorder(settings, args.listen))
+    return 0
+
+
+def _listen(value: str) -> tuple[str, int]:
+    host, _, port = value.rpartition(":")
+    if not host or not port.isdigit() or not 0 <= int(port) <= 65535:
+        raise argparse.ArgumentTypeError(f"expected HOST:PORT, not {value!r}")
+    return host, int(port)
+
+
 def _cmd_check_config(args: argparse.Namespace) -> int:
     from monitor.app.build import check_served, load, redacted
     from monitor.settings.root import config_origin
@@ -59,6 +88,15 @@ def _cmd_pairs(args: argparse.Namespace) -> int:
 def _cmd_replay(args: argparse.Namespace) -> int:
     from monitor.app.replay import replay_main
 
+    bus = None
+    if args.bus is not None:
+        from monitor.recorder.bus_range import BusRange
+
+        if args.files or args.since is None:
+            raise ConfigError("replay --bus reads a stream: give --since (and no FILE)")
+        bus = BusRange(args.bus, args.stream, args.subject_prefix, args.since, args.until)
+    elif not args.files:
+        raise ConfigError("replay: give tick FILEs, or --bus URL --since TIME")
     return replay_main(
         args.files,
         args.speed,
@@ -68,7 +106,17 @@ def _cmd_replay(args: argparse.Namespace) -> int:
         args.json,
         args.strict,
         args.progress,
+        bus,
     )
+
+
+def _time(value: str) -> int:
+    from monitor.recorder.format import parse_ts
+
+    try:
+        return parse_ts(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _cmd_status(args: argparse.Namespace) -> int:
@@ -116,6 +164,17 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--config", help="YAML config file (default: $DLMON_CONFIG or built-in)")
     run.set_defaults(func=_cmd_run)
 
+    gateway = sub.add_parser("gateway", help="run only the feeds, publishing to the tick bus")
+    gateway.add_argument("--config", help="YAML config file (default: $DLMON_CONFIG or built-in)")
+    gateway.set_defaults(func=_cmd_gateway)
+
+    record = sub.add_parser("record", help="record the tick bus to files, losing nothing")
+    record.add_argument("--config", help="YAML config file (default: $DLMON_CONFIG or built-in)")
+    record.add_argument(
+        "--listen", type=_listen, metavar="HOST:PORT", help="serve /metrics, /healthz, /readyz"
+    )
+    record.set_defaults(func=_cmd_record)
+
     check = sub.add_parser("check-config", help="validate a config and print it resolved")
     check.add_argument(
         "file", nargs="?", help="YAML config (default: $DLMON_CONFIG or built-in, as for run)"
@@ -123,7 +182,14 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(func=_cmd_check_config)
 
     replay = sub.add_parser("replay", help="run the pipeline over recorded tick files")
-    replay.add_argument("files", nargs="+", metavar="FILE", help="CSV or Parquet tick files")
+    replay.add_argument("files", nargs="*", metavar="FILE", help="CSV or Parquet tick files")
+    replay.add_argument("--bus", metavar="URL", help="read the tick bus (NATS) instead of files")
+    replay.add_argument("--stream", default="DLMON", help="the bus stream (default DLMON)")
+    replay.add_argument("--subject-prefix", default="dlmon", help="the bus subject prefix")
+    replay.add_argument("--since", type=_time, metavar="TIME", help="ISO-8601 with zone, or ns")
+    replay.add_argument(
+        "--until", type=_time, metavar="TIME", help="end of the range (default: now)"
+    )
     replay.add_argument(
         "--speed", type=_speed, default=0.0, help="1 = real time, 0 or max = fastest (default)"
     )

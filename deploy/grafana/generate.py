@@ -872,6 +872,39 @@ def overview_dashboard() -> db.Dashboard:
             "reqps",
         )
     )
+    return bus_row(d, ids)
+
+
+def bus_row(d: db.Dashboard, ids: Ids) -> db.Dashboard:
+    """The tick bus (docs/scale-out.md): each gateway's connection, throughput and losses."""
+    d = d.with_row(db.Row("Tick bus (gateways)").id(ids()))
+    d = d.with_panel(
+        state_timeline(
+            ids,
+            "Gateway connected to the bus",
+            "dlmon_bus_connected of every dlmon gateway (empty without the bus profile).",
+            query("dlmon_bus_connected", "{{instance}}"),
+            state_mappings("down", "up", "red", "green"),
+        )
+    )
+    d = d.with_panel(
+        ts(
+            ids,
+            "Bus: published, dropped, failed",
+            "Events per second acknowledged by the bus, dropped (publish queue full) and"
+            " failed (refused or not acknowledged); queued events on the right scale.",
+            [
+                query("rate(dlmon_bus_published_events_total[$__rate_interval])",
+                      "{{instance}} published", "A"),
+                query("rate(dlmon_bus_dropped_events_total[$__rate_interval])",
+                      "{{instance}} dropped", "B"),
+                query("rate(dlmon_bus_failed_events_total[$__rate_interval])",
+                      "{{instance}} failed", "C"),
+                query("dlmon_bus_queue_events", "{{instance}} queued", "D"),
+            ],
+            "short",
+        )
+    )  # fmt: skip
     return d
 
 

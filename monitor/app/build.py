@@ -23,7 +23,16 @@ from monitor.core.premium_index import IndexSettings
 from monitor.core.sessions import SessionCalendar
 from monitor.core.shard import assigned
 from monitor.errors import ConfigError, MissingExtraError
-from monitor.feeds.base import Clock, EventSink, Feed, FeedContext, FeedHealth, FeedSpec
+from monitor.feeds.base import (
+    Clock,
+    EventSink,
+    Feed,
+    FeedContext,
+    FeedHealth,
+    FeedSpec,
+    SourceDown,
+    ignore_source_down,
+)
 from monitor.feeds.registry import feed_type
 from monitor.feeds.replay import ReplayOptions
 from monitor.feeds.sizes import size_checked
@@ -245,6 +254,7 @@ def build_feeds(
     sink: EventSink,
     clock: Clock,
     sessions: SessionCalendar,
+    source_down: SourceDown = ignore_source_down,
 ) -> list[Feed]:
     """Create (but do not start) every enabled feed."""
     all_instruments = sorted(instruments_of(pairs))
@@ -270,6 +280,7 @@ def build_feeds(
             sessions=sessions,
             health=health,
             pairs=tuple(pairs),
+            source_down=source_down,
         )
         feeds.append(feed_type(cfg.type).factory(spec, feed_options(name, cfg), context))
     return feeds

@@ -41,7 +41,7 @@ from monitor.expose.metrics.latency import LatencyCollector
 from monitor.expose.metrics.market import MarketCollector
 from monitor.expose.metrics.tasks import TasksCollector
 from monitor.expose.server import ServerState, create_app
-from monitor.feeds.base import Feed, FeedHealth
+from monitor.feeds.base import Feed, FeedHealth, WarmUpFeed
 from monitor.notify.metrics import NotifyCollector
 from monitor.recorder.clock import ReplayClock
 from monitor.recorder.metrics import RecorderCollector
@@ -71,8 +71,9 @@ class Daemon:
             analytics=analytics_settings(settings.analytics),
         )
         self.feeds: list[Feed] = build_feeds(
-            settings, self.pairs, self.engine.on_event, clock, self.sessions
-        )
+            settings, self.pairs, self.engine.on_event, clock, self.sessions,
+            self.engine.set_source_down,
+        )  # fmt: skip
         self.supervisor = TaskSupervisor()
         index = index_settings(settings)
         self.market = MarketClock(
@@ -162,6 +163,9 @@ class Daemon:
         sockets = [s for s in self._runner.addresses if isinstance(s, tuple)]
         self.port = sockets[0][1] if sockets else server.port
         await self.alerting.start()  # restores alert state and the notification spool
+        for feed in self.feeds:  # recent history before the clock starts (feeds of the bus)
+            if isinstance(feed, WarmUpFeed):
+                await feed.warm_up(self.engine.advance)
         self.supervisor.spawn("market", self.market.run)
         self.supervisor.spawn("loop-lag", self.loop_lag.run)
         self.supervisor.spawn("alerts", self.alerting.run)

@@ -29,6 +29,7 @@ from monitor.core.events import NS_PER_SECOND
 from monitor.core.snapshot import MarketSnapshot, PairView
 from monitor.expose.api import pair_json
 from monitor.feeds.replay.client import ReplayFeed
+from monitor.recorder.bus_range import BusRange
 from monitor.recorder.format import TickFormatError
 from monitor.recorder.stats import EdgeStats, Extreme, PairStats, PremiumTracker
 from monitor.settings.recorder import RecorderConfig
@@ -307,10 +308,15 @@ def replay_main(
     as_json: bool,
     strict: bool,
     show_progress: bool | None = None,
+    bus: BusRange | None = None,
 ) -> int:
     """Body of ``dlmon replay``: exit 0 when events were replayed, 1 when none were, 2 when
-    a file does not exist."""
+    a file does not exist. With ``bus``, the events of that range of the tick bus are
+    replayed (``files`` empty)."""
     import asyncio
+
+    if bus is not None:
+        return _replay_bus(bus, speed, config, sessions, series, as_json, strict, show_progress)
 
     import orjson
 
@@ -344,6 +350,27 @@ def replay_main(
         print("dlmon: no event was replayed", file=sys.stderr)
         return 1
     return 0
+
+
+def _replay_bus(bus: BusRange, speed: float, config: str | None, sessions: str | None,
+                series: str | None, as_json: bool, strict: bool,
+                show_progress: bool | None) -> int:  # fmt: skip
+    """Read the range of the stream into a temporary tick file, then replay that file."""
+    import asyncio
+    import tempfile
+
+    from monitor.recorder.bus_range import read_range, write_ticks
+
+    events = asyncio.run(read_range(bus))
+    if not events:
+        print(f"dlmon: no event in that range of stream {bus.stream}", file=sys.stderr)
+        return 1
+    with tempfile.TemporaryDirectory(prefix="dlmon-replay-") as tmp:
+        path = Path(tmp) / f"{bus.stream}.csv"
+        write_ticks(events, path)
+        return replay_main(
+            [str(path)], speed, config, sessions, series, as_json, strict, show_progress
+        )
 
 
 __all__ = ["ReplaySummary", "configure_replay_logging", "render_text", "replay_main", "run_replay"]

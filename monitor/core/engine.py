@@ -247,6 +247,14 @@ class Engine:
         key = (instrument, reason)
         self.flags[key] = self.flags.get(key, 0) + 1
 
+    def set_source_down(self, source: str, down: bool) -> None:
+        """Note that the feed ``source`` reported itself down (or up again): its legs are
+        stale at once, and the others of their instruments are preferred (not per event)."""
+        for state in self.instruments.values():
+            src = state.sources.get(source)
+            if src is not None:
+                src.down = down
+
     # ------------------------------------------------------------------ clock
     def advance(self, now_ns: int) -> None:
         """Move time on to ``now_ns`` (once a second): fail over from silent sources,
@@ -350,6 +358,8 @@ class Engine:
             return "no data"
         limit_ns = int(pair.stale_limit_seconds(state.instrument) * NS_PER_SECOND)
         if live:
+            if src.down:
+                return f"source {src.source} is down"
             silent = now_ns - src.ts_recv
             if silent > limit_ns:
                 return f"silent for {silent // NS_PER_SECOND}s in session"

@@ -21,6 +21,7 @@ class SourceState:
         "ask_size",
         "bid",
         "bid_size",
+        "down",
         "exec_ask",
         "exec_bid",
         "has_price",
@@ -44,6 +45,7 @@ class SourceState:
         self.mid = self.exec_bid = self.exec_ask = NAN
         self.quote_ts = self.trade_ts = self.ts_event = self.ts_recv = 0
         self.has_quote = self.has_price = False
+        self.down = False  # its feed reported it down (a bus feed): no fresh data comes
 
     def set_quote(self, bid: float, ask: float, bid_size: float, ask_size: float) -> None:
         self.bid, self.ask, self.bid_size, self.ask_size = bid, ask, bid_size, ask_size
@@ -92,12 +94,13 @@ class InstrumentState:
         return self.active
 
     def selected(self, now_ns: int) -> SourceState | None:
-        """The highest-priority source heard from within the limit (else the freshest)."""
+        """The highest-priority source heard from within the limit and not reported down
+        (else the freshest)."""
         if len(self.sources) < 2:
             return self.active
         best: SourceState | None = None
         for state in self.sources.values():
-            if not state.has_price or now_ns - state.ts_recv > self.stale_after_ns:
+            if not state.has_price or state.down or now_ns - state.ts_recv > self.stale_after_ns:
                 continue
             if best is None or state.priority > best.priority:
                 best = state

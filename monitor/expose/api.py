@@ -154,9 +154,16 @@ def readiness(snapshot: MarketSnapshot, feeds: list[FeedHealth]) -> list[str]:
             if leg.instrument in seen or leg.reference:
                 continue
             seen.add(leg.instrument)
+            feed = by_name.get(leg.source or "")
+            down = None if feed is None or feed.up else feed
             if leg.stale:
-                problems.append(f"{leg.instrument}: {leg.stale_reason}")
-            elif leg.source in by_name and not by_name[leg.source].up:
-                health = by_name[leg.source]
-                problems.append(f"feed {health.name} serving {leg.instrument} is {health.state}")
+                why = f" (feed {down.name} is {_state(down)})" if down else ""
+                problems.append(f"{leg.instrument}: {leg.stale_reason}{why}")
+            elif down:
+                problems.append(f"feed {down.name} serving {leg.instrument} is {_state(down)}")
     return problems
+
+
+def _state(health: FeedHealth) -> str:
+    """A down feed's state and, if it has one, the reason."""
+    return f"{health.state}: {health.reason}" if health.reason else str(health.state)

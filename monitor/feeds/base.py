@@ -7,7 +7,7 @@ import importlib.util
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Generic, Protocol, TypeVar
+from typing import Generic, Protocol, TypeVar, runtime_checkable
 
 from monitor.core.events import Event
 from monitor.core.instruments import Pair
@@ -15,6 +15,15 @@ from monitor.latency import INGEST_BUCKETS_SECONDS, LatencyHistogram
 
 EventSink = Callable[[Event], object]
 """Synchronous hand-off of one normalized event to the core (no I/O, never blocks)."""
+
+SourceDown = Callable[[str, bool], None]
+"""``(feed name, down)``: a feed that knows its data stopped (a bus feed whose bus or
+gateway is gone) says so, and the core treats its legs as stale at once."""
+
+
+def ignore_source_down(_source: str, _down: bool) -> None:
+    """The default :data:`SourceDown`: nobody listens."""
+
 
 Clock = Callable[[], int]
 """Wall-clock time in integer nanoseconds since the epoch (``time.time_ns`` in production)."""
@@ -79,6 +88,7 @@ class FeedContext:
     sessions: SessionOracle
     health: FeedHealth
     pairs: tuple[Pair, ...] = ()  # the configured pairs (the simulator models them)
+    source_down: SourceDown = ignore_source_down
 
 
 class Feed(Protocol):
@@ -88,6 +98,17 @@ class Feed(Protocol):
     health: FeedHealth
 
     async def run(self) -> None: ...
+
+
+@runtime_checkable
+class WarmUpFeed(Protocol):
+    """A feed that can replay recent history before the daemon's clock starts (``nats``).
+
+    ``warm_up`` hands the events to the sink and calls ``advance(ts_ns)`` as they cross
+    seconds, so rolling windows fill as they would have live; it returns the count.
+    """
+
+    async def warm_up(self, advance: Callable[[int], None]) -> int: ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ FEED_PACKAGES: dict[str, str] = {
     "finnhub": "monitor.feeds.finnhub",
     "oanda": "monitor.feeds.oanda",
     "generic": "monitor.feeds.generic",
+    "nats": "monitor.feeds.nats",
 }
 
 

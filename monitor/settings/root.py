@@ -38,6 +38,7 @@ from monitor.core.liquidity import DEFAULT_WINDOWS
 from monitor.errors import ConfigError
 from monitor.settings.alerts import AlertsConfig, RuleConfig, default_rules
 from monitor.settings.base import Model
+from monitor.settings.bus import BusConfig
 from monitor.settings.notify import NotifyConfig, SinkConfig
 from monitor.settings.recorder import RecorderConfig
 from monitor.settings.sources import (
@@ -257,6 +258,7 @@ class Settings(BaseSettings):
     recorder: RecorderConfig = RecorderConfig()
     shard: ShardConfig = ShardConfig()
     index: IndexConfig = IndexConfig()
+    bus: BusConfig = BusConfig()  # the tick bus (dlmon gateway, dlmon record; issue 17)
 
     @classmethod
     def settings_customise_sources(
