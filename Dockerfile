@@ -37,13 +37,15 @@ RUN groupadd --system --gid 10001 dlmon \
 COPY --from=build /opt/dlmon /opt/dlmon
 COPY config/default.yaml /etc/dlmon/dlmon.yaml
 # DLMON_SERVER__HOST: listen on all interfaces inside the container (the YAML default is
-# 127.0.0.1). State (notification spool, alert state, recordings) uses paths relative to
-# the working directory, which is the /var/lib/dlmon volume.
+# 127.0.0.1). DLMON_STATE_DIR: alert state and the notification spool live in the
+# /var/lib/dlmon volume (outside a container the default is ~/.local/state/dlmon);
+# recordings use paths relative to the working directory, which is the same volume.
 ENV PATH=/opt/dlmon/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     DLMON_SERVER__HOST=0.0.0.0 \
-    DLMON_SERVER__PORT=9108
+    DLMON_SERVER__PORT=9108 \
+    DLMON_STATE_DIR=/var/lib/dlmon
 USER dlmon
 WORKDIR /var/lib/dlmon
 VOLUME ["/var/lib/dlmon"]

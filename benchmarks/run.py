@@ -12,11 +12,14 @@ the same run (medians of 5, interleaved), printed as one table at the end.
 * universe: ``config/examples/universe.yaml`` (every catalogue pair and the index) against
   the default config: scrape times and mean loop lag (``bench_universe``);
 * bus: gateway -> NATS JetStream -> daemon against the in-process path: events per second
-  and added latency (``bench_bus``, a real ``nats-server`` from the dev extra).
+  and added latency (``bench_bus``, a real ``nats-server`` from the dev extra);
+* parsers: CPU per element of the Polygon, Alpaca and Finnhub parsers against
+  ``orjson.loads`` of the same frames (``bench_parsers``).
 
-Writes only to temporary directories. Takes about 6-9 minutes on a busy 2-core machine.
+Writes only to temporary directories. Takes about 7-10 minutes on a busy 2-core machine.
 
-    python benchmarks/run.py [--only core,memory,startup,e2e,pairs,universe,bus] [--runs 5]
+    python benchmarks/run.py [--only core,memory,startup,e2e,pairs,universe,bus,parsers]
+                             [--runs 5]
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ import bench_bus  # noqa: E402
 import bench_e2e  # noqa: E402
 import bench_memory  # noqa: E402
 import bench_pairs  # noqa: E402
+import bench_parsers  # noqa: E402
 import bench_startup  # noqa: E402
 import bench_universe  # noqa: E402
 from bench_analytics import run_once  # noqa: E402
@@ -84,7 +88,7 @@ def commit() -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", default="core,memory,startup,e2e,pairs,universe,bus")
+    parser.add_argument("--only", default="core,memory,startup,e2e,pairs,universe,bus,parsers")
     parser.add_argument("--runs", type=int, default=RUNS)
     args = parser.parse_args()
     benches: dict[str, Callable[[], list[Row]]] = {
@@ -95,6 +99,7 @@ def main() -> None:
         "pairs": bench_pairs.run,
         "universe": bench_universe.run,
         "bus": lambda: bench_bus.run(args.runs),
+        "parsers": lambda: bench_parsers.run(args.runs),
     }
     rows: list[Row] = []
     started = time.monotonic()

@@ -69,11 +69,13 @@ def _listen(value: str) -> tuple[str, int]:
 
 
 def _cmd_check_config(args: argparse.Namespace) -> int:
-    from monitor.app.build import load, redacted
+    from monitor.app.build import check_served, load, redacted
+    from monitor.settings.root import config_origin
 
     settings = load(args.file)
+    check_served(settings, config_origin(args.file))
     sys.stdout.write(yaml.safe_dump(redacted(settings), sort_keys=False))
-    sys.stdout.write(f"# {args.file}: OK\n")
+    sys.stdout.write(f"# {config_origin(args.file)}: OK\n")
     return 0
 
 
@@ -174,7 +176,9 @@ def build_parser() -> argparse.ArgumentParser:
     record.set_defaults(func=_cmd_record)
 
     check = sub.add_parser("check-config", help="validate a config and print it resolved")
-    check.add_argument("file")
+    check.add_argument(
+        "file", nargs="?", help="YAML config (default: $DLMON_CONFIG or built-in, as for run)"
+    )
     check.set_defaults(func=_cmd_check_config)
 
     replay = sub.add_parser("replay", help="run the pipeline over recorded tick files")

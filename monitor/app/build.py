@@ -35,6 +35,7 @@ from monitor.feeds.base import (
 )
 from monitor.feeds.registry import feed_type
 from monitor.feeds.replay import ReplayOptions
+from monitor.feeds.sizes import size_checked
 from monitor.recorder.clock import ReplayClock
 from monitor.settings.root import (
     AnalyticsConfig,
@@ -158,7 +159,10 @@ def instruments_of(pairs: list[Pair]) -> dict[str, Instrument]:
 
 def feed_options(name: str, cfg: FeedConfig) -> BaseModel:
     """Validate a feed's provider options with the provider's own model."""
-    entry = feed_type(cfg.type)
+    try:
+        entry = feed_type(cfg.type)
+    except ConfigError as exc:
+        raise ConfigError(f"feeds.{name}.type: {exc}") from None
     missing = entry.missing_modules()
     if missing and cfg.enabled and entry.extra:
         hint = MissingExtraError(f"feed type {cfg.type!r}", entry.extra)
@@ -166,7 +170,7 @@ def feed_options(name: str, cfg: FeedConfig) -> BaseModel:
     try:
         options: BaseModel = entry.options.model_validate(cfg.options_data())
     except ValidationError as exc:
-        raise ConfigError(format_validation_error(exc, f"feeds.{name}")) from None
+        raise ConfigError(format_validation_error(exc, f"feeds.{name}", ("feeds", name))) from None
     return options
 
 
@@ -188,6 +192,42 @@ def validate_settings(settings: Settings, origin: str) -> None:
                 )
     except ConfigError as exc:
         raise ConfigError(f"{origin}: {exc}") from None
+
+
+def unserved_instruments(settings: Settings) -> dict[str, list[str]]:
+    """``{pair: [legs no enabled feed serves]}`` for the pairs that have such legs.
+
+    A feed without ``instruments`` is offered every leg, so it counts as serving them all.
+    """
+    served: set[str] = set()
+    everything = False
+    for cfg in settings.feeds.values():
+        if cfg.enabled:
+            served.update(cfg.instruments)
+            everything = everything or not cfg.instruments
+    if everything:
+        return {}
+    missing = {
+        pair.name: [leg.symbol for leg in pair.legs() if leg.symbol not in served]
+        for pair in build_pairs(settings)
+    }
+    return {name: legs for name, legs in missing.items() if legs}
+
+
+def check_served(settings: Settings, origin: str) -> None:
+    """ConfigError when some leg of a configured pair has no enabled feed serving it."""
+    missing = unserved_instruments(settings)
+    if missing:
+        where = "; ".join(f"pairs.{name}: {', '.join(legs)}" for name, legs in missing.items())
+        feeds = ", ".join(
+            f"{name} serves {', '.join(cfg.instruments)}"
+            for name, cfg in settings.feeds.items()
+            if cfg.enabled
+        )
+        raise ConfigError(
+            f"{origin}: {where}: no enabled feed serves this instrument ({feeds}); add it"
+            " to the instruments of a feed that can serve it"
+        )
 
 
 def check_index_pairs(settings: Settings) -> None:
@@ -233,11 +273,12 @@ def build_feeds(
             symbols=dict(cfg.symbols),
             silence_timeout_seconds=cfg.silence_timeout_seconds,
         )
+        health = FeedHealth(name)
         context = FeedContext(
-            sink=sink,
+            sink=size_checked(sink, cfg.max_size, health),
             clock=clock,
             sessions=sessions,
-            health=FeedHealth(name),
+            health=health,
             pairs=tuple(pairs),
             source_down=source_down,
         )

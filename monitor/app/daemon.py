@@ -4,12 +4,14 @@ started and stopped in order, run until SIGTERM or SIGINT."""
 from __future__ import annotations
 
 import asyncio
+import platform
 import signal
 import time
 from collections.abc import Callable, Sequence
 
 import structlog
 from aiohttp import web
+from prometheus_client import GCCollector, PlatformCollector, ProcessCollector
 from prometheus_client.registry import CollectorRegistry
 from pydantic import SecretStr
 
@@ -28,10 +30,12 @@ from monitor.app.build import (
 from monitor.app.loop_lag import LoopLagProbe
 from monitor.app.market_clock import EventClock, MarketClock
 from monitor.app.tasks import TaskSupervisor
+from monitor.buildinfo import revision
 from monitor.core.engine import Engine
 from monitor.core.premium_index import PremiumIndex
 from monitor.core.sessions import SessionCalendar
 from monitor.core.snapshot import MarketSnapshot
+from monitor.errors import ConfigError
 from monitor.expose.metrics.feeds import FeedsCollector
 from monitor.expose.metrics.latency import LatencyCollector
 from monitor.expose.metrics.market import MarketCollector
@@ -95,7 +99,17 @@ class Daemon:
         MarketCollector(self.engine, self.snapshot, registry=self.market_registry)
         FeedsCollector(self.feed_health, registry=self.registry)
         LatencyCollector(self.feed_health, self.loop_lag.histogram, registry=self.registry)
-        TasksCollector(__version__, self.supervisor.restarts, registry=self.registry)
+        TasksCollector(
+            __version__,
+            self.supervisor.restarts,
+            revision=revision(),
+            python_version=platform.python_version(),
+            registry=self.registry,
+        )
+        # The process's own health: process_* (RSS, CPU, fds, start time), python_*.
+        ProcessCollector(registry=self.registry)
+        PlatformCollector(registry=self.registry)
+        GCCollector(registry=self.registry)
         AlertsCollector(self.alerting.alerts, registry=self.registry)
         NotifyCollector(self.alerting.notify, registry=self.registry)
         if self.recorder is not None:
@@ -136,7 +150,16 @@ class Daemon:
         self._runner = web.AppRunner(self.web_app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, server.host, server.port)
-        await site.start()
+        try:
+            await site.start()
+        except OSError as exc:
+            await self._runner.cleanup()
+            self._runner = None
+            raise ConfigError(
+                f"server: cannot listen on {server.host}:{server.port}: {exc.strerror or exc};"
+                " set server.port (DLMON_SERVER__PORT) or server.host (DLMON_SERVER__HOST)"
+                " to a free address"
+            ) from None
         sockets = [s for s in self._runner.addresses if isinstance(s, tuple)]
         self.port = sockets[0][1] if sockets else server.port
         await self.alerting.start()  # restores alert state and the notification spool

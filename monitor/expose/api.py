@@ -76,7 +76,7 @@ def pair_json(view: PairView) -> dict[str, Any]:
             "mid": view.premium.mid,
             "buy_hk_sell_us": view.premium.buy_hk_sell_us,
             "buy_us_sell_hk": view.premium.buy_us_sell_hk,
-            "basis": view.basis,
+            "basis": premium_basis(view),
             "costs": edge_costs_json(view),
         },
         "implied_fx": view.implied_fx,
@@ -90,6 +90,14 @@ def pair_json(view: PairView) -> dict[str, Any]:
         "analytics": analytics_json(view.analytics),
         "as_of": iso(now),
     }
+
+
+def premium_basis(view: PairView) -> str | None:
+    """``live`` or ``reference``; None when the pair has no premium at all (nothing to qualify)."""
+    premium = view.premium
+    if premium.mid is None and premium.buy_hk_sell_us is None and premium.buy_us_sell_hk is None:
+        return None
+    return view.basis
 
 
 def breakdown_json(b: EdgeBreakdown) -> dict[str, Any]:

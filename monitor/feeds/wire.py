@@ -7,6 +7,8 @@ from a frame to normalized events that tests can run on recorded payloads.
 from __future__ import annotations
 
 import calendar
+import json
+import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -22,6 +24,9 @@ _UNIT_NS: dict[str, int] = {"s": 1_000_000_000, "ms": 1_000_000, "us": 1_000, "n
 _RFC3339 = re.compile(
     r"(\d{4})-(\d\d)-(\d\d)[Tt ](\d\d):(\d\d):(\d\d)(?:\.(\d{1,9})\d*)?(Z|z|[+-]\d\d:?\d\d)"
 )
+_MAX_TS_DIGITS = 30  # a decimal timestamp string longer than this is garbage, not time
+_SECONDS_OF_PREFIX: dict[str, int] = {}  # "YYYY-MM-DDTHH:MM:SS" -> epoch seconds (memo)
+_PREFIX_MEMO_SIZE = 4096
 
 
 class ParseError(ValueError):
@@ -43,19 +48,49 @@ class Control:
 
 @dataclass(slots=True)
 class Parsed:
-    """What one frame held: events, control messages and the elements that failed."""
+    """What one frame held: events, control messages and the elements that were dropped.
+
+    ``errors`` has one message per element that could not be read (counted ``parse``);
+    ``unknown_symbols`` one provider symbol per market-data element for an instrument
+    this feed does not map (counted ``unknown_symbol``).
+    """
 
     events: list[Event] = field(default_factory=list)
     controls: list[Control] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    unknown_symbols: list[str] = field(default_factory=list)
+
+    def reject(self, exc: BaseException) -> None:
+        """Record one element that raised ``exc`` (any exception: the others go on)."""
+        if isinstance(exc, ParseError):
+            message = str(exc)
+        else:
+            message = f"{type(exc).__name__}: {exc}"
+        self.errors.append(message if len(message) <= 200 else f"{message[:200]}...")
+
+    def unknown(self, symbol: object) -> None:
+        """Record one element for a symbol this feed does not map (or without a symbol)."""
+        if type(symbol) is str:
+            self.unknown_symbols.append(symbol[:40])
+        else:
+            self.errors.append(f"symbol is missing or not a string: {symbol!r:.40}")
 
 
 def loads(frame: str | bytes) -> Any:
-    """Decode a JSON frame, translating decoder errors into :class:`ParseError`."""
+    """Decode a JSON frame, translating decoder errors into :class:`ParseError`.
+
+    orjson refuses a whole frame for one number it cannot hold as a double (``1e400``);
+    the standard library reads such a frame (as ``inf``), so that the elements around
+    the bad number are still delivered and the bad one is rejected on its own.
+    """
     try:
         return orjson.loads(frame)
     except orjson.JSONDecodeError as exc:
-        raise ParseError(f"not JSON: {exc}") from None
+        first = exc
+    try:
+        return json.loads(frame)
+    except (ValueError, RecursionError):
+        raise ParseError(f"not JSON: {first}") from None
 
 
 def epoch_to_ns(value: Any, unit: TimeUnit) -> int:
@@ -65,13 +100,18 @@ def epoch_to_ns(value: Any, unit: TimeUnit) -> int:
     if isinstance(value, int):
         return value * _UNIT_NS[unit]
     if isinstance(value, float):
-        return round(value * _UNIT_NS[unit])
+        ns = value * _UNIT_NS[unit]
+        if not math.isfinite(ns):
+            raise ParseError(f"timestamp is not a finite number: {value!r}")
+        return round(ns)
     if isinstance(value, str):
         return _decimal_str_to_ns(value, _UNIT_NS[unit])
     raise ParseError(f"timestamp is not a number: {value!r}")
 
 
 def _decimal_str_to_ns(text: str, scale: int) -> int:
+    if len(text) > _MAX_TS_DIGITS:
+        raise ParseError(f"timestamp is not a number: {text[:40]!r}... ({len(text)} chars)")
     whole, _, frac = text.strip().partition(".")
     if not whole.lstrip("-").isdigit() or (frac and not frac.isdigit()):
         raise ParseError(f"timestamp is not a number: {text!r}")
@@ -82,7 +122,20 @@ def _decimal_str_to_ns(text: str, scale: int) -> int:
 
 
 def rfc3339_to_ns(text: Any) -> int:
-    """Parse an RFC 3339 timestamp to int ns exactly (no float: nanoseconds survive)."""
+    """Parse an RFC 3339 timestamp to int ns exactly (no float: nanoseconds survive).
+
+    Fast path: the common ``YYYY-MM-DDTHH:MM:SS.fffffffffZ`` shape whose seconds were
+    already read once; everything else goes through the exact parser.
+    """
+    if type(text) is str and len(text) == 30 and text[29] == "Z" and text[19] == ".":
+        seconds = _SECONDS_OF_PREFIX.get(text[:19])
+        nanos = text[20:29]
+        if seconds is not None and nanos.isdigit() and nanos.isascii():
+            return seconds * 1_000_000_000 + int(nanos)
+    return _rfc3339_exact(text)
+
+
+def _rfc3339_exact(text: Any) -> int:
     if not isinstance(text, str):
         raise ParseError(f"timestamp is not a string: {text!r}")
     match = _RFC3339.fullmatch(text.strip())
@@ -100,7 +153,15 @@ def rfc3339_to_ns(text: Any) -> int:
         hh, mm = int(zone[1:3]), int(zone[-2:])
         seconds -= sign * (hh * 3600 + mm * 60)
     nanos = int((frac or "").ljust(9, "0")) if frac else 0
+    if zone == "Z" and len(text) == 30 and text[19] == "." and text[:1].isdigit():
+        _remember_prefix(text[:19], seconds)
     return seconds * 1_000_000_000 + nanos
+
+
+def _remember_prefix(prefix: str, seconds: int) -> None:
+    if len(_SECONDS_OF_PREFIX) >= _PREFIX_MEMO_SIZE:
+        _SECONDS_OF_PREFIX.clear()
+    _SECONDS_OF_PREFIX[prefix] = seconds
 
 
 def to_float(value: Any, what: str) -> float:
@@ -109,8 +170,8 @@ def to_float(value: Any, what: str) -> float:
         raise ParseError(f"{what} is missing or not a number: {value!r}")
     try:
         return float(value)
-    except (TypeError, ValueError):
-        raise ParseError(f"{what} is not a number: {value!r}") from None
+    except (TypeError, ValueError, OverflowError):
+        raise ParseError(f"{what} is not a number: {value!r:.80}") from None
 
 
 def lookup(obj: Any, path: str) -> Any:

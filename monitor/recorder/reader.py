@@ -26,6 +26,7 @@ from monitor.recorder.format import COLUMNS, Cell, TickFormatError, row_event
 log = structlog.get_logger(__name__)
 
 KEPT_ERRORS = 100
+_UNDECODABLE = "\ufffd"  # what a byte that is not UTF-8 reads as
 PARQUET_BATCH_ROWS = 65_536
 
 
@@ -81,8 +82,10 @@ def _ts(event: Event) -> int:
 def _open_text(path: Path) -> TextIO:
     try:
         if path.suffix.lower() == ".gz":
-            return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8", newline="")
-        return path.open("r", encoding="utf-8", newline="")
+            return io.TextIOWrapper(
+                gzip.open(path, "rb"), encoding="utf-8", errors="replace", newline=""
+            )
+        return path.open("r", encoding="utf-8", errors="replace", newline="")
     except OSError as exc:
         raise TickFormatError(str(path), 0, f"cannot open: {exc.strerror or exc}") from None
 
@@ -97,32 +100,58 @@ def _header_index(header: Sequence[str], name: str) -> list[int]:
     return [names.index(c) for c in COLUMNS]
 
 
+def _csv_rows(handle: TextIO, name: str, report: ReadReport) -> Iterator[tuple[int, list[str]]]:
+    # One record per line, read on its own: a stray quote cannot swallow the lines after
+    # it, and a line the csv module refuses (a field over its size limit) is one bad row.
+    for number, line in enumerate(handle, start=1):
+        if '"' not in line:
+            text = line.rstrip("\r\n")
+            yield number, text.split(",") if text else []
+            continue
+        try:
+            cells = next(csv.reader([line]), [])
+        except csv.Error as exc:
+            report.reject(TickFormatError(name, number, f"unreadable line: {exc}"))
+            continue
+        yield number, cells
+
+
 def _read_csv(handle: TextIO, name: str, source: str, report: ReadReport) -> Iterator[Event]:
-    reader = csv.reader(handle)
     index: list[int] | None = None
     width = 0
-    for cells in reader:
+    for line, cells in _csv_rows(handle, name, report):
         if not cells or (len(cells) == 1 and not cells[0].strip()) or cells[0].startswith("#"):
             continue
         if index is None:
             index = _header_index(cells, name)
             width = len(cells)
             continue
-        line = reader.line_num
         if len(cells) != width:
             report.reject(
                 TickFormatError(name, line, f"expected {width} columns, got {len(cells)}")
             )
             continue
-        try:
-            event = row_event([cells[i] for i in index], source)
-        except ValueError as exc:
-            report.reject(TickFormatError(name, line, str(exc)))
-            continue
-        report.rows += 1
-        yield event
+        event = _row(name, line, [cells[i] for i in index], source, report)
+        if event is not None:
+            yield event
     if index is None:
         raise TickFormatError(name, 1, "empty file: no header line")
+
+
+def _row(
+    name: str, line: int, cells: Sequence[Cell], source: str, report: ReadReport
+) -> Event | None:
+    """The event of one row, or None after counting it as malformed (whatever it raised)."""
+    try:
+        if isinstance(cells[1], str) and _UNDECODABLE in cells[1]:
+            raise ValueError("instrument is not UTF-8")
+        event = row_event(cells, source)
+    except Exception as exc:  # one bad row never loses the others
+        reason = str(exc) if isinstance(exc, ValueError) else f"{type(exc).__name__}: {exc}"
+        report.reject(TickFormatError(name, line, reason[:200]))
+        return None
+    report.rows += 1
+    return event
 
 
 def _read_parquet(path: Path, source: str, report: ReadReport) -> Iterator[Event]:
@@ -146,13 +175,9 @@ def _read_parquet(path: Path, source: str, report: ReadReport) -> Iterator[Event
         columns = _parquet_columns(batch, pa, pc)
         for cells in zip(*columns, strict=True):
             row += 1
-            try:
-                event = row_event(cells, source)
-            except ValueError as exc:
-                report.reject(TickFormatError(name, row, f"row {row}: {exc}"))
-                continue
-            report.rows += 1
-            yield event
+            event = _row(name, row, cells, source, report)
+            if event is not None:
+                yield event
 
 
 def _parquet_columns(batch: Any, pa: Any, pc: Any) -> list[Iterable[Cell]]:

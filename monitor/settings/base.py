@@ -2,16 +2,20 @@
 
 Sections are frozen pydantic models that refuse unknown keys. Any secret field ``x``
 (a :class:`~pydantic.SecretStr`) may instead be given as ``x_file``: a path whose content
-is the secret (Docker and Kubernetes secrets are files).
+is the secret (Docker and Kubernetes secrets are files). The choices of an enumeration
+(``log.level: debug``, ``kind: Premium``) are accepted in any case.
 """
 
 from __future__ import annotations
 
+import types
+import typing
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic.fields import FieldInfo
 
 
 class Model(BaseModel):
@@ -22,7 +26,60 @@ class Model(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _read_secret_files(cls, data: Any) -> Any:
-        return read_secret_files(cls, data)
+        return fold_choice_case(cls, read_secret_files(cls, data))
+
+
+def fold_choice_case(cls: type[BaseModel], data: Any) -> Any:
+    """Spell every enumeration value of ``data`` as its model spells it (``debug`` -> ``DEBUG``)."""
+    if not isinstance(data, Mapping):
+        return data
+    out = dict(data)
+    for name, field in cls.model_fields.items():
+        if name in out:
+            out[name] = _fold(field.annotation, out[name])
+    return out
+
+
+def _fold(annotation: Any, value: Any) -> Any:
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if isinstance(value, str):
+        return _spelled(_choices(annotation), value)
+    if isinstance(value, list) and origin is list and args:
+        return [_fold(args[0], item) for item in value]
+    if isinstance(value, Mapping) and origin is dict and len(args) == 2:
+        return {key: _fold(args[1], item) for key, item in value.items()}
+    if isinstance(value, Mapping) and origin is typing.Annotated:
+        return _fold_tag(args, value)
+    return value
+
+
+def _fold_tag(args: tuple[Any, ...], value: Mapping[str, Any]) -> Any:
+    # A discriminated union: the tag (``kind``, ``type``) picks the model, so fold it first.
+    tag = next((m.discriminator for m in args[1:] if isinstance(m, FieldInfo)), None)
+    if not isinstance(tag, str) or not isinstance(value.get(tag), str):
+        return value
+    choices: list[str] = []
+    for member in typing.get_args(args[0]):
+        fields = getattr(member, "model_fields", {})
+        if tag in fields:
+            choices.extend(_choices(fields[tag].annotation))
+    return {**value, tag: _spelled(tuple(choices), value[tag])}
+
+
+def _choices(annotation: Any) -> tuple[str, ...]:
+    origin = typing.get_origin(annotation)
+    if origin is Literal:
+        return tuple(a for a in typing.get_args(annotation) if isinstance(a, str))
+    if origin is Union or origin is types.UnionType:
+        return tuple(c for a in typing.get_args(annotation) for c in _choices(a))
+    return ()
+
+
+def _spelled(choices: tuple[str, ...], value: str) -> str:
+    if not choices or value in choices:
+        return value
+    same = [c for c in choices if c.lower() == value.lower()]
+    return same[0] if len(same) == 1 else value
 
 
 def read_secret_files(cls: type[BaseModel], data: Any) -> Any:
@@ -45,4 +102,4 @@ def read_secret_files(cls: type[BaseModel], data: Any) -> Any:
     return out
 
 
-__all__ = ["Model", "read_secret_files"]
+__all__ = ["Model", "fold_choice_case", "read_secret_files"]

@@ -13,9 +13,10 @@ composition root (:func:`monitor.app.build.load`), which knows every room.
 from __future__ import annotations
 
 import os
-import re
+import typing
 from collections.abc import Callable
 from datetime import date
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -30,20 +31,27 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from monitor.core.liquidity import DEFAULT_WINDOWS
 from monitor.errors import ConfigError
-from monitor.settings.alerts import AlertsConfig
+from monitor.settings.alerts import AlertsConfig, RuleConfig, default_rules
 from monitor.settings.base import Model
 from monitor.settings.bus import BusConfig
-from monitor.settings.notify import NotifyConfig
+from monitor.settings.notify import NotifyConfig, SinkConfig
 from monitor.settings.recorder import RecorderConfig
+from monitor.settings.sources import (
+    ENV_PREFIX,
+    blamed_variable,
+    check_duplicate_keys,
+    expand_env,
+    read_text,
+    unknown_variables,
+)
 from monitor.settings.universe import IndexConfig, ShardConfig
 
-ENV_PREFIX = "DLMON_"
 BUILT_IN = "<built-in default>"
-_ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 
 RawEdit = Callable[[dict[str, Any]], dict[str, Any]]
 """Changes a command makes to the raw YAML mapping before ``${VAR}`` expansion."""
@@ -170,6 +178,14 @@ class FeedConfig(BaseModel):
     instruments: list[str] = Field(default_factory=list)
     symbols: dict[str, str] = Field(default_factory=dict)
     silence_timeout_seconds: float = Field(default=30.0, gt=0)
+    # Shares; a quote or print above it is dropped as implausible (monitor/feeds/sizes.py).
+    # 1e10 is above the share count of almost any listed company.
+    max_size: float = Field(default=1e10, gt=0)
+
+    @field_validator("type")
+    @classmethod
+    def _type_in_any_case(cls, value: str) -> str:
+        return value.lower()
 
     def options_data(self) -> dict[str, Any]:
         return dict(self.model_extra or {})
@@ -236,6 +252,7 @@ class Settings(BaseSettings):
     pairs: dict[str, PairConfig] = Field(default_factory=dict)
     feeds: dict[str, FeedConfig] = Field(default_factory=dict)
     dashboard_url: str | None = None
+    state_dir: Path | None = None  # default: $XDG_STATE_HOME/dlmon or ~/.local/state/dlmon
     alerts: AlertsConfig = AlertsConfig()
     notify: NotifyConfig = NotifyConfig()
     recorder: RecorderConfig = RecorderConfig()
@@ -266,6 +283,28 @@ class Settings(BaseSettings):
             for section in ("pairs", "feeds"):
                 if isinstance(data.get(section), dict):
                     data = {**data, section: _fold_case(data[section])}
+            for section, key in (("alerts", "rules"), ("notify", "sinks")):
+                part = data.get(section)
+                if isinstance(part, dict) and isinstance(part.get(key), dict):
+                    data = {**data, section: {**part, key: _fold_case(part[key])}}
+        return data
+
+    @model_validator(mode="before")
+    @classmethod
+    def _place_state(cls, data: Any) -> Any:
+        # Alert state and the notification spool go under the state directory unless
+        # their own key says otherwise: never silently into the current directory.
+        if not isinstance(data, dict):
+            return data
+        root = Path(data.get("state_dir") or default_state_dir())
+        data = {**data, "state_dir": root}
+        for section, key, leaf in (
+            ("alerts", "state_dir", "alerts"),
+            ("notify", "spool_dir", "notify"),
+        ):
+            part = data.get(section, {})
+            if isinstance(part, dict) and key not in part:
+                data[section] = {**part, key: root / leaf}
         return data
 
     @property
@@ -280,6 +319,14 @@ class Settings(BaseSettings):
         if not any(f.enabled for f in self.feeds.values()):
             raise ValueError("feeds: at least one enabled feed is needed")
         return self
+
+
+def default_state_dir() -> Path:
+    """``$XDG_STATE_HOME/dlmon``, else ``~/.local/state/dlmon`` (the image sets
+    ``DLMON_STATE_DIR=/var/lib/dlmon``)."""
+    xdg = os.environ.get("XDG_STATE_HOME", "")
+    base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".local" / "state"
+    return base / "dlmon"
 
 
 def pairs_mapping(entries: list[Any]) -> dict[str, Any]:
@@ -329,33 +376,20 @@ def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any
     return merged
 
 
-def expand_env(value: Any) -> Any:
-    """Substitute ``${VAR}`` and ``${VAR:-default}`` in every string of a YAML tree."""
-    if isinstance(value, str):
-
-        def repl(match: re.Match[str]) -> str:
-            name, default = match.group(1), match.group(2)
-            if name in os.environ:
-                return os.environ[name]
-            if default is not None:
-                return default
-            raise ConfigError(f"environment variable {name} is not set")
-
-        return _ENV_REF.sub(repl, value)
-    if isinstance(value, list):
-        return [expand_env(v) for v in value]
-    if isinstance(value, dict):
-        return {k: expand_env(v) for k, v in value.items()}
-    return value
-
-
 def default_config_text() -> str:
     """The built-in default configuration (same as ``config/default.yaml``)."""
     return resources.files("monitor.data").joinpath("default.yaml").read_text(encoding="utf-8")
 
 
-def load_yaml(text: str, origin: str, edit: RawEdit | None = None) -> dict[str, Any]:
-    """The YAML mapping of ``text``, changed by ``edit``, with ``${VAR}`` expanded."""
+def load_yaml(
+    text: str, origin: str, edit: RawEdit | None = None, referenced: set[str] | None = None
+) -> dict[str, Any]:
+    """The YAML mapping of ``text``, changed by ``edit``, with ``${VAR}`` expanded.
+
+    A key given twice in one mapping is an error; the names of the variables referenced
+    are added to ``referenced``.
+    """
+    check_duplicate_keys(text, origin)
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -366,16 +400,55 @@ def load_yaml(text: str, origin: str, edit: RawEdit | None = None) -> dict[str, 
         raise ConfigError(f"{origin}: the top level must be a mapping")
     if edit is not None:
         data = edit(data)
-    expanded: dict[str, Any] = expand_env(data)
+    expanded: dict[str, Any] = expand_env(data, origin, "", referenced)
     return expanded
 
 
-def format_validation_error(exc: ValidationError, origin: str) -> str:
+def format_validation_error(exc: ValidationError, origin: str, prefix: tuple[str, ...] = ()) -> str:
+    """One line per error: the key path, the reason and, for a value that an environment
+    variable set, that variable (``prefix`` is where the validated model sits)."""
     lines = [f"{origin}: invalid configuration"]
     for err in exc.errors():
-        path = ".".join(str(p) for p in err["loc"]) or "(top level)"
-        lines.append(f"  {path}: {err['msg']}")
+        loc = _settings_path(err["loc"])
+        path = ".".join(str(p) for p in loc) or "(top level)"
+        variable = blamed_variable(loc, prefix)
+        blame = f" (from environment variable {variable})" if variable else ""
+        lines.append(f"  {path}: {_reason(err)}{blame}")
     return "\n".join(lines)
+
+
+@cache
+def _union_tags() -> frozenset[str]:
+    # The ``kind`` of every alert rule and the ``type`` of every chat sink.
+    tags: set[str] = set()
+    for union, tag in ((RuleConfig, "kind"), (SinkConfig, "type")):
+        for member in typing.get_args(typing.get_args(union)[0]):
+            annotation = member.model_fields[tag].annotation
+            tags.update(a for a in typing.get_args(annotation) if isinstance(a, str))
+    return frozenset(tags)
+
+
+def _reason(err: ErrorDetails) -> str:
+    ctx = err.get("ctx") or {}
+    if err["type"] == "union_tag_not_found":
+        return f"no {ctx.get('discriminator', 'type')} given"
+    if err["type"] == "union_tag_invalid":
+        return (
+            f"unknown {ctx.get('discriminator', 'type')} {ctx.get('tag')}"
+            f" (known: {ctx.get('expected_tags')})"
+        )
+    return err["msg"]
+
+
+def _settings_path(loc: tuple[int | str, ...]) -> list[int | str]:
+    # pydantic adds the chosen union member (``premium``, ``slack``) to the location of
+    # an error inside a rule or sink: it is not a key of the configuration.
+    tags = _union_tags()
+    out = list(loc)
+    for i in range(2, len(out)):
+        if out[i] in tags and out[i - 2] in ("rules", "sinks"):
+            return out[:i] + out[i + 1 :]
+    return out
 
 
 def load_settings(path: str | Path | None = None, edit: RawEdit | None = None) -> Settings:
@@ -385,16 +458,39 @@ def load_settings(path: str | Path | None = None, edit: RawEdit | None = None) -
     :class:`ConfigError` with the key path and the reason of every problem.
     """
     origin, text = read_config(path)
-    data = load_yaml(text, origin, edit)
+    referenced: set[str] = set()
+    data = load_yaml(text, origin, edit, referenced)
+    unknown = unknown_variables(Settings.model_fields, referenced)
+    if unknown:
+        raise ConfigError(
+            f"environment variable {', '.join(unknown)} matches no setting (sections:"
+            f" {', '.join(Settings.model_fields)}); fix its name or unset it"
+        )
     if isinstance(data.get("pairs"), list):  # before the environment is merged in
         try:
             data["pairs"] = pairs_mapping(data["pairs"])
         except ValueError as exc:
             raise ConfigError(f"{origin}: invalid configuration\n  {exc}") from None
+    data = with_default_rules(data)
     try:
         return Settings(**data)
     except ValidationError as exc:
         raise ConfigError(format_validation_error(exc, origin)) from None
+
+
+def with_default_rules(data: dict[str, Any]) -> dict[str, Any]:
+    """Write the default alert rules into a file that has none, so that an environment
+    variable setting one key of a rule changes that rule instead of replacing them all."""
+    alerts = data.get("alerts")
+    if alerts is not None and not isinstance(alerts, dict):
+        return data
+    alerts = dict(alerts or {})
+    if "rules" in alerts:
+        return data
+    alerts["rules"] = {
+        name: rule.model_dump(exclude_unset=True) for name, rule in default_rules().items()
+    }
+    return {**data, "alerts": alerts}
 
 
 def config_path(path: str | Path | None = None) -> str | Path | None:
@@ -413,7 +509,4 @@ def read_config(path: str | Path | None = None) -> tuple[str, str]:
     chosen = config_path(path)
     if chosen is None:
         return BUILT_IN, default_config_text()
-    try:
-        return str(chosen), Path(chosen).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"{chosen}: cannot read: {exc.strerror}") from None
+    return str(chosen), read_text(chosen)

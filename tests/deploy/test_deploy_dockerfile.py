@@ -156,6 +156,7 @@ def test_dockerfile_declares_the_runtime_contract() -> None:
     user = final.last("USER")
     assert user is not None and user.args not in ("root", "0")
     assert final.env()["DLMON_SERVER__HOST"] == "0.0.0.0"
+    assert final.env()["DLMON_STATE_DIR"] == "/var/lib/dlmon"  # state in the volume
     volume = final.last("VOLUME")
     assert volume is not None and "/var/lib/dlmon" in volume.args
     workdir = final.last("WORKDIR")

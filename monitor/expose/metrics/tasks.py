@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import platform
 from collections.abc import Iterator, Mapping
 
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
@@ -11,7 +12,7 @@ from monitor.scrape import guarded
 
 
 class TasksCollector(Collector):
-    """Yield ``dlmon_build_info`` and ``dlmon_task_restarts`` on each scrape.
+    """Yield ``dlmon_build_info{version,revision,python_version}`` and ``dlmon_task_restarts``.
 
     ``restarts`` is the supervisor's live count per task name; it is only read.
     """
@@ -21,16 +22,22 @@ class TasksCollector(Collector):
         version: str,
         restarts: Mapping[str, int],
         *,
+        revision: str = "",
+        python_version: str = "",
         registry: CollectorRegistry | None = None,
     ) -> None:
-        self._version = version
+        self._build = [version, revision, python_version or platform.python_version()]
         self._restarts = restarts
         if registry is not None:
             registry.register(self)
 
     def collect(self) -> Iterator[Metric]:
-        info = GaugeMetricFamily("dlmon_build_info", "Build information", labels=["version"])
-        info.add_metric([self._version], 1)
+        info = GaugeMetricFamily(
+            "dlmon_build_info",
+            "Build information (revision empty when unknown)",
+            labels=["version", "revision", "python_version"],
+        )
+        info.add_metric(self._build, 1)
         yield info
         yield from guarded(task_restart_families, self._restarts)
 

@@ -27,19 +27,21 @@ class TemplateParser:
                 if isinstance(item, dict) and item.get("type") == "status":
                     parsed.controls.append(Control(str(item.get("status", ""))))
                     continue
-                event = self._event(item, ts_recv)
-            except ParseError as exc:
-                parsed.errors.append(str(exc))
+                event = self._event(item, ts_recv, parsed)
+            except Exception as exc:  # one bad element never loses the others
+                parsed.reject(exc)
                 continue
             if event is not None:
                 parsed.events.append(event)
         return parsed
 
-    def _event(self, item: Any, ts_recv: int) -> Event | None:
+    def _event(self, item: Any, ts_recv: int, parsed: Parsed) -> Event | None:
         if not isinstance(item, dict):
             raise ParseError("element is not an object")
-        instrument = self._symbols.get(item.get("symbol", ""))
+        symbol = item.get("symbol")
+        instrument = self._symbols.get(symbol) if type(symbol) is str else None
         if instrument is None:
+            parsed.unknown(symbol)  # counted, never silently dropped
             return None
         ts = epoch_to_ns(item.get("ts"), "ms")
         if item.get("type") == "quote":

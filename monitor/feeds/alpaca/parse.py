@@ -4,7 +4,9 @@
 the msgpack encoding, see :mod:`~monitor.feeds.alpaca.encoding`). Quote sizes are turned
 into shares by :class:`~monitor.feeds.units.QuoteSizes`. Control messages
 (``success``, ``error``, ``subscription``) become :class:`Control`; bars, statuses, LULD,
-corrections and cancels are not used.
+corrections and cancels are not used. Each element is parsed on its own: one that fails
+is reported, the others delivered. The common quote shape (float prices, int sizes) takes a
+fast path of exact type checks; anything else goes through the exact checks.
 """
 
 from __future__ import annotations
@@ -43,8 +45,8 @@ class AlpacaParser:
         for item in items:
             try:
                 self._item(item, ts_recv, parsed)
-            except ParseError as exc:
-                parsed.errors.append(str(exc))
+            except Exception as exc:  # one bad element never loses the others
+                parsed.reject(exc)
         return parsed
 
     def _item(self, item: Any, ts_recv: int, parsed: Parsed) -> None:
@@ -53,36 +55,32 @@ class AlpacaParser:
         kind = item.get("T")
         if kind in CONTROL_TYPES:
             parsed.controls.append(control(item))
-        elif kind == "q":
-            quote = self._quote(item, ts_recv)
-            if quote is not None:
-                parsed.events.append(quote)
-        elif kind == "t":
-            trade = self._trade(item, ts_recv)
-            if trade is not None:
-                parsed.events.append(trade)
+        elif kind == "q" or kind == "t":
+            symbol = item.get("S")
+            instrument = self._symbols.get(symbol) if type(symbol) is str else None
+            if instrument is None:
+                parsed.unknown(symbol)
+            elif kind == "q":
+                parsed.events.append(self._quote(instrument, item, ts_recv))
+            else:
+                parsed.events.append(self._trade(instrument, item, ts_recv))
 
-    def _quote(self, item: dict[str, Any], ts_recv: int) -> Quote | None:
-        instrument = self._symbols.get(item.get("S", ""))
-        if instrument is None:
-            return None
-        bid, ask = to_float(item.get("bp"), "bp"), to_float(item.get("ap"), "ap")
+    def _quote(self, instrument: str, item: dict[str, Any], ts_recv: int) -> Quote:
+        bid, ask = item.get("bp"), item.get("ap")
+        bid_units, ask_units = item.get("bs", 0), item.get("as", 0)
+        if not (
+            type(bid) is float
+            and type(ask) is float
+            and type(bid_units) is int
+            and type(ask_units) is int
+        ):  # not the common shape: the exact checks decide, and name the reason
+            bid, ask = to_float(bid, "bp"), to_float(ask, "ap")
+            bid_units, ask_units = to_float(bid_units, "bs"), to_float(ask_units, "as")
         ts_event = event_time_ns(item.get("t"))
-        lot = self._sizes(max(bid, ask), ts_event)
-        return Quote(
-            instrument=instrument,
-            bid=bid,
-            bid_size=to_float(item.get("bs", 0), "bs") * lot,
-            ask=ask,
-            ask_size=to_float(item.get("as", 0), "as") * lot,
-            ts_event=ts_event,
-            ts_recv=ts_recv,
-        )
+        lot = self._sizes(max(bid, ask), ts_event)  # reported quote size -> shares (feeds/units.py)
+        return Quote(instrument, bid, bid_units * lot, ask, ask_units * lot, ts_event, ts_recv)
 
-    def _trade(self, item: dict[str, Any], ts_recv: int) -> Trade | None:
-        instrument = self._symbols.get(item.get("S", ""))
-        if instrument is None:
-            return None
+    def _trade(self, instrument: str, item: dict[str, Any], ts_recv: int) -> Trade:
         return Trade(
             instrument=instrument,
             price=to_float(item.get("p"), "p"),

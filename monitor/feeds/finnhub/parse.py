@@ -4,6 +4,8 @@
 Unix ms; FX venues send price updates with ``v`` 0). Finnhub has no quotes, so an FX pair
 arrives as trades with size 0 and the core prices that leg from its last price.
 ``{"type":"ping"}`` and ``{"type":"error","msg":...}`` become :class:`Control`.
+Each trade of a batch is parsed on its own: one that fails is reported, the others
+delivered; the common shape (float price, int size and ms) takes a fast path.
 """
 
 from __future__ import annotations
@@ -43,23 +45,21 @@ class FinnhubParser:
             raise ParseError("trade message without a data list")
         for item in data:
             try:
-                trade = self._trade(item, ts_recv)
-            except ParseError as exc:
-                parsed.errors.append(str(exc))
-                continue
-            if trade is not None:
-                parsed.events.append(trade)
+                self._trade(item, ts_recv, parsed)
+            except Exception as exc:  # one bad trade never loses the others
+                parsed.reject(exc)
 
-    def _trade(self, item: Any, ts_recv: int) -> Trade | None:
+    def _trade(self, item: Any, ts_recv: int, parsed: Parsed) -> None:
         if not isinstance(item, dict):
             raise ParseError(f"trade is not an object: {item!r:.80}")
-        instrument = self._symbols.get(item.get("s", ""))
+        symbol = item.get("s")
+        instrument = self._symbols.get(symbol) if type(symbol) is str else None
         if instrument is None:
-            return None
-        return Trade(
-            instrument=instrument,
-            price=to_float(item.get("p"), "p"),
-            size=to_float(item.get("v", 0), "v"),
-            ts_event=epoch_to_ns(item.get("t"), "ms"),
-            ts_recv=ts_recv,
-        )
+            parsed.unknown(symbol)
+            return
+        price, size, ts = item.get("p"), item.get("v", 0), item.get("t")
+        if type(price) is float and type(size) is int and type(ts) is int:
+            ts *= 1_000_000
+        else:  # not the common shape: the exact checks decide, and name the reason
+            price, size, ts = to_float(price, "p"), to_float(size, "v"), epoch_to_ns(ts, "ms")
+        parsed.events.append(Trade(instrument, price, float(size), ts, ts_recv))

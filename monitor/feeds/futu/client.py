@@ -19,6 +19,7 @@ import structlog
 
 from monitor.core.events import Event
 from monitor.errors import FeedFatalError
+from monitor.feeds.badinput import BadInputLog
 from monitor.feeds.base import FeedContext, FeedSpec
 from monitor.feeds.futu.bridge import ThreadBridge
 from monitor.feeds.futu.config import FutuOptions
@@ -31,7 +32,7 @@ from monitor.feeds.streaming import (
     StreamingCallback,
     venue_open,
 )
-from monitor.feeds.wire import reverse_symbols, symbol_map
+from monitor.feeds.wire import Parsed, reverse_symbols, symbol_map
 
 log = structlog.get_logger("monitor.feeds.futu")
 RET_OK = 0
@@ -81,6 +82,7 @@ class FutuFeed:
         self.symbols, skipped = symbol_map(spec.instruments, spec.symbols, futu_code)
         if skipped:
             log.warning("instruments not served by futu", feed=spec.name, skipped=skipped)
+        self._bad_input = BadInputLog(spec.name)
         self._parser = FutuParser(
             reverse_symbols(self.symbols),
             trades_from_quotes="TICKER" not in options.sub_types,
@@ -183,12 +185,14 @@ class FutuFeed:
             health.count_error("provider")
             log.warning("futu push error", feed=self.name, kind=kind, message=str(data)[:200])
             return
+        report = Parsed()
         try:
-            events = self._parse(kind, data, ts_recv)
+            events = self._parse(kind, data, ts_recv, report)
         except Exception as exc:  # guarded entry: a bad push never ends the session
-            health.count_error("parse")
-            log.warning("unreadable futu push", feed=self.name, kind=kind, error=str(exc))
-            return
+            report.reject(exc)
+            events = []
+        if report.errors or report.unknown_symbols:
+            self._count_bad(kind, report, ts_recv)
         if events:
             self._watchdog.saw_data(ts_recv)
         for event in events:
@@ -201,13 +205,21 @@ class FutuFeed:
         if events:
             health.ingest_latency.observe_ns(perf_counter_ns() - received)
 
-    def _parse(self, kind: str, data: Any, ts_recv: int) -> list[Event]:
+    def _count_bad(self, kind: str, report: Parsed, ts_recv: int) -> None:
+        for error in report.errors:
+            self.health.count_error("parse")
+            self._bad_input.note("parse", f"{kind}: {error}", None, ts_recv)
+        for symbol in report.unknown_symbols:
+            self.health.count_error("unknown_symbol")
+            self._bad_input.unknown_symbol(symbol, None, ts_recv)
+
+    def _parse(self, kind: str, data: Any, ts_recv: int, report: Parsed) -> list[Event]:
         if kind == "order_book":
             return list(self._parser.order_book(data, ts_recv))
         if kind == "ticker":
-            return list(self._parser.tickers(data, ts_recv))
+            return list(self._parser.tickers(data, ts_recv, report))
         if kind == "quote":
-            return list(self._parser.quotes(data, ts_recv))
+            return list(self._parser.quotes(data, ts_recv, report))
         return []
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from monitor.core.events import Quote, Trade
+from monitor.feeds.wire import Parsed
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -51,13 +52,18 @@ def local_to_ns(text: str, zone: ZoneInfo) -> int:
     if match is None:
         raise FutuParseError(f"not a Futu time: {text!r}")
     y, mo, d, h, mi, s, frac = match.groups()
-    local = datetime(int(y), int(mo), int(d), int(h), int(mi), int(s), tzinfo=zone)
+    try:
+        local = datetime(int(y), int(mo), int(d), int(h), int(mi), int(s), tzinfo=zone)
+    except ValueError as exc:
+        raise FutuParseError(f"not a Futu time: {text!r} ({exc})") from None
     seconds = int(local.timestamp())
     nanos = int(frac.ljust(9, "0")) if frac else 0
     return seconds * NS + nanos
 
 
 def _number(value: Any, what: str) -> float:
+    if isinstance(value, bool):
+        raise FutuParseError(f"{what} is not a number: {value!r}")
     try:
         number = float(value)
     except (TypeError, ValueError):
@@ -102,49 +108,80 @@ class FutuParser:
             )
         ]
 
-    def tickers(self, rows: Iterable[Mapping[str, Any]], ts_recv: int) -> list[Trade]:
-        """Trades from ticker rows; repeats (same or older ``sequence``) are skipped."""
+    def tickers(
+        self, rows: Iterable[Mapping[str, Any]], ts_recv: int, report: Parsed | None = None
+    ) -> list[Trade]:
+        """Trades from ticker rows; repeats (same or older ``sequence``) are skipped.
+
+        Each row is read on its own: a bad row or an unknown code goes to ``report`` and
+        the other rows are delivered.
+        """
+        report = report if report is not None else Parsed()
         trades: list[Trade] = []
         for row in rows:
-            code = str(row.get("code", ""))
-            instrument = self.symbols.get(code)
-            if instrument is None:
+            try:
+                trade = self._ticker(row, ts_recv, report)
+            except Exception as exc:  # one bad row never loses the others
+                report.reject(exc)
                 continue
-            sequence = int(row.get("sequence") or 0)
-            if sequence and sequence <= self._sequences.get(code, 0):
-                continue
-            if sequence:
-                self._sequences[code] = sequence
-            if self.drop_hk_odd_lots and code.startswith("HK.") and row.get("type") == "ODD_LOT":
-                self.odd_lots_dropped += 1  # odd-lot book: not the board-lot price
-                continue
-            trades.append(
-                Trade(
-                    instrument,
-                    _number(row.get("price"), "price"),
-                    _number(row.get("volume"), "volume"),
-                    local_to_ns(str(row.get("time", "")), zone_of(code)),
-                    ts_recv,
-                )
-            )
+            if trade is not None:
+                trades.append(trade)
         return trades
 
-    def quotes(self, rows: Iterable[Mapping[str, Any]], ts_recv: int) -> list[Trade]:
-        """Last-price updates (size 0) from quote rows, only without the ticker channel."""
+    def _ticker(self, row: Mapping[str, Any], ts_recv: int, report: Parsed) -> Trade | None:
+        code = str(row.get("code", ""))
+        instrument = self.symbols.get(code)
+        if instrument is None:
+            report.unknown(code)
+            return None
+        sequence = int(row.get("sequence") or 0)
+        if sequence and sequence <= self._sequences.get(code, 0):
+            return None
+        if sequence:
+            self._sequences[code] = sequence
+        if self.drop_hk_odd_lots and code.startswith("HK.") and row.get("type") == "ODD_LOT":
+            self.odd_lots_dropped += 1  # odd-lot book: not the board-lot price
+            return None
+        return Trade(
+            instrument,
+            _number(row.get("price"), "price"),
+            _number(row.get("volume"), "volume"),
+            local_to_ns(str(row.get("time", "")), zone_of(code)),
+            ts_recv,
+        )
+
+    def quotes(
+        self, rows: Iterable[Mapping[str, Any]], ts_recv: int, report: Parsed | None = None
+    ) -> list[Trade]:
+        """Last-price updates (size 0) from quote rows, only without the ticker channel.
+
+        Each row is read on its own, as in :meth:`tickers`.
+        """
         if not self.trades_from_quotes:
             return []
+        report = report if report is not None else Parsed()
         trades: list[Trade] = []
         for row in rows:
-            code = str(row.get("code", ""))
-            instrument = self.symbols.get(code)
-            if instrument is None:
+            try:
+                trade = self._quote_row(row, ts_recv, report)
+            except Exception as exc:  # one bad row never loses the others
+                report.reject(exc)
                 continue
-            price = _number(row.get("last_price"), "last_price")
-            if price <= 0:
-                continue
-            stamp = f"{row.get('data_date', '')} {row.get('data_time', '')}"
-            trades.append(Trade(instrument, price, 0.0, local_to_ns(stamp, zone_of(code)), ts_recv))
+            if trade is not None:
+                trades.append(trade)
         return trades
+
+    def _quote_row(self, row: Mapping[str, Any], ts_recv: int, report: Parsed) -> Trade | None:
+        code = str(row.get("code", ""))
+        instrument = self.symbols.get(code)
+        if instrument is None:
+            report.unknown(code)
+            return None
+        price = _number(row.get("last_price"), "last_price")
+        if price <= 0:
+            return None
+        stamp = f"{row.get('data_date', '')} {row.get('data_time', '')}"
+        return Trade(instrument, price, 0.0, local_to_ns(stamp, zone_of(code)), ts_recv)
 
 
 __all__ = [

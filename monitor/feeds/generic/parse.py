@@ -2,8 +2,10 @@
 
 A frame holds one record, a list of records, or records under ``records`` (a dotted
 path). A record whose ``match`` fields differ, or that has no instrument, is not market
-data and is ignored. A record with bid and ask becomes a :class:`Quote` (an
-:class:`FxQuote` for six-letter FX ids), one with only a price a :class:`Trade`.
+data and is ignored; one for an instrument not configured is counted as unknown. Each
+record is parsed on its own: one that fails is reported, the others delivered. A record
+with bid and ask becomes a :class:`Quote` (an :class:`FxQuote` for six-letter FX ids), one
+with only a price a :class:`Trade`.
 """
 
 from __future__ import annotations
@@ -50,23 +52,26 @@ class GenericParser:
         parsed = Parsed()
         for item in items:
             try:
-                event = self._record(item, ts_recv)
-            except ParseError as exc:
-                parsed.errors.append(str(exc))
-                continue
-            if event is not None:
-                parsed.events.append(event)
+                self._record(item, ts_recv, parsed)
+            except Exception as exc:  # one bad record never loses the others
+                parsed.reject(exc)
         return parsed
 
-    def _record(self, item: Any, ts_recv: int) -> Event | None:
+    def _record(self, item: Any, ts_recv: int, parsed: Parsed) -> None:
         if not isinstance(item, dict):
-            return None
+            return
         if any(str(lookup(item, k)) != v for k, v in self._match.items()):
-            return None
+            return
         symbol = lookup(item, self._f.instrument)
-        instrument = self._symbols.get(str(symbol)) if symbol is not None else None
+        if symbol is None or isinstance(symbol, dict | list):
+            return  # no instrument here: not market data
+        instrument = self._symbols.get(str(symbol))
         if instrument is None:
-            return None
+            parsed.unknown(symbol)
+            return
+        parsed.events.append(self._event(item, symbol, instrument, ts_recv))
+
+    def _event(self, item: dict[str, Any], symbol: object, instrument: str, ts_recv: int) -> Event:
         ts_event = self._ts(item, ts_recv)
         f = self._f
         if f.bid and f.ask and lookup(item, f.bid) is not None and lookup(item, f.ask) is not None:

@@ -20,6 +20,7 @@ from time import perf_counter_ns
 from typing import Any
 
 from monitor.errors import FeedFatalError
+from monitor.feeds.badinput import BadInputLog
 from monitor.feeds.base import FeedContext, FeedSpec, FeedState
 from monitor.feeds.ibkr.codes import CodeKind, classify
 from monitor.feeds.ibkr.config import MARKET_DATA_TYPE_CODES, IbkrContract, IbkrOptions
@@ -91,6 +92,7 @@ class IbkrFeed:
         self.legs: dict[str, LegStatus] = {
             inst: LegStatus(inst, describe(c)) for inst, c in self._specs.items()
         }
+        self._bad_input = BadInputLog(spec.name)
         self._parsers = {
             inst: LegParser(inst, c.sec_type == "CASH", spec.name)
             for inst, c in self._specs.items()
@@ -234,17 +236,20 @@ class IbkrFeed:
             inst = self._by_ticker.get(id(ticker))
             if inst is None:
                 continue
+            errors: list[str] = []
             try:
-                self._on_ticker(inst, ticker, now)
-            except Exception:
+                self._on_ticker(inst, ticker, now, errors)
+            except Exception as exc:  # one bad ticker never loses the others
+                errors.append(f"ticker {type(exc).__name__}: {exc}"[:200])
+            for error in errors:
                 self.health.count_error("parse")
-                log.exception("ibkr %s: cannot convert ticker %.300r", self.name, ticker)
+                self._bad_input.note("parse", f"{inst}: {error}", None, now)
 
-    def _on_ticker(self, inst: str, ticker: Any, now: int) -> None:
+    def _on_ticker(self, inst: str, ticker: Any, now: int, errors: list[str]) -> None:
         received = perf_counter_ns()
         leg = self.legs[inst]
         leg.market_data_type = market_data_type_name(int(ticker.marketDataType))
-        events = self._parsers[inst].on_ticker(ticker, now)
+        events = self._parsers[inst].on_ticker(ticker, now, errors)
         self.health.messages_total += 1
         self.health.last_message_ns = now
         if not events:

@@ -105,27 +105,40 @@ class LegParser:
         """Forget the last quote (after a resubscription every quote is new)."""
         self._last_quote = None
 
-    def on_ticker(self, ticker: TickerLike, ts_recv: int) -> list[Event]:
-        """Return the trades in this update, then the quote if it changed."""
+    def on_ticker(
+        self, ticker: TickerLike, ts_recv: int, errors: list[str] | None = None
+    ) -> list[Event]:
+        """Return the trades in this update, then the quote if it changed.
+
+        Each tick, and the quote, is read on its own: one that fails is described in
+        ``errors`` (when given) and the others are still returned.
+        """
         ts_event = datetime_ns(ticker.time) if ticker.time is not None else ts_recv
         events: list[Event] = []
+        failed = errors if errors is not None else []
         if not self.is_fx:
             for tick in ticker.ticks:
-                if tick.tickType in TRADE_TICK_TYPES and is_price(tick.price):
-                    events.append(
-                        Trade(
-                            self.instrument,
-                            float(tick.price),
-                            size_or_zero(tick.size),
-                            ts_event,
-                            ts_recv,
-                            self.source,
-                        )
-                    )
-        quote = self._quote(ticker, ts_event, ts_recv)
+                try:
+                    trade = self._trade(tick, ts_event, ts_recv)
+                except Exception as exc:  # one bad tick never loses the others
+                    failed.append(f"tick {type(exc).__name__}: {exc}"[:200])
+                    continue
+                if trade is not None:
+                    events.append(trade)
+        try:
+            quote = self._quote(ticker, ts_event, ts_recv)
+        except Exception as exc:  # nor the trades of the same update
+            failed.append(f"quote {type(exc).__name__}: {exc}"[:200])
+            quote = None
         if quote is not None:
             events.append(quote)
         return events
+
+    def _trade(self, tick: TickLike, ts_event: int, ts_recv: int) -> Trade | None:
+        if tick.tickType not in TRADE_TICK_TYPES or not is_price(tick.price):
+            return None
+        price, size = float(tick.price), size_or_zero(tick.size)
+        return Trade(self.instrument, price, size, ts_event, ts_recv, self.source)
 
     def _quote(self, ticker: TickerLike, ts_event: int, ts_recv: int) -> Event | None:
         if not (is_price(ticker.bid) and is_price(ticker.ask)):

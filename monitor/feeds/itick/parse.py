@@ -85,26 +85,28 @@ class ItickParser:
             raise ParseError("frame is not a JSON object")
         parsed = Parsed()
         data = message.get("data")
-        if message.get("resAc") is not None or data is None or "type" not in _first(data):
+        if message.get("resAc") is not None or not _is_market_data(data):
             control = control_of(message)
             if control is not None:
                 parsed.controls.append(control)
             return parsed
         for item in data if isinstance(data, list) else [data]:
             try:
-                event = self._event(item, ts_recv)
-            except ParseError as exc:
-                parsed.errors.append(str(exc))
+                event = self._event(item, ts_recv, parsed)
+            except Exception as exc:  # one bad element never loses the others
+                parsed.reject(exc)
                 continue
             if event is not None:
                 parsed.events.append(event)
         return parsed
 
-    def _event(self, item: Any, ts_recv: int) -> Event | None:
+    def _event(self, item: Any, ts_recv: int, parsed: Parsed) -> Event | None:
         if not isinstance(item, Mapping):
             raise ParseError("data element is not an object")
-        instrument = self._symbols.get(str(item.get("s", "")).upper())
+        symbol = item.get("s")
+        instrument = self._symbols.get(symbol.upper()) if type(symbol) is str else None
         if instrument is None:
+            parsed.unknown(symbol)
             return None
         kind = item.get("type")
         if kind == "depth":
@@ -146,10 +148,11 @@ class ItickParser:
         return FxQuote(instrument, price, price, ts_event, ts_recv)
 
 
-def _first(data: Any) -> Mapping[str, Any]:
-    if isinstance(data, list):
-        data = data[0] if data else {}
-    return data if isinstance(data, Mapping) else {}
+def _is_market_data(data: Any) -> bool:
+    # A list of elements, or one element with a type; judged on any element, so that a
+    # junk first element does not turn a data frame into a control message.
+    elements = data if isinstance(data, list) else [data]
+    return any(isinstance(e, Mapping) and "type" in e for e in elements)
 
 
 __all__ = ["SUBSCRIPTION_LIMIT", "ItickParser", "best_level", "control_of"]

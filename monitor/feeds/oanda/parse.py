@@ -31,6 +31,8 @@ class OandaParser:
             quote = self._price(message, ts_recv)
             if quote is not None:
                 parsed.events.append(quote)
+            else:
+                parsed.unknown(message.get("instrument"))
         elif kind == "HEARTBEAT":
             parsed.controls.append(Control("heartbeat", str(message.get("time", ""))))
         else:
@@ -38,7 +40,8 @@ class OandaParser:
         return parsed
 
     def _price(self, message: dict[str, Any], ts_recv: int) -> FxQuote | None:
-        instrument = self._symbols.get(message.get("instrument", ""))
+        symbol = message.get("instrument")
+        instrument = self._symbols.get(symbol) if type(symbol) is str else None
         if instrument is None:
             return None
         return FxQuote(

@@ -3,11 +3,14 @@
 Quote sizes (``bs``/``as``) are turned into shares by :class:`~monitor.feeds.units.QuoteSizes`
 (round lots before 2025-11-03, shares since); timestamps
 are Unix milliseconds (checked by magnitude). Status objects become :class:`Control`.
+Each element is parsed on its own: one that fails is reported, the others delivered.
+The common quote shape (float prices, int sizes, int milliseconds) takes a fast path of
+exact type checks; anything else goes through the exact checks, which give the reason.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from monitor.core.events import Event, FxQuote, Quote, Trade
@@ -23,6 +26,9 @@ def normalize_pair(symbol: str) -> str:
     return text.replace("/", "").replace("-", "")
 
 
+_MS_LOW, _MS_HIGH = 10**11, 10**14  # epoch_auto_ns reads integers in this range as ms
+
+
 class PolygonParser:
     """Parse frames for a fixed provider-symbol -> canonical map (pure, reusable)."""
 
@@ -30,17 +36,31 @@ class PolygonParser:
         self._symbols = dict(symbols)
         self._pairs = {normalize_pair(k): v for k, v in symbols.items()}
         self._sizes = sizes or QuoteSizes()
+        self._handlers: dict[str, Callable[[dict[str, Any], int], Event | None]] = {
+            "Q": self._quote,
+            "T": self._trade,
+            "C": self._forex,
+        }
 
     def __call__(self, frame: str | bytes, ts_recv: int) -> Parsed:
         """Parse one frame; bad elements are reported in ``errors``, not raised."""
         data = loads(frame)
         items = data if isinstance(data, list) else [data]
         parsed = Parsed()
+        events = parsed.events
+        quote = self._quote
         for item in items:
             try:
-                self._item(item, ts_recv, parsed)
-            except ParseError as exc:
-                parsed.errors.append(str(exc))
+                if type(item) is dict and item.get("ev") == "Q":  # the common element
+                    event = quote(item, ts_recv)
+                    if event is None:
+                        parsed.unknown(item.get("sym"))
+                    else:
+                        events.append(event)
+                else:
+                    self._item(item, ts_recv, parsed)
+            except Exception as exc:  # one bad element never loses the others
+                parsed.reject(exc)
         return parsed
 
     def _item(self, item: Any, ts_recv: int, parsed: Parsed) -> None:
@@ -52,47 +72,59 @@ class PolygonParser:
                 Control(str(item.get("status", "")), str(item.get("message", "")))
             )
             return
-        event = self._event(ev, item, ts_recv)
-        if event is not None:
+        handler = self._handlers.get(ev) if type(ev) is str else None
+        if handler is None:
+            return  # aggregates and other channels are not used
+        event = handler(item, ts_recv)
+        if event is None:
+            parsed.unknown(item.get("sym") if ev != "C" else item.get("p"))
+        else:
             parsed.events.append(event)
 
-    def _event(self, ev: Any, item: dict[str, Any], ts_recv: int) -> Event | None:
-        if ev == "Q":
-            return self._quote(item, ts_recv)
-        if ev == "T":
-            return self._trade(item, ts_recv)
-        if ev == "C":
-            return self._forex(item, ts_recv)
-        return None  # aggregates and other channels are not used
-
     def _quote(self, item: dict[str, Any], ts_recv: int) -> Quote | None:
-        instrument = self._symbols.get(item.get("sym", ""))
+        sym = item.get("sym")
+        instrument = self._symbols.get(sym) if type(sym) is str else None
         if instrument is None:
             return None
-        bid, ask = to_float(item.get("bp"), "bp"), to_float(item.get("ap"), "ap")
-        ts_event = epoch_auto_ns(item.get("t"))
-        lot = self._sizes(max(bid, ask), ts_event)
-        return Quote(
-            instrument=instrument,
-            bid=bid,
-            bid_size=to_float(item.get("bs", 0), "bs") * lot,
-            ask=ask,
-            ask_size=to_float(item.get("as", 0), "as") * lot,
-            ts_event=ts_event,
-            ts_recv=ts_recv,
+        bid, ask, bid_units, ask_units = (
+            item.get("bp"),
+            item.get("ap"),
+            item.get("bs", 0),
+            item.get("as", 0),
         )
+        ts = item.get("t")
+        if not (
+            type(bid) is float
+            and type(ask) is float
+            and type(bid_units) is int
+            and type(ask_units) is int
+            and type(ts) is int
+            and _MS_LOW <= ts < _MS_HIGH
+        ):  # not the common shape: the exact checks decide, and name the reason
+            bid, ask = to_float(bid, "bp"), to_float(ask, "ap")
+            bid_units, ask_units = to_float(bid_units, "bs"), to_float(ask_units, "as")
+            ts = epoch_auto_ns(ts)
+        else:
+            ts *= 1_000_000
+        lot = self._sizes(max(bid, ask), ts)  # reported quote size -> shares (feeds/units.py)
+        return Quote(instrument, bid, bid_units * lot, ask, ask_units * lot, ts, ts_recv)
 
     def _trade(self, item: dict[str, Any], ts_recv: int) -> Trade | None:
-        instrument = self._symbols.get(item.get("sym", ""))
+        sym = item.get("sym")
+        instrument = self._symbols.get(sym) if type(sym) is str else None
         if instrument is None:
             return None
-        return Trade(
-            instrument=instrument,
-            price=to_float(item.get("p"), "p"),
-            size=to_float(item.get("s", 0), "s"),
-            ts_event=epoch_auto_ns(item.get("t")),
-            ts_recv=ts_recv,
-        )
+        price, size, ts = item.get("p"), item.get("s", 0), item.get("t")
+        if not (
+            type(price) is float
+            and type(size) is int
+            and type(ts) is int
+            and _MS_LOW <= ts < _MS_HIGH
+        ):
+            price, size, ts = to_float(price, "p"), to_float(size, "s"), epoch_auto_ns(ts)
+        else:
+            ts *= 1_000_000
+        return Trade(instrument, price, float(size), ts, ts_recv)
 
     def _forex(self, item: dict[str, Any], ts_recv: int) -> FxQuote | None:
         pair = item.get("p")

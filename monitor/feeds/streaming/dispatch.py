@@ -7,9 +7,10 @@ from time import perf_counter_ns
 
 import structlog
 
+from monitor.feeds.badinput import DEFAULT_INTERVAL_SECONDS, BadInputLog, Emit
 from monitor.feeds.base import FeedContext
 from monitor.feeds.streaming.watchdog import SilenceWatchdog
-from monitor.feeds.wire import Control, Parsed, truncate
+from monitor.feeds.wire import Control, Parsed
 
 log = structlog.get_logger(__name__)
 
@@ -20,9 +21,11 @@ ControlHandler = Callable[[Control], None]
 class Dispatcher:
     """The one guarded entry point for every incoming frame.
 
-    A frame that cannot be parsed is counted and logged (truncated) and the loop goes on;
-    elements of a batch that fail are counted while the good events of the same batch
-    still reach the sink. Control messages go to the adapter's handler, which may raise
+    A frame that cannot be parsed is counted (``parse``) and the loop goes on; elements of
+    a batch that fail (``parse``) or name an unknown symbol (``unknown_symbol``) are
+    counted while the good events of the same batch still reach the sink. Bad input is
+    logged at most once per feed per ``log_interval_seconds`` (:class:`BadInputLog`).
+    Control messages go to the adapter's handler, which may raise
     :class:`~monitor.errors.FeedFatalError` or :class:`~monitor.errors.FeedProtocolError`
     to end the session.
     """
@@ -34,6 +37,9 @@ class Dispatcher:
         on_control: ControlHandler,
         ctx: FeedContext,
         watchdog: SilenceWatchdog,
+        *,
+        log_interval_seconds: float = DEFAULT_INTERVAL_SECONDS,
+        emit: Emit | None = None,
     ) -> None:
         self._name = name
         self._parse = parse
@@ -42,6 +48,7 @@ class Dispatcher:
         self._health = ctx.health
         self._watchdog = watchdog
         self._log = log.bind(feed=name)
+        self._bad = BadInputLog(name, log_interval_seconds, emit)
 
     def dispatch(self, frame: str | bytes) -> list[Control]:
         """Handle one frame; return its control messages (after the adapter saw them).
@@ -58,11 +65,10 @@ class Dispatcher:
             parsed = self._parse(frame, ts_recv)
         except Exception as exc:  # guarded entry: a bad frame never ends the session
             health.count_error("parse")
-            self._log.warning("unreadable frame", error=str(exc), frame=truncate(frame))
+            self._bad.note("parse", f"unreadable frame: {exc}", frame, ts_recv)
             return []
-        for error in parsed.errors:
-            health.count_error("parse")
-            self._log.warning("unreadable element", error=error, frame=truncate(frame))
+        if parsed.errors or parsed.unknown_symbols:
+            self._count_bad(parsed, frame, ts_recv)
         if parsed.events:
             self._emit(parsed)
             health.ingest_latency.observe_ns(perf_counter_ns() - received)
@@ -72,6 +78,15 @@ class Dispatcher:
                 health.count_error("provider")
             self._on_control(control)
         return parsed.controls
+
+    def _count_bad(self, parsed: Parsed, frame: str | bytes, ts_recv: int) -> None:
+        health, bad = self._health, self._bad
+        for error in parsed.errors:
+            health.count_error("parse")
+            bad.note("parse", error, frame, ts_recv)
+        for symbol in parsed.unknown_symbols:
+            health.count_error("unknown_symbol")
+            bad.unknown_symbol(symbol, frame, ts_recv)
 
     def _emit(self, parsed: Parsed) -> None:
         sink, name = self._ctx.sink, self._name

@@ -173,3 +173,23 @@ async def test_max_connections_closes_1008_and_is_fatal() -> None:
             await eventually(lambda: rec.health.state is FeedState.FATAL, what="fatal")
             assert "max_connections" in rec.health.reason
     assert sleep.delays and all(90.0 <= d <= 120.0 for d in sleep.delays)
+
+
+async def test_hostile_batch_over_the_wire_delivers_the_good_quotes_and_counts_the_rest() -> None:
+    junk = [
+        {**QUOTE, "sym": ["PONY"]},  # unhashable symbol
+        {**QUOTE, "t": "9" * 5000},  # a time too long to read
+        {**QUOTE, "bp": None},
+        {**QUOTE, "sym": "ZZZZ"},  # not subscribed
+        "garbage",
+    ]
+    frame = [junk[0], QUOTE, junk[1], junk[2], {**QUOTE, "bp": 18.43}, junk[3], junk[4]]
+    async with PolygonServer(frames=[frame]) as server:
+        rec = Recorder("poly")
+        async with running(make_feed(server, rec)):
+            await eventually(lambda: len(rec.events) >= 2, what="the two good quotes")
+            await eventually(
+                lambda: rec.health.errors_total == {"parse": 4, "unknown_symbol": 1},
+                what="every bad element counted by kind",
+            )
+    assert [e.bid for e in rec.events] == [18.42, 18.43]  # type: ignore[union-attr]

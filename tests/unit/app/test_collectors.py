@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import platform
 from typing import NoReturn, cast
 
 from prometheus_client import CollectorRegistry, generate_latest
@@ -19,6 +20,8 @@ from monitor.feeds.base import FeedHealth, FeedState
 from tests.support.builders import pony_pair
 
 T0 = 1_790_000_000_000_000_000
+
+BUILD = {"version": "1.2.3", "revision": "", "python_version": platform.python_version()}
 
 
 class BrokenAnalytics:
@@ -97,7 +100,7 @@ def test_without_a_snapshot_the_counters_and_other_collectors_are_still_served()
     assert "dlmon_premium_ratio" not in text and "dlmon_price" not in text
     assert registry.get_sample_value("dlmon_events_accepted_total") == 3.0
     assert registry.get_sample_value("dlmon_feed_up", {"feed": "sim"}) == 1.0
-    assert registry.get_sample_value("dlmon_build_info", {"version": "1.2.3"}) == 1.0
+    assert registry.get_sample_value("dlmon_build_info", BUILD) == 1.0
     assert registry.get_sample_value("dlmon_task_restarts_total", {"task": "feed:sim"}) == 2.0
 
 
@@ -112,7 +115,7 @@ def test_feeds_collector_serves_nothing_when_the_health_records_cannot_be_read()
     text = generate_latest(registry).decode()
 
     assert "dlmon_feed_" not in text
-    assert registry.get_sample_value("dlmon_build_info", {"version": "1.2.3"}) == 1.0
+    assert registry.get_sample_value("dlmon_build_info", BUILD) == 1.0
 
 
 def test_feeds_collector_follows_each_feed_state() -> None:

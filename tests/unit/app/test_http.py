@@ -114,3 +114,16 @@ async def test_rejections_are_counted_in_metrics() -> None:
         assert feeds[0]["feed"] == "sim" and feeds[0]["up"] is True
         page = await (await client.get("/")).text()
         assert "dlmon test" in page
+
+
+async def test_premium_basis_is_null_while_the_pair_has_no_premium() -> None:
+    now = [T0]
+    engine, _, state = build(now)
+    async with TestClient(TestServer(create_app(state()))) as client:
+        (pony,) = await (await client.get("/api/v1/pairs")).json()
+        premium = pony["premium"]
+        assert premium["mid"] is None and premium["buy_hk_sell_us"] is None
+        assert premium["buy_us_sell_hk"] is None and premium["basis"] is None
+        feed(engine, T0)
+        (pony,) = await (await client.get("/api/v1/pairs")).json()
+        assert pony["premium"]["basis"] == "live"
