@@ -20,7 +20,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import structlog
 from nats.aio.client import Client
@@ -37,7 +37,6 @@ from monitor.bus.connection import (
 from monitor.bus.encoding import HealthNote, encode_events, encode_health
 from monitor.bus.subjects import health_subject, tick_subject
 from monitor.core.events import Event
-from monitor.feeds.base import FeedHealth, FeedState
 from monitor.retry import Backoff
 from monitor.settings.bus import BusConfig
 
@@ -62,13 +61,34 @@ class PublisherStats:
     disconnects: int = 0
 
 
+STOPPED = "stopped"  # the feed state a stopping gateway announces (FeedState.STOPPED)
+
+
+class _State(Protocol):
+    @property
+    def value(self) -> str: ...
+
+
+class SourceHealth(Protocol):
+    """What the publisher reads of a feed's health (``monitor.feeds.base.FeedHealth``)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def state(self) -> _State: ...
+    @property
+    def reason(self) -> str: ...
+    @property
+    def messages_total(self) -> int: ...
+
+
 class BusPublisher:
     """Publishes every offered event and the feeds' health; nothing starts in the constructor."""
 
     def __init__(
         self,
         config: BusConfig,
-        health: Callable[[], Sequence[FeedHealth]] = tuple,
+        health: Callable[[], Sequence[SourceHealth]] = tuple,
         clock: Callable[[], int] = time.time_ns,
         name: str = "dlmon-gateway",
     ) -> None:
@@ -224,7 +244,7 @@ class BusPublisher:
         for health in self._health():
             state, reason = health.state.value, health.reason
             if self._stopping is not None:
-                state, reason = FeedState.STOPPED.value, self._stopping
+                state, reason = STOPPED, self._stopping
             sent = self._sent.get(health.name)
             if sent is not None and sent[:2] == (state, reason) and now - sent[2] < beat:
                 continue

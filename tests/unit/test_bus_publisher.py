@@ -55,3 +55,10 @@ async def test_events_not_yet_published_when_the_connection_drops_go_back_in_ord
     assert list(publisher._queue) == events[2:]
     s = publisher.stats
     assert s.offered == s.published_events + publisher.queued + s.dropped + s.failed_events
+
+
+def test_the_stopping_state_is_the_feeds_stopped_state() -> None:
+    from monitor.bus.publisher import STOPPED
+    from monitor.feeds.base import FeedState
+
+    assert FeedState.STOPPED.value == STOPPED
