@@ -6,11 +6,11 @@ raises is logged and left out, and the rest of the scrape is still served.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
 import structlog
-from prometheus_client.core import Metric
+from prometheus_client.core import CounterMetricFamily, Metric
 
 log = structlog.get_logger(__name__)
 
@@ -26,4 +26,10 @@ def guarded(families: Callable[[Source], Iterable[Metric]], source: Source) -> l
         return []
 
 
-__all__ = ["guarded"]
+def counters(rows: Iterable[tuple[str, str, float]]) -> Iterator[Metric]:
+    """One counter family without labels per ``(name, help, value)``."""
+    for name, doc, value in rows:
+        yield CounterMetricFamily(name, doc, value=value)
+
+
+__all__ = ["counters", "guarded"]

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector, CollectorRegistry
 
 from monitor.bus.publisher import BusPublisher
-from monitor.scrape import guarded
+from monitor.scrape import counters, guarded
 
 
 class PublisherCollector(Collector):
@@ -28,7 +28,7 @@ class PublisherCollector(Collector):
 def publisher_families(publisher: BusPublisher) -> Iterator[Metric]:
     """Yield the ``dlmon_bus_*`` families of one publisher."""
     s = publisher.stats
-    counters = (
+    rows = (
         ("dlmon_bus_offered_events", "Events the feeds handed to the publisher", s.offered),
         ("dlmon_bus_published_events", "Events acknowledged by the bus", s.published_events),
         ("dlmon_bus_published_messages", "Messages acknowledged by the bus",
@@ -40,10 +40,7 @@ def publisher_families(publisher: BusPublisher) -> Iterator[Metric]:
         ("dlmon_bus_health_notes", "Feed health notes published", s.health_notes),
         ("dlmon_bus_connects", "Connections to the bus established", s.connects),
     )  # fmt: skip
-    for name, doc, value in counters:
-        family = CounterMetricFamily(name, doc)
-        family.add_metric([], value)
-        yield family
+    yield from counters(rows)
     yield GaugeMetricFamily(
         "dlmon_bus_connected", "1 while connected to the bus", value=int(publisher.connected)
     )

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector, CollectorRegistry
 
 from monitor.recorder.bus import BusRecorder
-from monitor.scrape import guarded
+from monitor.scrape import counters, guarded
 
 
 class BusRecorderCollector(Collector):
@@ -25,7 +25,7 @@ class BusRecorderCollector(Collector):
 
 def bus_recorder_families(recorder: BusRecorder) -> Iterator[Metric]:
     s, journal = recorder.stats, recorder.journal
-    counters = (
+    rows = (
         ("dlmon_bus_recorder_events", "Events written to the journal", s.events),
         ("dlmon_bus_recorder_messages", "Bus messages received", s.messages),
         ("dlmon_bus_recorder_repeats_skipped", "Messages delivered again, already on disk",
@@ -33,10 +33,7 @@ def bus_recorder_families(recorder: BusRecorder) -> Iterator[Metric]:
         ("dlmon_bus_recorder_malformed", "Bus messages that could not be read", s.malformed),
         ("dlmon_bus_recorder_files_opened", "Journal files started", journal.files_opened),
     )  # fmt: skip
-    for name, doc, value in counters:
-        family = CounterMetricFamily(name, doc)
-        family.add_metric([], value)
-        yield family
+    yield from counters(rows)
     yield GaugeMetricFamily(
         "dlmon_bus_recorder_last_sequence",
         "Last stream sequence written and checkpointed",

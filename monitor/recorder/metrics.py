@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector, CollectorRegistry
 
 from monitor.recorder.recorder import Recorder
-from monitor.scrape import guarded
+from monitor.scrape import counters, guarded
 
 
 class RecorderCollector(Collector):
@@ -26,7 +26,7 @@ class RecorderCollector(Collector):
 def recorder_families(recorder: Recorder) -> Iterator[Metric]:
     """Yield the recorder's event, drop, error and file counters, queue and disk use."""
     rec, store = recorder.stats, recorder.store.stats
-    counters = (
+    rows = (
         ("dlmon_recorder_events", "Events written to tick files", store.rows_written),
         ("dlmon_recorder_dropped", "Events not recorded (queue full or write failed)",
          rec.dropped),
@@ -35,10 +35,7 @@ def recorder_families(recorder: Recorder) -> Iterator[Metric]:
         ("dlmon_recorder_files_deleted", "Old tick files deleted to bound disk use",
          store.files_deleted),
     )  # fmt: skip
-    for name, doc, value in counters:
-        family = CounterMetricFamily(name, doc)
-        family.add_metric([], value)
-        yield family
+    yield from counters(rows)
     yield GaugeMetricFamily(
         "dlmon_recorder_queue_events", "Events waiting to be written", value=recorder.queued
     )
