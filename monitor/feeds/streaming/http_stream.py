@@ -19,15 +19,12 @@ import structlog
 from monitor.core.events import NS_PER_SECOND
 from monitor.errors import FeedProtocolError
 from monitor.feeds.base import FeedContext
-from monitor.feeds.streaming.dispatch import Dispatcher
 from monitor.feeds.streaming.options import ConnectionOptions
 from monitor.feeds.streaming.reconnect import (
-    ReconnectLoop,
     Sleep,
     StreamingCallback,
-    venue_open,
 )
-from monitor.feeds.streaming.watchdog import SilenceWatchdog
+from monitor.feeds.streaming.session import StreamParts
 from monitor.feeds.wire import Control, Parsed, truncate
 from monitor.retry import Monotonic
 
@@ -96,16 +93,20 @@ class HttpStreamFeed:
         self._ctx = ctx
         self._options = options
         self._session_factory = session_factory
-        self._watchdog = SilenceWatchdog(silence_timeout_seconds, instruments, ctx)
-        self._dispatcher = Dispatcher(name, adapter.parse, adapter.on_control, ctx, self._watchdog)
-        self._reconnect = ReconnectLoop(
-            ctx.health,
-            options,
+        parts = StreamParts.build(
+            name,
+            adapter.parse,
+            adapter.on_control,
+            ctx,
+            instruments=instruments,
+            silence_timeout_seconds=silence_timeout_seconds,
+            options=options,
             sleep=sleep,
             rng=rng,
             monotonic=monotonic,
-            in_session=venue_open(ctx, instruments),
         )
+        self._watchdog, self._dispatcher = parts.watchdog, parts.dispatcher
+        self._reconnect = parts.reconnect
 
     async def run(self) -> None:
         """Stream until cancelled, reconnecting as needed."""

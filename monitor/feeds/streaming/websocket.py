@@ -24,12 +24,10 @@ from monitor.feeds.base import FeedContext, FeedState
 from monitor.feeds.streaming.dispatch import Dispatcher
 from monitor.feeds.streaming.options import ConnectionOptions
 from monitor.feeds.streaming.reconnect import (
-    ReconnectLoop,
     Sleep,
     StreamingCallback,
-    venue_open,
 )
-from monitor.feeds.streaming.watchdog import SilenceWatchdog
+from monitor.feeds.streaming.session import StreamParts
 from monitor.feeds.wire import Control, Parsed
 from monitor.retry import Monotonic
 
@@ -164,16 +162,20 @@ class WebSocketFeed:
         self._ctx = ctx
         self._options = options
         self._connector = connector
-        self._watchdog = SilenceWatchdog(silence_timeout_seconds, instruments, ctx)
-        self._dispatcher = Dispatcher(name, adapter.parse, adapter.on_control, ctx, self._watchdog)
-        self._reconnect = ReconnectLoop(
-            ctx.health,
-            options,
+        parts = StreamParts.build(
+            name,
+            adapter.parse,
+            adapter.on_control,
+            ctx,
+            instruments=instruments,
+            silence_timeout_seconds=silence_timeout_seconds,
+            options=options,
             sleep=sleep,
             rng=rng,
             monotonic=monotonic,
-            in_session=venue_open(ctx, instruments),
         )
+        self._watchdog, self._dispatcher = parts.watchdog, parts.dispatcher
+        self._reconnect = parts.reconnect
 
     async def run(self) -> None:
         """Stream until cancelled, reconnecting as needed."""
