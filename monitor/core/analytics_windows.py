@@ -127,26 +127,66 @@ class _Series:
         return NAN if seq < 0 else self.ring.value_at(field, seq)
 
 
-class PairWindows:
+class _Folded:
+    """What both kinds of windows share: the masked series they read, the head that adds
+    the seconds entering, and the fold to a new last second (from the start again after
+    a gap longer than the horizon)."""
+
+    __slots__ = ("end", "head", "head_prev", "horizon", "series", "windows")
+
+    def __init__(
+        self, ring: LastRing, trading: TradingMinute | None, windows: tuple[int, ...], horizon: int
+    ) -> None:
+        self.series = _Series(ring, trading)
+        self.windows = windows
+        self.horizon = horizon
+        self.end = -1  # the last complete second folded in
+        self.head = Cursor(ring, -1)
+        self.head_prev = NAN  # the series' first field at the head second
+
+    def fold(self, end: int) -> None:
+        """Move every window to end at second ``end``."""
+        if end <= self.end:
+            return
+        if self.end < 0 or end - self.end > self.horizon:
+            self._reset(end)
+        self._fold(self.end, end)
+        self.end = end
+
+    def _reset(self, end: int) -> None:
+        """Start again: nothing folded, the head at the origin (the horizon's start, or
+        where the data starts); the subclass resets its own state with ``_restart``."""
+        series = self.series
+        start = _origin(end - self.horizon, end, series.ring, *self._other_rings())
+        series.origin = start
+        self.head = Cursor(series.ring, start)
+        self.head_prev = NAN  # as every tail's: the second before the origin is not used
+        self._restart(start)
+        self.end = start
+
+    def _other_rings(self) -> tuple[SumRing, ...]:
+        return ()
+
+    def _fold(self, start: int, end: int) -> None:
+        raise NotImplementedError
+
+    def _restart(self, start: int) -> None:
+        raise NotImplementedError
+
+
+class PairWindows(_Folded):
     """Mean, deviation and positive share of the three premium bases per window, and the
     AR(1) co-moments of the mid premium over the half-life window."""
 
     __slots__ = (
         "ar1",
-        "ar1_prev",
         "ar1_seconds",
         "ar1_tail",
         "ar1_tail_prev",
-        "end",
-        "head",
-        "head_prev",
-        "horizon",
         "moments",
         "prev_run",
         "runs",
-        "series",
         "tails",
-        "windows",
     )
 
     def __init__(
@@ -156,13 +196,8 @@ class PairWindows:
         windows: tuple[int, ...],
         ar1_seconds: int,
     ) -> None:
-        self.series = _Series(ring, trading)
-        self.windows = windows
+        super().__init__(ring, trading, windows, max(max(windows), ar1_seconds) + 1)
         self.ar1_seconds = ar1_seconds
-        self.horizon = max(max(windows), ar1_seconds) + 1
-        self.end = -1  # the last complete second folded in
-        self.head = Cursor(ring, -1)
-        self.head_prev = NAN  # mid premium at the head second
         self.tails = [Cursor(ring, -1) for _ in windows]
         self.moments = [tuple(Moments() for _ in range(3)) for _ in windows]
         self.runs = tuple(RunLength() for _ in range(3))  # per basis, for flatness
@@ -170,18 +205,11 @@ class PairWindows:
         self.ar1 = Ar1Sums()
         self.ar1_tail = Cursor(ring, -1)
         self.ar1_tail_prev = NAN
-        self.ar1_prev = NAN
 
-    def fold(self, end: int) -> None:
-        """Move every window to end at second ``end``."""
-        if end <= self.end:
-            return
-        if self.end < 0 or end - self.end > self.horizon:
-            self._reset(end)
+    def _fold(self, start: int, end: int) -> None:
         self._fold_head(end)
         self._fold_tails(end)
         self._fold_ar1_tail(end - self.ar1_seconds)
-        self.end = end
 
     def _fold_head(self, end: int) -> None:
         ring = self.series.ring
@@ -252,25 +280,20 @@ class PairWindows:
     def ar1_fit(self, min_samples: int) -> Ar1Fit | None:
         return self.ar1.fit(min_samples, self.prev_run.flat(self.ar1.n))
 
-    def _reset(self, end: int) -> None:
-        series = self.series
-        start = _origin(end - self.horizon, end, series.ring)
-        series.origin = start
-        self.head = Cursor(series.ring, start)
-        self.head_prev = NAN
-        self.tails = [Cursor(series.ring, start - w) for w in self.windows]
+    def _restart(self, start: int) -> None:
+        ring = self.series.ring
+        self.tails = [Cursor(ring, start - w) for w in self.windows]
         for moments in self.moments:
             for m in moments:
                 m.reset()
         for run in (*self.runs, self.prev_run):
             run.clear()
         self.ar1.reset()
-        self.ar1_tail = Cursor(series.ring, start - self.ar1_seconds)
+        self.ar1_tail = Cursor(ring, start - self.ar1_seconds)
         self.ar1_tail_prev = NAN
-        self.end = start
 
 
-class LegWindows:
+class LegWindows(_Folded):
     """Realized volatility, time-weighted spread, turnover and Amihud illiquidity of one
     line per window (mid and spread from a quotes ring, USD turnover from a trades ring)."""
 
@@ -279,15 +302,9 @@ class LegWindows:
         "bucket_start_mid",
         "bucket_turnover",
         "buckets",
-        "end",
-        "head",
-        "head_prev",
-        "horizon",
-        "series",
         "trade_head",
         "trade_tails",
         "trades",
-        "windows",
         "w_amihud",
         "w_first_bucket",
         "w_spread",
@@ -305,14 +322,9 @@ class LegWindows:
         windows: tuple[int, ...],
         bucket: int,
     ) -> None:
-        self.series = _Series(quotes, trading)
+        super().__init__(quotes, trading, windows, max(windows) + 1)
         self.trades = trades
-        self.windows = windows
         self.bucket = bucket
-        self.horizon = max(windows) + 1
-        self.end = -1
-        self.head = Cursor(quotes, -1)
-        self.head_prev = NAN
         self.trade_head = 0  # next trades entry to add
         n = len(windows)
         self.w_tails = [Cursor(quotes, -1) for _ in range(n)]
@@ -328,18 +340,11 @@ class LegWindows:
         self.bucket_turnover = 0.0  # turnover of the current bucket's folded seconds
 
     # ------------------------------------------------------------------ write
-    def fold(self, end: int) -> None:
-        """Move every window to end at second ``end``."""
-        if end <= self.end:
-            return
-        if self.end < 0 or end - self.end > self.horizon:
-            self._reset(end)
-        start = self.end
+    def _fold(self, start: int, end: int) -> None:
         self._fold_quotes(end)
         self._fold_trades(start, end)
         for i, seconds in enumerate(self.windows):
             self._fold_tail(i, end - seconds)
-        self.end = end
 
     def _fold_quotes(self, end: int) -> None:
         ring = self.series.ring
@@ -464,13 +469,12 @@ class LegWindows:
             b += 1
         self.w_first_bucket[i] = first_bucket
 
-    def _reset(self, end: int) -> None:
-        series, trades = self.series, self.trades
-        start = _origin(end - self.horizon, end, series.ring, trades)
-        series.origin = start
-        self.head = Cursor(series.ring, start)
-        self.head_prev = NAN  # as every tail's: the second before the origin is not used
-        self.w_tails = [Cursor(series.ring, start - w) for w in self.windows]
+    def _other_rings(self) -> tuple[SumRing, ...]:
+        return (self.trades,)
+
+    def _restart(self, start: int) -> None:
+        trades = self.trades
+        self.w_tails = [Cursor(self.series.ring, start - w) for w in self.windows]
         self.w_tail_prev = [NAN] * len(self.windows)
         first = trades.first_seq
         after = trades.seq_at(start) + 1 if trades.total else 0
@@ -484,7 +488,6 @@ class LegWindows:
         self.w_first_bucket = [b] * len(self.windows)
         self.bucket_start_mid = NAN
         self.bucket_turnover = 0.0
-        self.end = start
 
     # ------------------------------------------------------------------ read
     def start_mid(self, i: int) -> float:
