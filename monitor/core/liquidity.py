@@ -3,11 +3,14 @@
 One ring of per-second buckets (as long as the longest window) holds volume, native
 turnover and trade count; each window keeps running sums that are updated when a trade
 arrives and when time moves on. Work per event is O(number of windows), memory is
-O(longest window in seconds), whatever the run time.
+O(longest window in seconds), whatever the run time. The buckets live in ``array``
+buffers, which the garbage collector does not traverse (as lists, 200 pairs' hour-long
+rings were 5.8 million references scanned by every full collection: ~100 ms stalls).
 """
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Mapping
 
 DEFAULT_WINDOWS: Mapping[str, int] = {"1m": 60, "5m": 300, "1h": 3600}
@@ -24,10 +27,10 @@ class RollingTrades:
             raise ValueError("windows must be positive whole seconds")
         self.windows = windows
         self._size = max(windows)
-        self._vol = [0.0] * self._size
-        self._turn = [0.0] * self._size
-        self._cnt = [0] * self._size
-        self._secs = [-1] * self._size
+        self._vol = array("d", [0.0]) * self._size
+        self._turn = array("d", [0.0]) * self._size
+        self._cnt = array("q", [0]) * self._size
+        self._secs = array("q", [-1]) * self._size
         self._head = -1
         # per window: [volume, turnover, count]
         self._sums: list[list[float]] = [[0.0, 0.0, 0.0] for _ in windows]
