@@ -21,7 +21,7 @@ class SimulatorFeed:
         self.health = ctx.health
         self._ctx = ctx
         self._options = options
-        self._instruments = set(spec.instruments)
+        self._instruments = frozenset(spec.instruments)
         served = [
             p
             for p in ctx.pairs
@@ -57,7 +57,7 @@ class SimulatorFeed:
             sink(event)
         health.ingest_latency.observe_ns(perf_counter_ns() - received)
 
-    def _open_instruments(self, now_ns: int) -> set[str]:
+    def _open_instruments(self, now_ns: int) -> frozenset[str]:
         if self._options.mode == "demo":
             return self._instruments
-        return {i for i in self._instruments if self._ctx.sessions.is_open(i, now_ns)}
+        return frozenset(i for i in self._instruments if self._ctx.sessions.is_open(i, now_ns))

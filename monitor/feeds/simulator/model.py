@@ -6,13 +6,17 @@ occasional jumps of a few percent that then decay. ADS price = HK * (1 + premium
 USD/HKD: mean-reverting inside the peg band, with a bid/ask of a few pips, shared by all
 pairs of one simulator. Each pair has its own :class:`PairProfile` (price level, lot,
 premium process, depth, trade rate, update rate); everything is drawn from one seed.
+
+A pair's processes move on when the pair is drawn (by the time since it last moved: the
+walk and the Ornstein-Uhlenbeck step are exact for any step), so an update costs the same
+at one pair or at hundreds.
 """
 
 from __future__ import annotations
 
 import math
 import random
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from dataclasses import dataclass
 
 from monitor.core.events import NS_PER_SECOND, Event, FxQuote, Quote, Trade
@@ -87,6 +91,14 @@ class PairModel:
         self.hk_fair = profile.hk_price
         self.premium = profile.premium_mean
         self.jump = 0.0
+        self.last_ns = 0
+
+    def advance(self, now_ns: int) -> None:
+        """Move the fair values on to ``now_ns`` (from the first call's time)."""
+        dt = (now_ns - self.last_ns) / NS_PER_SECOND if self.last_ns else 0.0
+        self.last_ns = max(now_ns, self.last_ns)
+        if dt > 0.0:
+            self.step(dt)
 
     def step(self, dt: float) -> None:
         o, p, g = self.o, self.p, self.rng.gauss
@@ -157,21 +169,21 @@ class MarketModel:
             p.hk: p.p.activity for p in self.pairs
         }
         self._weighted = any(a != 1.0 for a in self._activity.values())
+        self._choices: dict[frozenset[str], list[tuple[PairModel | None, str]]] = {}
         self.last_ns = 0
 
     def step(self, now_ns: int) -> None:
-        """Advance every fair value to ``now_ns``."""
+        """Advance the shared FX rate to ``now_ns`` (pairs move when drawn)."""
         dt = (now_ns - self.last_ns) / NS_PER_SECOND if self.last_ns else 0.0
         self.last_ns = max(now_ns, self.last_ns)
-        if dt <= 0.0:
-            return
-        self.fx.step(dt)
-        for pair in self.pairs:
-            pair.step(dt)
+        if dt > 0.0:
+            self.fx.step(dt)
 
-    def opening_events(self, now_ns: int, open_: set[str]) -> list[Event]:
+    def opening_events(self, now_ns: int, open_: Set[str]) -> list[Event]:
         """One quote of every open instrument: the snapshot a real feed sends on subscribe."""
         self.step(now_ns)
+        for pair in self.pairs:
+            pair.advance(now_ns)
         events: list[Event] = []
         if self.fx.symbol in open_:
             events.append(self.fx.quote(now_ns))
@@ -182,13 +194,10 @@ class MarketModel:
                 events.append(pair.hk_quote(now_ns))
         return events
 
-    def next_events(self, now_ns: int, open_: set[str]) -> list[Event]:
+    def next_events(self, now_ns: int, open_: Set[str]) -> list[Event]:
         """Advance to ``now_ns`` and produce the next update of one open instrument."""
         self.step(now_ns)
-        choices: list[tuple[PairModel | None, str]] = [(None, self.fx.symbol)]
-        for pair in self.pairs:
-            choices += [(pair, pair.us), (pair, pair.hk)]
-        choices = [c for c in choices if c[1] in open_]
+        choices = self._open_choices(open_)
         if not choices:
             return []
         owner, symbol = self._pick(choices)
@@ -196,6 +205,7 @@ class MarketModel:
         if owner is None:
             events.append(self.fx.quote(now_ns))
         else:
+            owner.advance(now_ns)
             quote = owner.hk_quote(now_ns) if symbol == owner.hk else owner.us_quote(now_ns)
             events.append(quote)
             if self.rng.random() < owner.p.trade_probability:
@@ -203,6 +213,19 @@ class MarketModel:
         if self.o.fault_probability and self.rng.random() < self.o.fault_probability:
             events[0] = self.broken(events[0])
         return events
+
+    def _open_choices(self, open_: Set[str]) -> list[tuple[PairModel | None, str]]:
+        """The (pair, instrument) draws among ``open_`` (FX: no pair), per set of open ones."""
+        key = open_ if isinstance(open_, frozenset) else frozenset(open_)
+        choices = self._choices.get(key)
+        if choices is None:
+            if len(self._choices) > 64:
+                self._choices.clear()
+            every: list[tuple[PairModel | None, str]] = [(None, self.fx.symbol)]
+            for pair in self.pairs:
+                every += [(pair, pair.us), (pair, pair.hk)]
+            choices = self._choices[key] = [c for c in every if c[1] in key]
+        return choices
 
     def _pick(self, choices: list[tuple[PairModel | None, str]]) -> tuple[PairModel | None, str]:
         if not self._weighted:
