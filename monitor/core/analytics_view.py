@@ -6,13 +6,12 @@ seconds; ``None`` where a statistic is undefined (too few samples, flat window, 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from monitor.core.attribution import Attribution
 
 
-@dataclass(frozen=True, slots=True)
-class LegBasis:
+class LegBasis(NamedTuple):
     """The price a leg contributes to the premium right now.
 
     ``kind``: ``live`` (the venue trades), ``close`` (the venue is closed: its official
@@ -26,8 +25,7 @@ class LegBasis:
     age_seconds: float | None
 
 
-@dataclass(frozen=True, slots=True)
-class PremiumWindow:
+class PremiumWindow(NamedTuple):
     """Rolling statistics of one premium basis over one window of one-second samples."""
 
     basis: str  # mid, buy_hk_sell_us or buy_us_sell_hk
@@ -40,8 +38,7 @@ class PremiumWindow:
     positive_share: float | None  # executable bases: share of time the edge was > 0
 
 
-@dataclass(frozen=True, slots=True)
-class HalfLife:
+class HalfLife(NamedTuple):
     """AR(1) fit of the one-second mid premium over the recent window."""
 
     seconds: int  # fitted window
@@ -53,8 +50,7 @@ class HalfLife:
     half_life_high_seconds: float | None  # None: not bounded (no mean reversion excluded)
 
 
-@dataclass(frozen=True, slots=True)
-class DayMark:
+class DayMark(NamedTuple):
     """The mid premium at one venue's open and official close on one local trading day."""
 
     venue: str
@@ -65,8 +61,7 @@ class DayMark:
     close_ts: int | None
 
 
-@dataclass(frozen=True, slots=True)
-class TradeCost:
+class TradeCost(NamedTuple):
     """Cost of trading ``notional_usd`` against the top level on one side (no walk)."""
 
     side: str  # buy (lift the ask) or sell (hit the bid)
@@ -78,8 +73,7 @@ class TradeCost:
     cost_ratio: float | None  # spread + fees; None when the top level is too small
 
 
-@dataclass(frozen=True, slots=True)
-class InstrumentWindow:
+class InstrumentWindow(NamedTuple):
     """Liquidity statistics of one instrument over one window."""
 
     window: str
@@ -90,8 +84,7 @@ class InstrumentWindow:
     turnover_usd: float  # traded value (converted at the FX mid when traded)
 
 
-@dataclass(frozen=True, slots=True)
-class InstrumentAnalytics:
+class InstrumentAnalytics(NamedTuple):
     """Liquidity analytics of one equity line."""
 
     instrument: str
@@ -103,8 +96,7 @@ class InstrumentAnalytics:
     trade_costs: tuple[TradeCost, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class TurnoverShare:
+class TurnoverShare(NamedTuple):
     """How the pair's USD turnover splits between the US and the HK line."""
 
     window: str
@@ -113,8 +105,7 @@ class TurnoverShare:
     hk: float | None
 
 
-@dataclass(frozen=True, slots=True)
-class WindowAttribution:
+class WindowAttribution(NamedTuple):
     """How the mid premium moved over a window, split into legs (log returns; see
     :mod:`monitor.core.attribution`); ``attribution`` is None without prices."""
 
@@ -123,8 +114,7 @@ class WindowAttribution:
     attribution: Attribution | None
 
 
-@dataclass(frozen=True, slots=True)
-class PairAnalytics:
+class PairAnalytics(NamedTuple):
     """Everything analytics knows about one pair at one instant."""
 
     basis: str  # live (both venues trade) or reference (one or both closed)

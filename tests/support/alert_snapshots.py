@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from monitor.core.snapshot import (
     LegView,
     Liquidity,
@@ -98,7 +96,7 @@ def pair_view(
 
 
 def snapshot(*views: PairView, now: int = T0) -> MarketSnapshot:
-    return MarketSnapshot(as_of=now, pairs=tuple(replace(v, as_of=now) for v in views))
+    return MarketSnapshot(as_of=now, pairs=tuple(v._replace(as_of=now) for v in views))
 
 
 def feed(name: str = "sim", up: bool = True, last_ns: int = T0) -> FeedHealth:

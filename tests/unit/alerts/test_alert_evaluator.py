@@ -123,8 +123,8 @@ def test_resolved_notice_says_so() -> None:
 
 def test_rule_error_is_counted_not_raised() -> None:
     ev = Evaluator(premium_rules())
-    bad = snapshot(pair_view())
-    object.__setattr__(bad.pairs[0], "premium", None)  # break the input on purpose
+    broken = pair_view()._replace(premium=None)  # break the input on purpose
+    bad = snapshot(broken)
     assert ev.evaluate(bad, [], T0) == []
     assert ev.errors == {"premium_high": 1}
 

@@ -37,7 +37,7 @@ class BrokenAnalyticsEngine(Engine):
     def snapshot(self, now_ns: int) -> MarketSnapshot:
         snapshot = super().snapshot(now_ns)
         broken = cast(PairAnalytics, BrokenAnalytics())
-        pairs = tuple(dataclasses.replace(view, analytics=broken) for view in snapshot.pairs)
+        pairs = tuple(view._replace(analytics=broken) for view in snapshot.pairs)
         return dataclasses.replace(snapshot, pairs=pairs)
 
 

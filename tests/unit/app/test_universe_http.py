@@ -142,7 +142,7 @@ def with_zscore(view: PairView, z: float | None) -> PairView:
     analytics = PairAnalytics(
         "live", (leg, leg, leg), (window,), None, (), instrument, instrument, ()
     )
-    return dataclasses.replace(view, analytics=analytics)
+    return view._replace(analytics=analytics)
 
 
 async def test_pairs_sort_by_z_score_and_by_edge() -> None:
