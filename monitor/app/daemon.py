@@ -27,6 +27,7 @@ from monitor.app.build import (
     index_settings,
     shard_pairs,
 )
+from monitor.app.heap import settle_heap
 from monitor.app.loop_lag import LoopLagProbe
 from monitor.app.market_clock import EventClock, MarketClock
 from monitor.app.tasks import TaskSupervisor
@@ -94,7 +95,7 @@ class Daemon:
         self.registry = CollectorRegistry(auto_describe=False)
         # Each room exports its own metrics; every collector registers itself.
         # The market families read only the immutable snapshot (and counters copied in one
-        # C call): /metrics collects them in a worker thread (expose/metrics_handler.py).
+        # C call): /metrics writes them first, in time slices (expose/metrics_handler.py).
         self.market_registry = CollectorRegistry(auto_describe=False)
         MarketCollector(self.engine, self.snapshot, registry=self.market_registry)
         FeedsCollector(self.feed_health, registry=self.registry)
@@ -208,7 +209,12 @@ async def serve(settings: Settings) -> None:
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     daemon = Daemon(settings)
-    await daemon.run_until(stop)
+    await daemon.start()
+    settle_heap()  # the daemon owns this process: tune its garbage collector
+    try:
+        await stop.wait()
+    finally:
+        await daemon.stop()
 
 
 def _secret(value: SecretStr | None) -> str | None:
