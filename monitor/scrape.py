@@ -1,20 +1,25 @@
 """What every dlmon collector follows: a scrape degrades, it never fails.
 
 A collector builds its families in groups (pure functions of what it reads); a group that
-raises is logged and left out, and the rest of the scrape is still served.
+raises is logged and left out, and the rest of the scrape is still served. Large gauge
+families are :class:`RowGauge` rows, which ``monitor.expose.exposition`` writes fast.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TypeVar
 
 import structlog
-from prometheus_client.core import CounterMetricFamily, Metric
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.samples import Sample, Timestamp
 
 log = structlog.get_logger(__name__)
 
 Source = TypeVar("Source")
+PLAIN_NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
+"""Names that every escaping scheme of the fast exposition leaves as they are."""
 
 
 def guarded(families: Callable[[Source], Iterable[Metric]], source: Source) -> list[Metric]:
@@ -32,4 +37,37 @@ def counters(rows: Iterable[tuple[str, str, float]]) -> Iterator[Metric]:
         yield CounterMetricFamily(name, doc, value=value)
 
 
-__all__ = ["counters", "guarded"]
+class RowGauge(GaugeMetricFamily):
+    """A gauge family whose samples are kept as ``(label values, value)`` rows.
+
+    It takes ``add_metric(labels, value)`` as :class:`GaugeMetricFamily` does (without
+    timestamps); ``samples`` builds prometheus_client's samples on demand.
+    """
+
+    def __init__(self, name: str, documentation: str, labels: Sequence[str] = ()) -> None:
+        self.rows: list[tuple[tuple[str, ...], float]] = []
+        super().__init__(name, documentation, labels=labels)
+        self.plain = bool(PLAIN_NAME.fullmatch(name)) and all(
+            PLAIN_NAME.fullmatch(label) for label in self._labelnames
+        )
+        # Label positions in name order, as prometheus_client sorts them.
+        self.order = tuple(sorted(range(len(self._labelnames)), key=self._labelnames.__getitem__))
+
+    def add_metric(
+        self, labels: Sequence[str], value: float, timestamp: Timestamp | float | None = None
+    ) -> None:
+        if timestamp is not None:
+            raise ValueError("RowGauge samples carry no timestamp")
+        self.rows.append((tuple(labels), float(value)))
+
+    @property
+    def samples(self) -> list[Sample]:
+        names = self._labelnames
+        return [Sample(self.name, dict(zip(names, v, strict=True)), x) for v, x in self.rows]
+
+    @samples.setter
+    def samples(self, samples: list[Sample]) -> None:
+        self.rows = [(tuple(s.labels[n] for n in self._labelnames), s.value) for s in samples]
+
+
+__all__ = ["RowGauge", "counters", "guarded"]

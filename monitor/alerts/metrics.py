@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.core import CounterMetricFamily, Metric
 from prometheus_client.registry import Collector, CollectorRegistry
 
 from monitor.alerts.service import AlertService
-from monitor.scrape import guarded
+from monitor.scrape import RowGauge, guarded
 
 
 class AlertsCollector(Collector):
@@ -27,13 +27,13 @@ class AlertsCollector(Collector):
 def firing_families(service: AlertService) -> Iterator[Metric]:
     """Yield ``dlmon_alerts_firing{rule,pair}`` (1 while any alert of the rule fires for the
     pair, 0 for known quiet ones) and ``dlmon_alert_instances_firing`` (how many: legs, feeds)."""
-    firing = GaugeMetricFamily(
-        "dlmon_alerts_firing", "1 while the rule fires for the pair.", labels=["rule", "pair"]
+    firing = RowGauge(
+        "dlmon_alerts_firing", "1 while the rule fires for the pair.", ["rule", "pair"]
     )
-    count_family = GaugeMetricFamily(
+    count_family = RowGauge(
         "dlmon_alert_instances_firing",
         "Alerts firing per rule and pair (several legs or feeds may fire at once).",
-        labels=["rule", "pair"],
+        ["rule", "pair"],
     )
     for (rule, pair), count in sorted(service.evaluator.firing_counts().items()):
         firing.add_metric([rule, pair], 1 if count else 0)

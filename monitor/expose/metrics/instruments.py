@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.core import Metric
 
 from monitor.core.snapshot import LegView, MarketSnapshot
 from monitor.expose.metrics.common import NS
+from monitor.scrape import RowGauge
 
 
 def distinct_legs(snapshot: MarketSnapshot) -> list[LegView]:
@@ -22,28 +23,28 @@ def distinct_legs(snapshot: MarketSnapshot) -> list[LegView]:
 def instrument_families(snapshot: MarketSnapshot) -> Iterator[Metric]:
     """Yield ``dlmon_price``, ``dlmon_instrument_info``, the last update and receive
     timestamps, ``dlmon_instrument_stale`` and ``dlmon_market_open``."""
-    price = GaugeMetricFamily(
+    price = RowGauge(
         "dlmon_price", "Price in the instrument's currency", labels=["instrument", "field"]
     )
-    info = GaugeMetricFamily(
+    info = RowGauge(
         "dlmon_instrument_info",
         "Instrument (constant 1)",
         labels=["instrument", "venue", "currency"],
     )
-    updated = GaugeMetricFamily(
+    updated = RowGauge(
         "dlmon_last_update_timestamp_seconds",
         "Exchange time of the last valid update",
         labels=["instrument"],
     )
-    received = GaugeMetricFamily(
+    received = RowGauge(
         "dlmon_last_receive_timestamp_seconds",
         "Local receive time of the last valid update",
         labels=["instrument"],
     )
-    stale = GaugeMetricFamily(
+    stale = RowGauge(
         "dlmon_instrument_stale", "1 when the instrument's data is stale", labels=["instrument"]
     )
-    market_open = GaugeMetricFamily(
+    market_open = RowGauge(
         "dlmon_market_open", "1 while the venue is in a trading session", labels=["venue"]
     )
     venues: dict[str, bool] = {}

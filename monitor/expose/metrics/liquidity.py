@@ -4,34 +4,35 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.core import Metric
 
 from monitor.core.snapshot import MarketSnapshot
 from monitor.expose.metrics.instruments import distinct_legs
+from monitor.scrape import RowGauge
 
 
 def liquidity_families(snapshot: MarketSnapshot) -> Iterator[Metric]:
     """Yield the liquidity families of every instrument that has liquidity data."""
-    spread = GaugeMetricFamily(
+    spread = RowGauge(
         "dlmon_quoted_spread_ratio", "(ask - bid) / mid at the top of book", labels=["instrument"]
     )
-    depth = GaugeMetricFamily(
+    depth = RowGauge(
         "dlmon_top_of_book_depth_usd",
         "Notional at the best price in USD",
         labels=["instrument", "side"],
     )
-    turnover = GaugeMetricFamily(
+    turnover = RowGauge(
         "dlmon_turnover_usd", "Rolling traded value in USD", labels=["instrument", "window"]
     )
-    volume = GaugeMetricFamily(
+    volume = RowGauge(
         "dlmon_traded_volume_shares", "Rolling traded shares", labels=["instrument", "window"]
     )
-    trades = GaugeMetricFamily(
+    trades = RowGauge(
         "dlmon_trades_in_window",
         "Number of trades in the rolling window",
         labels=["instrument", "window"],
     )
-    vwap = GaugeMetricFamily(
+    vwap = RowGauge(
         "dlmon_vwap", "Rolling volume-weighted average price", labels=["instrument", "window"]
     )
     for leg in distinct_legs(snapshot):

@@ -4,44 +4,45 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.core import Metric
 
 from monitor.core.snapshot import MarketSnapshot
+from monitor.scrape import RowGauge
 
 
 def pair_families(snapshot: MarketSnapshot) -> Iterator[Metric]:
     """Yield ``dlmon_premium_ratio``, ``dlmon_pair_info``, ``dlmon_pair_leg_info``,
     ``dlmon_pair_stale``, ``dlmon_fx_rate``, ``dlmon_implied_fx_rate`` and
     ``dlmon_pair_ratio_unconfirmed``; a premium that is not available is absent."""
-    premium = GaugeMetricFamily(
+    premium = RowGauge(
         "dlmon_premium_ratio",
         "ADS premium over the HK line (mid) and net executable edge per direction, as a ratio",
         labels=["pair", "basis"],
     )
-    pair_info = GaugeMetricFamily(
+    pair_info = RowGauge(
         "dlmon_pair_info",
         "Configured pair (constant 1)",
         labels=["pair", "us_symbol", "hk_symbol", "ads_ratio"],
     )
-    leg_info = GaugeMetricFamily(
+    leg_info = RowGauge(
         "dlmon_pair_leg_info",
         "Instrument of each pair leg (constant 1)",
         labels=["pair", "leg", "instrument"],
     )
-    stale = GaugeMetricFamily(
+    stale = RowGauge(
         "dlmon_pair_stale", "1 when an input of the pair is missing or stale", labels=["pair"]
     )
-    fx_rate = GaugeMetricFamily(
+    fx_rate = RowGauge(
         "dlmon_fx_rate",
         "FX rate in quote currency per base (HKD per USD)",
         labels=["pair", "field"],
     )
-    implied_fx = GaugeMetricFamily(
+    implied_fx = RowGauge(
         "dlmon_implied_fx_rate",
         "USD/HKD at which the pair is at parity, r * hk_mid / us_mid (HKD per USD)",
         labels=["pair"],
     )
-    unconfirmed = GaugeMetricFamily(
+    unconfirmed = RowGauge(
         "dlmon_pair_ratio_unconfirmed",
         "1 when the catalogue cannot confirm the ratio in use (set explicitly in the config)",
         labels=["pair"],

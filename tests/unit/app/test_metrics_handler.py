@@ -23,7 +23,7 @@ def registry_with_many_families() -> CollectorRegistry:
 async def test_batched_output_equals_the_library_output_in_both_formats() -> None:
     registry = registry_with_many_families()
     app = web.Application()
-    app.router.add_get("/metrics", make_metrics_handler(registry, samples_per_yield=25))
+    app.router.add_get("/metrics", make_metrics_handler(registry))
     async with TestClient(TestServer(app)) as client:
         text = await client.get("/metrics")
         assert text.headers["Content-Type"].startswith("text/plain")
@@ -43,7 +43,7 @@ async def test_offloop_collectors_are_served_with_the_others() -> None:
     live, market = registry_with_many_families(), CollectorRegistry(auto_describe=False)
     Gauge("dlmon_premium_ratio", "the premium", ["pair"], registry=market).labels("PONY").set(0.01)
     app = web.Application()
-    app.router.add_get("/metrics", make_metrics_handler(live, market, samples_per_yield=25))
+    app.router.add_get("/metrics", make_metrics_handler(live, market))
     async with TestClient(TestServer(app)) as client:
         text = await (await client.get("/metrics")).text()
         assert 'dlmon_premium_ratio{pair="PONY"} 0.01' in text and "events_total 3.0" in text
