@@ -38,13 +38,13 @@ def rule_annotations(cfg: RuleConfig) -> dict[str, str]:
     return out
 
 
+RULE_ERRORS = (ArithmeticError, LookupError, TypeError, ValueError, AttributeError)
+"""What a rule's bug raises: counted per rule (``dlmon_alert_rule_errors``), never fatal."""
+
+
 def fingerprint(rule: str, subject: str) -> str:
     """Stable identity of an alert instance."""
     return hashlib.sha256(f"{rule}\x00{subject}".encode()).hexdigest()[:16]
-
-
-OBSERVATIONS_PER_STEP = 25
-"""Observations stepped between two yields of :meth:`Evaluator.evaluate_steps`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,30 +146,39 @@ class Evaluator:
         now_ns: int,
         out: list[Transition],
     ) -> Iterator[None]:
-        """:meth:`evaluate` one rule per step (a caller on the event loop yields between
-        them); the transitions are appended to ``out``."""
+        """:meth:`evaluate` one observation per step (a caller on the event loop yields
+        between them when its time slice is spent); transitions are appended to ``out``."""
         views = {p.pair: p for p in snapshot.pairs}
         unseen, self._unseen = self._unseen, set()
         for rule in self._rules:
-            try:
-                observations = list(rule.observe(snapshot, feeds, now_ns))
-            except (ArithmeticError, LookupError, TypeError, ValueError, AttributeError) as exc:
-                self.errors[rule.name] = self.errors.get(rule.name, 0) + 1
-                self.last_error[rule.name] = f"{type(exc).__name__}: {exc}"
-                self._unseen |= {k for k in unseen if k[0] == rule.name}  # ask next round
+            try:  # a rule observes one subject at a time (the snapshot is immutable)
+                observations = iter(rule.observe(snapshot, feeds, now_ns))
+            except RULE_ERRORS as exc:
+                self._rule_failed(rule.name, exc, unseen)
                 continue
-            for i, obs in enumerate(observations, start=1):
+            while True:
+                try:
+                    obs = next(observations, None)
+                except RULE_ERRORS as exc:
+                    self._rule_failed(rule.name, exc, unseen)
+                    break
+                if obs is None:
+                    break
                 unseen.discard((rule.name, obs.subject))
                 transition = self._step(rule.name, obs, now_ns, views.get(obs.pair))
                 if transition is not None:
                     out.append(transition)
-                if i % OBSERVATIONS_PER_STEP == 0:
-                    yield
-            yield
+                yield
         for key in sorted(unseen - self._unseen):  # e.g. its pair left the configuration
             state = self._states.pop(key)
             out.append(self._orphan(state, now_ns, "no longer monitored by this rule"))
             self.dirty = True
+
+    def _rule_failed(self, rule: str, exc: Exception, unseen: set[tuple[str, str]]) -> None:
+        """Count a rule that raised; its subjects not observed yet are asked next round."""
+        self.errors[rule] = self.errors.get(rule, 0) + 1
+        self.last_error[rule] = f"{type(exc).__name__}: {exc}"
+        self._unseen |= {k for k in unseen if k[0] == rule}
 
     def _step(
         self, rule: str, obs: Observation, now: int, view: PairView | None
@@ -236,32 +245,34 @@ class Evaluator:
 
     def alerts(self) -> list[FiringAlert]:
         """Alerts pending or firing now, oldest first."""
-        out = []
-        for (rule, subject), st in self._states.items():
+        out = list(self.iter_alerts())
+        out.sort(key=lambda a: a.since_ns)
+        return out
+
+    def iter_alerts(self) -> Iterator[FiringAlert]:
+        """Alerts pending or firing now, one at a time, in no particular order (a caller
+        on the event loop may yield in between: the states are copied first)."""
+        for (rule, subject), st in list(self._states.items()):
             if st.phase is Phase.INACTIVE:
                 continue
             obs = st.last_known or st.observation
             cfg = self._configs[rule]
             labels = {**({} if obs is None else obs.labels), **cfg.labels}
-            out.append(
-                FiringAlert(
-                    rule=rule,
-                    pair=st.pair,
-                    subject=subject,
-                    severity=cfg.severity,
-                    since_ns=st.active_since or st.firing_since or 0,
-                    value=None if obs is None else obs.value,
-                    threshold=None if obs is None else obs.threshold,
-                    summary="" if obs is None else f"{obs.text} ({obs.trigger})",
-                    labels=labels,
-                    fingerprint=fingerprint(rule, subject),
-                    stale=st.observation is None or st.observation.condition is Condition.UNKNOWN,
-                    state=st.phase.value,
-                    kind=cfg.kind,
-                )
+            yield FiringAlert(
+                rule=rule,
+                pair=st.pair,
+                subject=subject,
+                severity=cfg.severity,
+                since_ns=st.active_since or st.firing_since or 0,
+                value=None if obs is None else obs.value,
+                threshold=None if obs is None else obs.threshold,
+                summary="" if obs is None else f"{obs.text} ({obs.trigger})",
+                labels=labels,
+                fingerprint=fingerprint(rule, subject),
+                stale=st.observation is None or st.observation.condition is Condition.UNKNOWN,
+                state=st.phase.value,
+                kind=cfg.kind,
             )
-        out.sort(key=lambda a: a.since_ns)
-        return out
 
     def firing_transitions(self, now: int) -> list[Transition]:
         """A firing transition for every alert firing now (to re-announce restored alerts

@@ -19,6 +19,7 @@ from monitor.core.snapshot import MarketSnapshot
 from monitor.feeds.base import FeedHealth
 from monitor.notify.models import Notice
 from monitor.settings.alerts import AlertsConfig
+from monitor.slices import TimeSlice
 
 log = structlog.get_logger(__name__)
 
@@ -123,9 +124,10 @@ class AlertService:
         snapshot = self._snapshot_fn(now)
         transitions: list[Transition] = []
         steps = self.evaluator.evaluate_steps(snapshot, self._feeds_fn(), now, transitions)
-        for _ in steps:  # one rule at a time: hundreds of pairs do not hold the loop
-            await asyncio.sleep(0)
-        self._update_inhibitions(feed_pairs(snapshot))
+        slice_ = TimeSlice()
+        for _ in steps:  # hundreds of pairs do not hold the loop
+            await slice_.pause()
+        await self._update_inhibitions(feed_pairs(snapshot), slice_)
         self.evaluations += 1
         self._log_rule_errors()
         if transitions:
@@ -136,18 +138,16 @@ class AlertService:
             await self.save()
         return transitions
 
-    def _update_inhibitions(self, served: dict[str, set[str]]) -> None:
+    async def _update_inhibitions(self, served: dict[str, set[str]], slice_: TimeSlice) -> None:
         if not self.inhibit_rules:
             return
-        candidates = [
-            Candidate(
-                a.fingerprint,
-                a.match_labels(),
-                True,
-                f"{a.rule} {a.subject} ({a.state})",
+        candidates = []
+        for a in self.evaluator.iter_alerts():
+            labels = a.match_labels()
+            candidates.append(
+                Candidate(a.fingerprint, labels, True, f"{a.rule} {a.subject} ({a.state})")
             )
-            for a in self.evaluator.alerts()
-        ]
+            await slice_.pause()
         self.inhibitions = inhibited(self.inhibit_rules, candidates, served)
 
     def labels_of(self, t: Transition) -> dict[str, str]:

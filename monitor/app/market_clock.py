@@ -2,8 +2,9 @@
 shares (scrapes, the HTTP API, alert rules), once per ``interval`` (default a second).
 
 Each tick runs ``Engine.advance`` and builds the view of every pair in small steps,
-yielding to the event loop between them, so that no tick holds the loop for long at any
-number of pairs; readers take the latest published snapshot and never compute one.
+yielding to the event loop whenever a millisecond's slice is spent (``monitor.slices``),
+so that no tick holds the loop for long at any number of pairs; readers take the latest
+published snapshot and never compute one.
 With a replayed feed time is the recorded time, so the engine advances as events cross
 second boundaries (:class:`EventClock`) instead.
 """
@@ -18,9 +19,7 @@ from monitor.core.engine import Engine
 from monitor.core.events import NS_PER_SECOND, Event
 from monitor.core.premium_index import PremiumIndex, constituent_inputs
 from monitor.core.snapshot import MarketSnapshot, PairView
-
-STEPS_PER_YIELD = 8
-"""Pairs (or instruments) handled between two yields to the event loop."""
+from monitor.slices import TimeSlice
 
 
 class MarketClock:
@@ -61,14 +60,13 @@ class MarketClock:
         """Advance to now and publish a fresh snapshot, yielding between small steps."""
         engine = self.engine
         now = self.clock()
-        for i, _ in enumerate(engine.advance_steps(now), start=1):
-            if i % STEPS_PER_YIELD == 0:
-                await asyncio.sleep(0)
+        slice_ = TimeSlice()
+        for _ in engine.advance_steps(now):
+            await slice_.pause()
         views: list[PairView] = []
-        for i, ps in enumerate(engine.pair_states, start=1):
+        for ps in engine.pair_states:
             views.append(engine.pair_view(ps, now))
-            if i % STEPS_PER_YIELD == 0:
-                await asyncio.sleep(0)
+            await slice_.pause()
         snapshot = MarketSnapshot(as_of=now, pairs=tuple(views), rejects=dict(engine.rejects))
         if self.index is not None:
             inputs = constituent_inputs(snapshot, self.index.settings)

@@ -85,13 +85,16 @@ class Analytics:
 
     def advance_steps(self, now_ns: int) -> Iterator[None]:
         """:meth:`advance`, one step per line and per pair (events may come in between:
-        they belong to ``now_ns``'s second or later, which no fold reads)."""
+        they belong to ``now_ns``'s second or later, which no fold reads, and an event
+        seals its line and pairs as a step would)."""
         second = now_ns // NS_PER_SECOND
         legs = self.legs.values()
         for leg in legs:
             leg.seal(second)
+            yield
         for pair in self.pairs.values():
             pair.seal(second)
+            yield
         end = second - 1
         for leg in legs:
             if leg.windows is not None:

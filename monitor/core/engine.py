@@ -269,6 +269,7 @@ class Engine:
         for state in self.instruments.values():
             state.reselect(now_ns)
             state.trades.advance(second)
+            yield
         if self.analytics is not None:
             yield from self.analytics.advance_steps(now_ns)
 

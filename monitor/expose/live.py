@@ -25,13 +25,14 @@ from monitor.core.snapshot import MarketSnapshot
 from monitor.expose import api
 from monitor.expose.api_universe import ranking_json
 from monitor.feeds.base import FeedHealth
+from monitor.slices import TimeSlice
 
 log = structlog.get_logger(__name__)
 
 NS = 1_000_000_000
 HOUR_SECONDS = 3600
 DAY_MINUTES = 1440
-PAIRS_PER_YIELD = 4
+JSON_OPTIONS = orjson.OPT_SERIALIZE_NUMPY
 PHASE_SECONDS = 0.2  # after the whole second at which the market clock publishes
 SUBSCRIBER_QUEUE = 4  # messages kept for a page that reads slowly (older ones are dropped)
 BASES = ("mid", "buy_hk_sell_us", "buy_us_sell_hk")
@@ -145,11 +146,11 @@ class LiveHub:
             self.history.setdefault(view.pair, PremiumHistory()).add(sample)
         if not self._subscribers:
             return None
-        pairs: list[dict[str, Any]] = []
-        for i, view in enumerate(snapshot.pairs, start=1):
-            pairs.append(api.pair_json(view))
-            if i % PAIRS_PER_YIELD == 0:
-                await asyncio.sleep(0)  # hundreds of pairs do not hold the loop
+        pairs: list[orjson.Fragment] = []
+        slice_ = TimeSlice()  # hundreds of pairs do not hold the loop
+        for view in snapshot.pairs:
+            pairs.append(orjson.Fragment(orjson.dumps(api.pair_json(view), option=JSON_OPTIONS)))
+            await slice_.pause()
         body = {
             "version": self.version,
             "as_of": api.iso(snapshot.as_of),
@@ -159,8 +160,7 @@ class LiveHub:
             "alerts": self._alerts(),
             "ranking": ranking_json(snapshot) if len(snapshot.pairs) > 1 else None,
         }
-        # The body is this call's own data: encoding it off the loop is safe.
-        return await asyncio.to_thread(orjson.dumps, body, option=orjson.OPT_SERIALIZE_NUMPY)
+        return orjson.dumps(body, option=JSON_OPTIONS)  # the pairs are encoded already
 
     async def run(self) -> None:
         """Tick every ``interval`` seconds, just after the market clock publishes (at whole

@@ -22,6 +22,7 @@ from monitor.expose.live import LiveHub, history_json
 from monitor.expose.metrics_handler import make_metrics_handler
 from monitor.expose.ranking_html import ranking_html
 from monitor.feeds.base import FeedHealth
+from monitor.slices import TimeSlice
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +37,7 @@ class ServerState:
     alerts: Callable[[], list[dict[str, Any]]] = list  # firing alerts (monitor.alerts)
     oncall: OnCall | None = None  # silences, alerts by state, sinks (monitor.expose.api_alerts)
     api_token: str | None = field(default=None, repr=False)  # needed by every /api/v1 write
-    # Collectors that read only the immutable shared snapshot: collected off the loop.
+    # Collectors that read only the immutable shared snapshot: served first on /metrics.
     market_registry: CollectorRegistry | None = None
 
 
@@ -45,9 +46,12 @@ HUB_KEY = web.AppKey("dlmon_live", LiveHub)
 STATIC = Path(__file__).parent / "static"
 
 
+JSON_OPTIONS = orjson.OPT_SERIALIZE_NUMPY
+
+
 def json_response(data: Any, status: int = 200) -> web.Response:
     return web.Response(
-        body=orjson.dumps(data, option=orjson.OPT_SERIALIZE_NUMPY),
+        body=orjson.dumps(data, option=JSON_OPTIONS),
         status=status,
         content_type="application/json",
     )
@@ -68,10 +72,6 @@ async def readyz(request: web.Request) -> web.Response:
     return json_response({"ready": True})
 
 
-PAIRS_PER_YIELD = 4
-"""Pairs encoded between two yields to the event loop (hundreds of pairs stay smooth)."""
-
-
 async def pairs(request: web.Request) -> web.Response:
     snapshot = request.app[STATE_KEY].snapshot()
     try:  # ?sort=premium|zscore|edge|pair&order=&limit=&window= (docs/universe.md)
@@ -79,10 +79,10 @@ async def pairs(request: web.Request) -> web.Response:
     except api_universe.SortError as exc:
         return json_response({"error": str(exc)}, status=400)
     body = []
-    for i, view in enumerate(snapshot.pairs if views is None else views, start=1):
-        body.append(api.pair_json(view))
-        if i % PAIRS_PER_YIELD == 0:
-            await asyncio.sleep(0)
+    slice_ = TimeSlice()  # hundreds of pairs do not hold the loop: each is encoded in turn
+    for view in snapshot.pairs if views is None else views:
+        body.append(orjson.Fragment(orjson.dumps(api.pair_json(view), option=JSON_OPTIONS)))
+        await slice_.pause()
     return json_response(body)
 
 
