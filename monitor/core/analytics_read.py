@@ -61,6 +61,7 @@ class AnalyticsReader:
         self.state = state
         self.settings: AnalyticsSettings = state.settings
         self._fx_starts: dict[tuple[str, int], float] = {}  # its own cache (FX is shared)
+        self._days: dict[str, tuple[int, tuple[DayMark, ...]]] = {}  # pair -> version, marks
 
     def pair_view(self, name: str, now_ns: int, stale: bool) -> SessionView:
         """The pair's session-aware leg prices, whether both venues trade, and its analytics."""
@@ -92,7 +93,7 @@ class AnalyticsReader:
             legs=legs,
             premium_windows=self._premium_windows(t, current),
             half_life=self._half_life(t),
-            days=_days(t),
+            days=self._day_marks(t),
             us=self._instrument(t, t.us, us_src, us_windows),
             hk=self._instrument(t, t.hk, hk_src, hk_windows),
             turnover_shares=self._shares(us_windows, hk_windows),
@@ -125,6 +126,16 @@ class AnalyticsReader:
                 self._fx_starts.clear()
             mid = self._fx_starts[key] = t.fx.mid_at(second)
         return mid
+
+    def _day_marks(self, t: PairTracker) -> tuple[DayMark, ...]:
+        """:func:`_days`, kept while the pair's daily records do not change."""
+        if t.closes:  # a close moved in the pending second: shown already, not kept
+            return _days(t)
+        name = t.pair.name
+        kept = self._days.get(name)
+        if kept is None or kept[0] != t.days_version:
+            kept = self._days[name] = (t.days_version, _days(t))
+        return kept[1]
 
     # ------------------------------------------------------------------ windows
     def _premium_windows(

@@ -212,6 +212,7 @@ class PairTracker:
         "clock",
         "closes",
         "days",
+        "days_version",
         "fx",
         "hk",
         "open_day",
@@ -243,6 +244,7 @@ class PairTracker:
             self.us.venue: deque(maxlen=history_days),
             self.hk.venue: deque(maxlen=history_days),
         }
+        self.days_version = 0  # moves on at every change of ``days`` (readers cache on it)
         self.open_day: dict[str, int] = {self.us.venue: -1, self.hk.venue: -1}
         self.closes: list[LegTracker] = []  # legs whose official close moved this second
 
@@ -320,6 +322,7 @@ class PairTracker:
         record = self._day(leg.venue, day)
         if record is not None:
             record.open, record.open_ts = mid, ts_ns
+            self.days_version += 1
         self.open_day[leg.venue] = day
         return True
 
@@ -332,6 +335,7 @@ class PairTracker:
         record = self._day(leg.venue, day)
         if record is not None and mid == mid:
             record.close, record.close_ts = mid, ts
+            self.days_version += 1
 
     def _day(self, venue: str, day: int) -> _Day | None:
         days = self.days[venue]
@@ -341,6 +345,7 @@ class PairTracker:
             return None  # late event of an earlier day
         record = _Day(day)
         days.append(record)
+        self.days_version += 1
         return record
 
 

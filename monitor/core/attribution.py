@@ -40,8 +40,13 @@ class Attribution(NamedTuple):
     premium_now: float
 
 
+INF = math.inf
+
+
 def _valid(m: LegMids) -> bool:
-    return all(x > 0 and math.isfinite(x) for x in m)
+    """Every mid positive and finite (NaN fails every comparison)."""
+    us, hk, fx, ratio = m
+    return 0.0 < us < INF and 0.0 < hk < INF and 0.0 < fx < INF and 0.0 < ratio < INF
 
 
 def attribute(start: LegMids, now: LegMids) -> Attribution | None:
