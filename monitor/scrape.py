@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 import structlog
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
@@ -20,6 +20,14 @@ log = structlog.get_logger(__name__)
 Source = TypeVar("Source")
 PLAIN_NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
 """Names that every escaping scheme of the fast exposition leaves as they are."""
+
+
+class SteppedCollector(Protocol):
+    """A collector whose families come in steps (its owner yields to the loop between)."""
+
+    def steps(self) -> Iterator[list[Metric] | None]:
+        """None after each step, then every family once, as the last item."""
+        ...
 
 
 def guarded(families: Callable[[Source], Iterable[Metric]], source: Source) -> list[Metric]:
@@ -70,4 +78,4 @@ class RowGauge(GaugeMetricFamily):
         self.rows = [(tuple(s.labels[n] for n in self._labelnames), s.value) for s in samples]
 
 
-__all__ = ["RowGauge", "counters", "guarded"]
+__all__ = ["RowGauge", "SteppedCollector", "counters", "guarded"]

@@ -9,6 +9,7 @@ pairs, and small configurations do not pay for yields they do not need.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from time import perf_counter_ns
 
 SLICE_SECONDS = 0.001
@@ -18,17 +19,20 @@ SLICE_SECONDS = 0.001
 class TimeSlice:
     """When to yield: after ``seconds`` of work since the slice started (or last yielded)."""
 
-    __slots__ = ("_deadline", "_length")
+    __slots__ = ("_clock", "_deadline", "_length")
 
-    def __init__(self, seconds: float = SLICE_SECONDS) -> None:
+    def __init__(
+        self, seconds: float = SLICE_SECONDS, clock: Callable[[], int] = perf_counter_ns
+    ) -> None:
+        self._clock = clock
         self._length = int(seconds * 1e9)
-        self._deadline = perf_counter_ns() + self._length
+        self._deadline = clock() + self._length
 
     async def pause(self) -> None:
         """Yield to the event loop if the slice is spent, then start a new one."""
-        if perf_counter_ns() >= self._deadline:
+        if self._clock() >= self._deadline:
             await asyncio.sleep(0)
-            self._deadline = perf_counter_ns() + self._length
+            self._deadline = self._clock() + self._length
 
 
 __all__ = ["SLICE_SECONDS", "TimeSlice"]

@@ -95,9 +95,8 @@ class Daemon:
         self.registry = CollectorRegistry(auto_describe=False)
         # Each room exports its own metrics; every collector registers itself.
         # The market families read only the immutable snapshot (and counters copied in one
-        # C call): /metrics writes them first, in time slices (expose/metrics_handler.py).
-        self.market_registry = CollectorRegistry(auto_describe=False)
-        MarketCollector(self.engine, self.snapshot, registry=self.market_registry)
+        # C call): /metrics builds them in steps of a few pairs (expose/metrics_handler.py).
+        self.market_families = MarketCollector(self.engine, self.snapshot)
         FeedsCollector(self.feed_health, registry=self.registry)
         LatencyCollector(self.feed_health, self.loop_lag.histogram, registry=self.registry)
         TasksCollector(
@@ -125,7 +124,7 @@ class Daemon:
                 alerts=self.alerting.api_alerts,
                 oncall=self.alerting,
                 api_token=_secret(settings.server.api_token),
-                market_registry=self.market_registry,
+                market=self.market_families,
             )
         )
         self._runner: web.AppRunner | None = None

@@ -6,24 +6,28 @@ is read. This handler collects and encodes one family group at a time and yields
 loop whenever a time slice is spent (every collector computes a group in one step,
 ``monitor.scrape.guarded``, so none is suspended in the middle of reading live state).
 Everything stays on the loop: a worker thread would hold the GIL for tens of milliseconds
-against it. The families of ``market`` collectors (built from the shared snapshot) come
-first. The text is what prometheus_client produces for the same families
+against it. The market families (built from the shared snapshot, in steps of a few pairs)
+come first. The text is what prometheus_client produces for the same families
 (``exposition.Writer``), in either text format it negotiates.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from aiohttp import hdrs, web
 from aiohttp.typedefs import Handler
 from prometheus_client.exposition import choose_encoder
+from prometheus_client.metrics_core import Metric
 from prometheus_client.registry import CollectorRegistry
 
 from monitor.expose.exposition import OPENMETRICS_EOF, Writer
+from monitor.scrape import SteppedCollector
 from monitor.slices import TimeSlice
 
 
 def make_metrics_handler(
-    registry: CollectorRegistry, market: CollectorRegistry | None = None
+    registry: CollectorRegistry, market: SteppedCollector | None = None
 ) -> Handler:
     """An aiohttp handler serving ``market`` then ``registry`` (see the module docstring)."""
 
@@ -31,14 +35,21 @@ def make_metrics_handler(
         accept = ",".join(request.headers.getall(hdrs.ACCEPT, []))
         encoder, content_type = choose_encoder(accept)
         names = request.query.getall("name[]", [])
-        sources = [r for r in (market, registry) if r is not None]
         writer = Writer(encoder)
         parts: list[str] = []
         slice_ = TimeSlice()
-        for source in sources:
-            for family in (source.restricted_registry(names) if names else source).collect():
-                parts.append(writer.family(family))
+        for step in market.steps() if market is not None else ():
+            if step is None:
                 await slice_.pause()
+                continue
+            for family in step:
+                kept = _restricted(family, set(names)) if names else family
+                if kept is not None:
+                    parts.append(writer.family(kept))
+                    await slice_.pause()
+        for family in (registry.restricted_registry(names) if names else registry).collect():
+            parts.append(writer.family(family))
+            await slice_.pause()
         if content_type.startswith("application/openmetrics-text"):
             parts.append(OPENMETRICS_EOF)
         response = web.Response(
@@ -48,6 +59,13 @@ def make_metrics_handler(
         return response
 
     return metrics
+
+
+def _restricted(family: Metric, names: set[str]) -> Metric | None:
+    """The family's samples named in ``names`` (None if none), as ``?name[]=`` asks: what a
+    restricted registry does (prometheus_client's own method, untyped there)."""
+    restrict: Callable[[set[str]], Metric | None] = family._restricted_metric
+    return restrict(names)
 
 
 __all__ = ["make_metrics_handler"]

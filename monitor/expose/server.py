@@ -22,6 +22,7 @@ from monitor.expose.live import LiveHub, history_json
 from monitor.expose.metrics_handler import make_metrics_handler
 from monitor.expose.ranking_html import ranking_html
 from monitor.feeds.base import FeedHealth
+from monitor.scrape import SteppedCollector
 from monitor.slices import TimeSlice
 
 
@@ -37,8 +38,8 @@ class ServerState:
     alerts: Callable[[], list[dict[str, Any]]] = list  # firing alerts (monitor.alerts)
     oncall: OnCall | None = None  # silences, alerts by state, sinks (monitor.expose.api_alerts)
     api_token: str | None = field(default=None, repr=False)  # needed by every /api/v1 write
-    # Collectors that read only the immutable shared snapshot: served first on /metrics.
-    market_registry: CollectorRegistry | None = None
+    # The families of the immutable shared snapshot, in steps: served first on /metrics.
+    market: SteppedCollector | None = None
 
 
 STATE_KEY = web.AppKey("dlmon_state", ServerState)
@@ -189,7 +190,7 @@ def create_app(state: ServerState) -> web.Application:
     app.router.add_static("/static/", STATIC)
     app.router.add_get("/api/v1/stream", stream)
     app.router.add_get("/api/v1/pairs/{pair}/history", history)
-    app.router.add_get("/metrics", make_metrics_handler(state.registry, state.market_registry))
+    app.router.add_get("/metrics", make_metrics_handler(state.registry, state.market))
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/api/v1/pairs", pairs)

@@ -1,12 +1,19 @@
 """The market collector: every pair, instrument, liquidity, analytics and validation family,
 built from one fresh :class:`~monitor.core.snapshot.MarketSnapshot` per scrape.
 
+At hundreds of pairs a group of families takes milliseconds to build, so the collector
+builds each group over ``PAIRS_PER_STEP`` pairs at a time (:meth:`MarketCollector.steps`;
+``/metrics`` yields to the loop between steps) and merges the parts: each family once,
+with the rows of every part, and a series that several parts share (the USD/HKD leg of
+every pair, a venue's session) once.
+
 Nothing on the hot path writes a metric; a premium whose inputs are stale or invalid is
 absent, never frozen.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Iterator
 
 import structlog
@@ -27,7 +34,7 @@ from monitor.expose.metrics.pair_analytics import (
 from monitor.expose.metrics.pairs import pair_families
 from monitor.expose.metrics.premium_index import index_families
 from monitor.expose.metrics.validation import validation_families
-from monitor.scrape import guarded
+from monitor.scrape import RowGauge, guarded
 
 log = structlog.get_logger(__name__)
 
@@ -43,6 +50,8 @@ SNAPSHOT_FAMILIES: tuple[Callable[[MarketSnapshot], Iterable[Metric]], ...] = (
     index_families,
 )
 """The groups of families built from the snapshot, in exposition order."""
+PAIRS_PER_STEP = 20
+"""Pairs of the snapshot a group's families are built over in one step."""
 
 
 class MarketCollector(Collector):
@@ -61,11 +70,51 @@ class MarketCollector(Collector):
             registry.register(self)
 
     def collect(self) -> Iterator[Metric]:
+        for step in self.steps():
+            if step is not None:
+                yield from step
+
+    def steps(self) -> Iterator[list[Metric] | None]:
+        """None after each group's part (see the module docstring), then the families."""
+        merged = _Merged()
         try:
             snapshot = self._snapshot()
         except Exception:  # no snapshot: serve the engine's counters and the other collectors
             log.exception("snapshot_failed")
         else:
+            pairs = snapshot.pairs
+            parts = [
+                dataclasses.replace(snapshot, pairs=pairs[i : i + PAIRS_PER_STEP])
+                for i in range(0, len(pairs), PAIRS_PER_STEP)
+            ] or [snapshot]
             for families in SNAPSHOT_FAMILIES:
-                yield from guarded(families, snapshot)
-        yield from guarded(validation_families, self._engine)
+                for part in parts:
+                    merged.add(guarded(families, part))
+                    yield None
+        merged.add(guarded(validation_families, self._engine))
+        yield merged.families()
+
+
+class _Merged:
+    """Families by name in first-seen order; later parts add the rows not seen yet."""
+
+    def __init__(self) -> None:
+        self._families: dict[str, Metric] = {}
+        self._seen: dict[str, set[tuple[str, ...]]] = {}
+
+    def add(self, families: Iterable[Metric]) -> None:
+        for family in families:
+            kept = self._families.setdefault(family.name, family)
+            if kept is family or not isinstance(kept, RowGauge):
+                continue  # a family not built per pair comes whole from the first part
+            assert isinstance(family, RowGauge)
+            seen = self._seen.get(family.name)
+            if seen is None:
+                seen = self._seen[family.name] = {labels for labels, _ in kept.rows}
+            for row in family.rows:
+                if row[0] not in seen:
+                    seen.add(row[0])
+                    kept.rows.append(row)
+
+    def families(self) -> list[Metric]:
+        return list(self._families.values())

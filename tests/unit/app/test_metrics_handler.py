@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from prometheus_client import Counter, Gauge, generate_latest, openmetrics
+from prometheus_client.metrics_core import Metric
 from prometheus_client.registry import CollectorRegistry
 
 from monitor.expose.metrics_handler import make_metrics_handler
@@ -39,11 +42,23 @@ async def test_batched_output_equals_the_library_output_in_both_formats() -> Non
         assert (await only.text()).count("# TYPE") == 1
 
 
-async def test_offloop_collectors_are_served_with_the_others() -> None:
+class Steps:
+    """A stepped collector over a registry: two empty steps, then its families."""
+
+    def __init__(self, registry: CollectorRegistry) -> None:
+        self.registry = registry
+
+    def steps(self) -> Iterator[list[Metric] | None]:
+        yield None
+        yield None
+        yield list(self.registry.collect())
+
+
+async def test_market_families_are_served_with_the_others() -> None:
     live, market = registry_with_many_families(), CollectorRegistry(auto_describe=False)
     Gauge("dlmon_premium_ratio", "the premium", ["pair"], registry=market).labels("PONY").set(0.01)
     app = web.Application()
-    app.router.add_get("/metrics", make_metrics_handler(live, market))
+    app.router.add_get("/metrics", make_metrics_handler(live, Steps(market)))
     async with TestClient(TestServer(app)) as client:
         text = await (await client.get("/metrics")).text()
         assert 'dlmon_premium_ratio{pair="PONY"} 0.01' in text and "events_total 3.0" in text
