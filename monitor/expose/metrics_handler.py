@@ -44,12 +44,13 @@ def make_metrics_handler(
                 continue
             for family in step:
                 kept = _restricted(family, set(names)) if names else family
-                if kept is not None:
-                    parts.append(writer.family(kept))
+                for part in writer.parts(kept) if kept is not None else ():
+                    parts.append(part)
                     await slice_.pause()
         for family in (registry.restricted_registry(names) if names else registry).collect():
-            parts.append(writer.family(family))
-            await slice_.pause()
+            for part in writer.parts(family):
+                parts.append(part)
+                await slice_.pause()
         if content_type.startswith("application/openmetrics-text"):
             parts.append(OPENMETRICS_EOF)
         response = web.Response(

@@ -62,7 +62,10 @@ def awkward_families() -> list[Metric]:
     counter.add_metric(["sim"], 12)
     other = GaugeMetricFamily("dlmon_test_other", "a library gauge", labels=["x"])
     other.add_metric(["y"], 2.0)
-    return [gauge, no_labels, empty, unsorted, counter, other]
+    many = RowGauge("dlmon_test_many", "more rows than one part", ["i"])
+    for i in range(1234):
+        many.add_metric([str(i)], i / 7)
+    return [gauge, no_labels, empty, unsorted, counter, other, many]
 
 
 @pytest.mark.parametrize("accept", ACCEPTS)
