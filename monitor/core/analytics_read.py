@@ -142,22 +142,23 @@ class AnalyticsReader:
         self, t: PairTracker, current: Premiums | None
     ) -> tuple[PremiumWindow, ...]:
         s = self.settings
+        least = max(s.min_samples, 1)
+        moments, runs = t.windows.moments, t.windows.runs
         out = []
         for index, basis in enumerate(BASES):
             now = None if current is None else _finite(current[index])
+            run, executable = runs[index], basis != "mid"
             for w, (label, seconds) in enumerate(s.windows):
-                m = t.windows.moments[w][index]
+                m = moments[w][index]
                 n = m.n
-                enough = n >= max(s.min_samples, 1)
-                mean = m.mean if enough else None
-                std = t.windows.stddev(w, index) if enough else None
-                share = m.positive / n if enough and basis != "mid" else None
-                out.append(
-                    PremiumWindow(
-                        basis, label, seconds, n, mean, std, rolling.zscore(now, mean, std),
-                        share,
-                    )
-                )  # fmt: skip
+                if n >= least:
+                    mean = m.mean
+                    std = m.stddev(run.flat(n))
+                    z = rolling.zscore(now, mean, std)
+                    share = m.positive / n if executable else None
+                    out.append(PremiumWindow(basis, label, seconds, n, mean, std, z, share))
+                else:
+                    out.append(PremiumWindow(basis, label, seconds, n, None, None, None, None))
         return tuple(out)
 
     def _half_life(self, t: PairTracker) -> HalfLife | None:
@@ -301,29 +302,30 @@ def _trade_costs(
     t: PairTracker, leg: LegTracker, src: SourceState | None, notional_usd: float
 ) -> tuple[TradeCost, ...]:
     usd = leg.usd_per_unit()
+    if src is None or not src.has_quote or not usd == usd:
+        none = TradeCost("buy", notional_usd, None, False, None, None, None)
+        return none, none._replace(side="sell")
+    mid = src.mid
+    hk_fees = _hk_fees_ratio(t, notional_usd, usd) if leg is t.hk else None  # either side
     costs = []
     for side in ("buy", "sell"):
-        if src is None or not src.has_quote or not usd == usd:
-            costs.append(TradeCost(side, notional_usd, None, False, None, None, None))
-            continue
-        mid = src.mid
         price, size = (src.ask, src.ask_size) if side == "buy" else (src.bid, src.bid_size)
         top = price * size * usd
         spread_cost = (price - mid) / mid if side == "buy" else (mid - price) / mid
-        fees = _fees_ratio(t, leg, side, price, notional_usd, usd)
+        fees = hk_fees if hk_fees is not None else _us_fees_ratio(t, side, price, notional_usd)
         fillable = top >= notional_usd
         cost = spread_cost + fees if fillable else None
         costs.append(TradeCost(side, notional_usd, top, fillable, spread_cost, fees, cost))
     return tuple(costs)
 
 
-def _fees_ratio(
-    t: PairTracker, leg: LegTracker, side: str, price: float, notional_usd: float, usd: float
-) -> float:
+def _hk_fees_ratio(t: PairTracker, notional_usd: float, usd: float) -> float:
+    native = notional_usd / usd
+    return t.pair.fees.hk_cost_hkd(native) / native
+
+
+def _us_fees_ratio(t: PairTracker, side: str, price: float, notional_usd: float) -> float:
     fees = t.pair.fees
-    if leg is t.hk:
-        native = notional_usd / usd
-        return fees.hk_cost_hkd(native) / native
     shares = notional_usd / price
     if side == "buy":
         return fees.us_buy_cost_usd(shares) / notional_usd

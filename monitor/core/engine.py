@@ -99,6 +99,7 @@ class Engine:
         windows = windows or DEFAULT_WINDOWS
         self.window_labels = tuple(windows.keys())
         self.window_seconds = tuple(windows.values())
+        self._windows = tuple(zip(self.window_labels, self.window_seconds, strict=True))
         self.priorities = dict(priorities or {})
         self.max_skew_ns = int(max_future_skew_seconds * NS_PER_SECOND)
         self.instruments: dict[str, InstrumentState] = {}
@@ -330,26 +331,36 @@ class Engine:
         phase = self.sessions.phase(instrument.venue, now_ns)
         src = state.selected(now_ns)
         stale_reason = self._stale_reason(pair, state, src, now_ns, phase.live)
+        bid = ask = bid_size = ask_size = last = mid = None
+        ts_event = ts_recv = source = None
+        quoted = True
+        if src is not None:
+            quoted, source, last = src.has_quote, src.source, _finite(src.last)
+            if quoted:
+                bid, ask = _finite(src.bid), _finite(src.ask)
+                bid_size, ask_size = _finite(src.bid_size), _finite(src.ask_size)
+            if src.has_price:
+                mid, ts_event, ts_recv = _finite(src.mid), src.ts_event, src.ts_recv
         return LegView(
-            instrument=instrument.symbol,
-            venue=instrument.venue,
-            currency=instrument.currency,
-            bid=_finite(src.bid) if src and src.has_quote else None,
-            ask=_finite(src.ask) if src and src.has_quote else None,
-            bid_size=_finite(src.bid_size) if src and src.has_quote else None,
-            ask_size=_finite(src.ask_size) if src and src.has_quote else None,
-            last=_finite(src.last) if src else None,
-            mid=_finite(src.mid) if src and src.has_price else None,
-            price_basis="quote" if src is None or src.has_quote else "last",
-            ts_event=src.ts_event if src and src.has_price else None,
-            ts_recv=src.ts_recv if src and src.has_price else None,
-            source=src.source if src else None,
-            session=phase.value,
-            market_open=phase.trading,
-            reference=not phase.live,
-            stale=stale_reason is not None,
-            stale_reason=stale_reason,
-            liquidity=None if instrument.is_fx else self._liquidity(state, src, now_ns, fx_mid),
+            instrument.symbol,
+            instrument.venue,
+            instrument.currency,
+            bid,
+            ask,
+            bid_size,
+            ask_size,
+            last,
+            mid,
+            "quote" if quoted else "last",
+            ts_event,
+            ts_recv,
+            source,
+            phase.value,
+            phase.trading,
+            not phase.live,
+            stale_reason is not None,
+            stale_reason,
+            None if instrument.is_fx else self._liquidity(state, src, now_ns, fx_mid),
         )
 
     def _stale_reason(
@@ -385,19 +396,18 @@ class Engine:
                 bid_depth = _finite(src.bid * src.bid_size * to_usd)
                 ask_depth = _finite(src.ask * src.ask_size * to_usd)
         windows = []
-        for index, (label, seconds) in enumerate(
-            zip(self.window_labels, self.window_seconds, strict=True)
-        ):
-            volume, turnover, count = state.trades.totals_at(index, second)
+        totals_at = state.trades.totals_at
+        for index, (label, seconds) in enumerate(self._windows):
+            volume, turnover, count = totals_at(index, second)
             windows.append(
                 WindowStats(
-                    window=label,
-                    seconds=seconds,
-                    volume=volume,
-                    turnover=turnover,
-                    turnover_usd=turnover * to_usd if to_usd is not None else None,
-                    trades=count,
-                    vwap=turnover / volume if volume > 0 else None,
+                    label,
+                    seconds,
+                    volume,
+                    turnover,
+                    turnover * to_usd if to_usd is not None else None,
+                    count,
+                    turnover / volume if volume > 0 else None,
                 )
             )
         return Liquidity(spread, bid_depth, ask_depth, tuple(windows))
