@@ -43,6 +43,7 @@ from common import (  # noqa: E402
 )
 from configs import UPDATES_PER_PAIR, pair_names, write_config  # noqa: E402
 
+from monitor.app.heap import settle_heap  # noqa: E402
 from monitor.core.analytics import DEFAULT_ANALYTICS, AnalyticsSettings  # noqa: E402
 from monitor.core.engine import Engine  # noqa: E402
 from monitor.core.events import NS_PER_SECOND, Event  # noqa: E402
@@ -171,6 +172,7 @@ def snapshot_cost(
             advances.append(time.perf_counter() - start)
         engine.on_event(event)
     now = events[-1].ts_recv
+    settle_heap()  # as the daemon, once started (monitor/app/heap.py)
     times = []
     for i in range(reads):
         gc.collect()
