@@ -36,7 +36,7 @@ def make_metrics_handler(
         encoder, content_type = choose_encoder(accept)
         names = request.query.getall("name[]", [])
         writer = Writer(encoder)
-        parts: list[str] = []
+        parts: list[bytes] = []  # encoded as they come: the last join is a copy
         slice_ = TimeSlice()
         for step in market.steps() if market is not None else ():
             if step is None:
@@ -45,17 +45,15 @@ def make_metrics_handler(
             for family in step:
                 kept = _restricted(family, set(names)) if names else family
                 for part in writer.parts(kept) if kept is not None else ():
-                    parts.append(part)
+                    parts.append(part.encode("utf-8"))
                     await slice_.pause()
         for family in (registry.restricted_registry(names) if names else registry).collect():
             for part in writer.parts(family):
-                parts.append(part)
+                parts.append(part.encode("utf-8"))
                 await slice_.pause()
         if content_type.startswith("application/openmetrics-text"):
-            parts.append(OPENMETRICS_EOF)
-        response = web.Response(
-            body="".join(parts).encode("utf-8"), headers={"Content-Type": content_type}
-        )
+            parts.append(OPENMETRICS_EOF.encode())
+        response = web.Response(body=b"".join(parts), headers={"Content-Type": content_type})
         response.enable_compression()
         return response
 
