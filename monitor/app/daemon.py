@@ -166,11 +166,14 @@ class Daemon:
         for feed in self.feeds:  # recent history before the clock starts (feeds of the bus)
             if isinstance(feed, WarmUpFeed):
                 await feed.warm_up(self.engine.advance)
+        # Feeds first: tasks start in the order spawned, so whatever a feed delivers on its
+        # first step (the simulator's opening quotes) is in the market clock's first
+        # snapshot, and /readyz need not wait for the next whole second.
+        for feed in self.feeds:
+            self.supervisor.spawn(f"feed:{feed.name}", feed.run)
         self.supervisor.spawn("market", self.market.run)
         self.supervisor.spawn("loop-lag", self.loop_lag.run)
         self.supervisor.spawn("alerts", self.alerting.run)
-        for feed in self.feeds:
-            self.supervisor.spawn(f"feed:{feed.name}", feed.run)
         if self.recorder is not None:
             self.supervisor.spawn("recorder", self.recorder.run)
         log.info(
