@@ -29,12 +29,15 @@ premium and edges (ratios, 0.0123 = 1.23 %; docs/costs.md):
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from monitor.app.build import load
-    from monitor.app.daemon import serve
-    from monitor.logs import configure_logging
+    from monitor.startup import long_lived
 
-    settings = load(args.config)
-    configure_logging(settings.log.level, settings.log.format)
+    with long_lived():
+        from monitor.app.build import load
+        from monitor.app.daemon import serve
+        from monitor.logs import configure_logging
+
+        settings = load(args.config)
+        configure_logging(settings.log.level, settings.log.format)
     asyncio.run(serve(settings))
     return 0
 
