@@ -1,4 +1,5 @@
-"""Start-up without garbage collection: what is built then lives as long as the process."""
+"""Start-up without garbage collection (``dlmon run``, ``gateway``, ``record``): what is
+built then lives as long as the process."""
 
 from __future__ import annotations
 
