@@ -29,34 +29,43 @@ premium and edges (ratios, 0.0123 = 1.23 %; docs/costs.md):
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from monitor.app.build import load
-    from monitor.app.daemon import serve
-    from monitor.logs import configure_logging
+    from monitor.startup import long_lived
 
-    settings = load(args.config)
-    configure_logging(settings.log.level, settings.log.format)
+    with long_lived():
+        from monitor.app.build import load
+        from monitor.app.daemon import serve
+        from monitor.logs import configure_logging
+
+        settings = load(args.config)
+        configure_logging(settings.log.level, settings.log.format)
     asyncio.run(serve(settings))
     return 0
 
 
 def _cmd_gateway(args: argparse.Namespace) -> int:
-    from monitor.app.build import load
-    from monitor.app.gateway import serve_gateway
-    from monitor.logs import configure_logging
+    from monitor.startup import long_lived
 
-    settings = load(args.config)
-    configure_logging(settings.log.level, settings.log.format)
+    with long_lived():
+        from monitor.app.build import load
+        from monitor.app.gateway import serve_gateway
+        from monitor.logs import configure_logging
+
+        settings = load(args.config)
+        configure_logging(settings.log.level, settings.log.format)
     asyncio.run(serve_gateway(settings))
     return 0
 
 
 def _cmd_record(args: argparse.Namespace) -> int:
-    from monitor.app.build import load
-    from monitor.app.record import serve_recorder
-    from monitor.logs import configure_logging
+    from monitor.startup import long_lived
 
-    settings = load(args.config)
-    configure_logging(settings.log.level, settings.log.format)
+    with long_lived():
+        from monitor.app.build import load
+        from monitor.app.record import serve_recorder
+        from monitor.logs import configure_logging
+
+        settings = load(args.config)
+        configure_logging(settings.log.level, settings.log.format)
     asyncio.run(serve_recorder(settings, args.listen))
     return 0
 

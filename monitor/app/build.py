@@ -34,7 +34,6 @@ from monitor.feeds.base import (
     ignore_source_down,
 )
 from monitor.feeds.registry import feed_type
-from monitor.feeds.replay import ReplayOptions
 from monitor.feeds.sizes import size_checked
 from monitor.recorder.clock import ReplayClock
 from monitor.settings.root import (
@@ -303,6 +302,8 @@ def daemon_clock(settings: Settings, default: Clock) -> Clock:
     replays = check_replay_alone(settings)
     if not replays:
         return default
+    from monitor.feeds.replay import ReplayOptions  # only with a replay feed configured
+
     options = feed_options(replays[0], settings.feeds[replays[0]])
     assert isinstance(options, ReplayOptions)
     return ReplayClock(options.speed)

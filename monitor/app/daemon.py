@@ -8,6 +8,7 @@ import platform
 import signal
 import time
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 import structlog
 from aiohttp import web
@@ -45,9 +46,10 @@ from monitor.expose.server import ServerState, create_app
 from monitor.feeds.base import Feed, FeedHealth, WarmUpFeed
 from monitor.notify.metrics import NotifyCollector
 from monitor.recorder.clock import ReplayClock
-from monitor.recorder.metrics import RecorderCollector
-from monitor.recorder.recorder import Recorder
 from monitor.settings.root import Settings
+
+if TYPE_CHECKING:  # imported at run time only when the recorder is enabled
+    from monitor.recorder.recorder import Recorder
 
 log = structlog.get_logger(__name__)
 
@@ -86,7 +88,7 @@ class Daemon:
         if isinstance(clock, ReplayClock):  # recorded time moves with the events
             self.engine.listeners.append(EventClock(self.engine))
         self.loop_lag = LoopLagProbe()
-        self.recorder = Recorder(settings.recorder) if settings.recorder.enabled else None
+        self.recorder = _recorder(settings)
         if self.recorder is not None:
             self.engine.listeners.append(self.recorder.offer)
         self.alerting = build_alerting(
@@ -113,6 +115,8 @@ class Daemon:
         AlertsCollector(self.alerting.alerts, registry=self.registry)
         NotifyCollector(self.alerting.notify, registry=self.registry)
         if self.recorder is not None:
+            from monitor.recorder.metrics import RecorderCollector
+
             RecorderCollector(self.recorder, registry=self.registry)
         self.web_app = create_app(
             ServerState(
@@ -166,11 +170,14 @@ class Daemon:
         for feed in self.feeds:  # recent history before the clock starts (feeds of the bus)
             if isinstance(feed, WarmUpFeed):
                 await feed.warm_up(self.engine.advance)
+        # Feeds first: tasks start in the order spawned, so whatever a feed delivers on its
+        # first step (the simulator's opening quotes) is in the market clock's first
+        # snapshot, and /readyz need not wait for the next whole second.
+        for feed in self.feeds:
+            self.supervisor.spawn(f"feed:{feed.name}", feed.run)
         self.supervisor.spawn("market", self.market.run)
         self.supervisor.spawn("loop-lag", self.loop_lag.run)
         self.supervisor.spawn("alerts", self.alerting.run)
-        for feed in self.feeds:
-            self.supervisor.spawn(f"feed:{feed.name}", feed.run)
         if self.recorder is not None:
             self.supervisor.spawn("recorder", self.recorder.run)
         log.info(
@@ -214,6 +221,15 @@ async def serve(settings: Settings) -> None:
         await stop.wait()
     finally:
         await daemon.stop()
+
+
+def _recorder(settings: Settings) -> Recorder | None:
+    """The tick recorder when ``recorder.enabled`` (imported only then)."""
+    if not settings.recorder.enabled:
+        return None
+    from monitor.recorder.recorder import Recorder
+
+    return Recorder(settings.recorder)
 
 
 def _secret(value: SecretStr | None) -> str | None:

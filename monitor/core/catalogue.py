@@ -5,11 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
-import yaml
-
+from monitor.core.data_files import load_data_file
 from monitor.core.instruments import RatioRecord
 
 UNCONFIRMED = "U"
@@ -59,6 +57,5 @@ def _listed(row: dict[str, Any]) -> ListedPair:
 @lru_cache(maxsize=1)
 def catalogue() -> dict[str, ListedPair]:
     """Pairs by name (the US symbol)."""
-    text = resources.files("monitor.data").joinpath("pairs.yaml").read_text(encoding="utf-8")
-    rows = yaml.safe_load(text)
+    rows = load_data_file("pairs.yaml")
     return {row["name"]: _listed(row) for row in rows}

@@ -17,11 +17,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
-import yaml
-
+from monitor.core.data_files import load_data_file
 from monitor.core.fees import FeeSchedule
 
 NS_PER_DAY = 86_400 * 1_000_000_000
@@ -152,8 +150,7 @@ def _record(row: Mapping[str, object]) -> FeeRecord:
 @lru_cache(maxsize=1)
 def default_fee_table() -> FeeTable:
     """The built-in dated fee table (``monitor/data/fees.yaml``)."""
-    text = resources.files("monitor.data").joinpath("fees.yaml").read_text(encoding="utf-8")
-    return FeeTable(_record(row) for row in yaml.safe_load(text))
+    return FeeTable(_record(row) for row in load_data_file("fees.yaml"))
 
 
 __all__ = [

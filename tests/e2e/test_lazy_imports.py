@@ -1,4 +1,8 @@
-"""`dlmon run` on the built-in simulator config imports no pandas and no exchange_calendars."""
+"""`dlmon run` on the built-in simulator config imports nothing that only an unconfigured
+feature needs: no pandas or exchange_calendars (``sessions.mode: exchange``), no numpy, no
+provider SDKs or wire codecs (websockets, msgpack, nats, ib_async, futu), no parquet,
+plotting or browser libraries (pyarrow, matplotlib, playwright, jinja2), no tick recorder
+or replay feed."""
 
 from __future__ import annotations
 
@@ -11,7 +15,21 @@ from pathlib import Path
 from tests.support.net import free_port, get
 from tests.support.polling import wait_until
 
-HEAVY = ("pandas", "exchange_calendars")
+HEAVY = (
+    "pandas",
+    "exchange_calendars",
+    "numpy",
+    "websockets",
+    "msgpack",
+    "nats",
+    "ib_async",
+    "futu",
+    "pyarrow",
+    "matplotlib",
+    "playwright",
+    "jinja2",
+)
+UNCONFIGURED = ("monitor.recorder.recorder", "monitor.feeds.replay", "monitor.bus")
 
 
 def imported_modules(importtime_log: str) -> set[str]:
@@ -23,7 +41,7 @@ def imported_modules(importtime_log: str) -> set[str]:
     return names
 
 
-def test_default_run_serves_without_importing_pandas_or_exchange_calendars(
+def test_default_run_serves_without_importing_what_it_does_not_use(
     tmp_path: Path,
 ) -> None:
     port = free_port()
@@ -54,3 +72,5 @@ def test_default_run_serves_without_importing_pandas_or_exchange_calendars(
     assert "monitor.app.daemon" in modules  # the log is what we think it is
     heavy = sorted(m for m in modules if m.split(".")[0] in HEAVY)
     assert not heavy, heavy
+    unconfigured = sorted(m for m in modules if m.startswith(UNCONFIGURED))
+    assert not unconfigured, unconfigured

@@ -1,0 +1,42 @@
+"""`dlmon run` builds its modules and settings with the garbage collector off, then
+freezes what it built; the collector is on again afterwards, error or not."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+
+import pytest
+
+from monitor.startup import long_lived
+
+
+@pytest.fixture(autouse=True)
+def thawed() -> Iterator[None]:
+    yield
+    gc.unfreeze()  # give the test process's objects back to the collector
+    gc.enable()
+
+
+def test_collector_is_off_inside_and_what_was_built_is_frozen() -> None:
+    before = gc.get_freeze_count()
+    with long_lived():
+        assert not gc.isenabled()
+        built = [[] for _ in range(10)]  # containers: tracked by the collector
+    assert gc.isenabled()
+    assert gc.get_freeze_count() >= before + len(built) + 1  # the lists and their list
+
+
+def test_an_error_freezes_nothing_and_switches_the_collector_back_on() -> None:
+    before = gc.get_freeze_count()
+    with pytest.raises(RuntimeError), long_lived():
+        raise RuntimeError("bad config")
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == before
+
+
+def test_a_collector_switched_off_stays_off() -> None:
+    gc.disable()
+    with long_lived():
+        pass
+    assert not gc.isenabled()
