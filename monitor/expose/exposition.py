@@ -5,7 +5,8 @@ At 200 pairs the snapshot families hold ~28,000 samples; prometheus_client build
 scrape (7 µs a sample in the text format, 10 µs in OpenMetrics). A
 :class:`~monitor.scrape.RowGauge` keeps its samples as ``(label values, value)`` rows, and
 :func:`encode` writes each row from a cached line prefix (the name and escaped labels, the
-same in both formats) and the value as prometheus_client formats it (``floatToGoString``).
+same in both formats) and the value as prometheus_client formats it (``floatToGoString``),
+or reuses the series' last line when its value has not changed.
 Headers, every other family and the escaping schemes that rewrite names are left to
 prometheus_client itself; the output is byte for byte what it produces
 (``tests/unit/expose/test_exposition.py``).
@@ -26,8 +27,8 @@ Encoder = Callable[[Collector], bytes]
 OPENMETRICS_EOF = "# EOF\n"
 FAST_ESCAPINGS = ("underscores", "allow-utf-8")
 """Escaping schemes under which such names are written unchanged (others rewrite them)."""
-MAX_PREFIXES = 10_000
-"""Families with cached line prefixes before the cache starts again."""
+MAX_FAMILIES = 10_000
+"""Families with cached lines before the cache starts again."""
 INF = float("inf")
 ROWS_PER_PART = 500
 """Samples written between two chances to yield to the event loop (~0.3 ms)."""
@@ -35,7 +36,8 @@ ROWS_PER_PART = 500
 go_float: Callable[[float], str] = floatToGoString
 """prometheus_client's value formatting (untyped there)."""
 
-_prefixes: dict[str, dict[tuple[str, ...], str]] = {}  # family -> label values -> prefix
+_lines_of: dict[str, dict[tuple[str, ...], tuple[str, float, str]]] = {}
+"""Family -> label values -> (line prefix, last value, last line)."""
 _headers: dict[tuple[bool, str, str, str], str] = {}
 
 
@@ -79,19 +81,25 @@ def _format(encoder: Encoder) -> tuple[bool, str]:
 
 
 def _lines(family: RowGauge, rows: list[tuple[tuple[str, ...], float]]) -> list[str]:
-    if len(_prefixes) > MAX_PREFIXES:
-        _prefixes.clear()
-    prefixes = _prefixes.setdefault(family.name, {})
-    if len(prefixes) > 2 * len(family.rows) + 1000:  # label sets that went: start again
-        prefixes.clear()
+    """Each row's line; a series whose value has not changed since the last scrape reuses
+    its line (info gauges, flags, closes, quiet windows: most of them)."""
+    if len(_lines_of) > MAX_FAMILIES:
+        _lines_of.clear()
+    kept = _lines_of.setdefault(family.name, {})
+    if len(kept) > 2 * len(family.rows) + 1000:  # label sets that went: start again
+        kept.clear()
     out: list[str] = []
     append = out.append
     for values, value in rows:
-        prefix = prefixes.get(values)
-        if prefix is None:
-            prefix = prefixes[values] = _prefix(family, values)
+        line = kept.get(values)
+        if line is not None and line[1] == value and value != 0.0:  # 0.0 == -0.0
+            append(line[2])
+            continue
+        prefix = _prefix(family, values) if line is None else line[0]
         # floatToGoString is repr() below a million, except for infinities and NaN.
-        append(f"{prefix}{repr(value) if -INF < value < 1e6 else go_float(value)}\n")
+        text = f"{prefix}{repr(value) if -INF < value < 1e6 else go_float(value)}\n"
+        kept[values] = (prefix, value, text)
+        append(text)
     return out
 
 

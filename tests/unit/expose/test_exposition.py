@@ -112,3 +112,13 @@ def test_a_restricted_scrape_filters_row_gauges() -> None:
 def test_timestamps_are_refused() -> None:
     with pytest.raises(ValueError, match="timestamp"):
         RowGauge("dlmon_test_ratio", "doc").add_metric([], 1.0, timestamp=1.0)
+
+
+@pytest.mark.parametrize("accept", ACCEPTS[:2] + ACCEPTS[6:8])
+def test_a_series_whose_value_changed_is_written_anew(accept: str) -> None:
+    encoder, _ = choose_encoder(accept)
+    for values in ([0.0, 1.5, 2.0, math.nan], [-0.0, 1.5, 2.5, math.nan], [0.0, 1.5, 2.5, 3.0]):
+        gauge = RowGauge("dlmon_test_changing", "values that move between scrapes", ["i"])
+        for i, value in enumerate(values):
+            gauge.add_metric([str(i)], value)
+        assert encode(encoder, [gauge]) == library(accept, [gauge])
