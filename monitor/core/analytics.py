@@ -73,7 +73,7 @@ class Analytics:
         if ts // MINUTE_NS != leg.minute:
             self._new_minute(leg, ts)
         if leg.opening:
-            leg.opening = not all([p.mark_open(leg, leg.live_day, ts) for p in leg.pairs])
+            self._mark_opens(leg, ts)
         if type(event) is Trade:
             self._on_trade(leg, event, leg.pending)
 
@@ -109,6 +109,16 @@ class Analytics:
                 if pair.pending >= 0:
                     pair.flush()
                 pair.pending = second
+
+    def _mark_opens(self, leg: LegTracker, ts: int) -> None:
+        # Every pair is asked (each keeps its own opening premium); the leg stops asking
+        # once all of them have it. A plain loop: this runs on every event of the leg
+        # while a pair has a leg without a price (a feed down, before its first tick).
+        opening, day = False, leg.live_day
+        for pair in leg.pairs:
+            if not pair.mark_open(leg, day, ts):
+                opening = True
+        leg.opening = opening
 
     def _new_minute(self, leg: LegTracker, ts: int) -> None:
         leg.minute = ts // MINUTE_NS
