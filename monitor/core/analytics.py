@@ -58,11 +58,11 @@ class Analytics:
         leg = self.legs.get(event.instrument)
         if leg is None:
             return
-        second = event.ts_recv // NS_PER_SECOND
-        if second > leg.pending:  # a pair's pending second is never behind its legs'
+        if event.ts_recv >= leg.next_second_ns:  # a later second than the pending one
+            second = event.ts_recv // NS_PER_SECOND
             if second < leg.sealed:
                 second = leg.sealed
-            self._new_second(leg, second)
+            self._new_second(leg, second)  # a pair's pending second is never behind its legs'
         src = leg.state.active
         if src is not None:  # copy: the next second's first event flushes these values
             leg.mid, leg.bid, leg.ask = src.mid, src.exec_bid, src.exec_ask
@@ -70,7 +70,7 @@ class Analytics:
         if leg.close is None:
             return
         ts = event.ts_event
-        if ts // MINUTE_NS != leg.minute:
+        if not leg.minute_start <= ts < leg.minute_end:
             self._new_minute(leg, ts)
         if leg.opening:
             self._mark_opens(leg, ts)
@@ -103,7 +103,7 @@ class Analytics:
 
     def _new_second(self, leg: LegTracker, second: int) -> None:
         leg.flush()
-        leg.pending = second
+        leg.pending, leg.next_second_ns = second, (second + 1) * NS_PER_SECOND
         for pair in leg.pairs:
             if second > pair.pending:
                 if pair.pending >= 0:
@@ -121,7 +121,8 @@ class Analytics:
         leg.opening = opening
 
     def _new_minute(self, leg: LegTracker, ts: int) -> None:
-        leg.minute = ts // MINUTE_NS
+        leg.minute_start = ts // MINUTE_NS * MINUTE_NS
+        leg.minute_end = leg.minute_start + MINUTE_NS
         phase, day = self.clock.lookup(leg.venue, ts)
         if phase in MAIN_SESSION and day != leg.live_day:
             leg.live_day = day

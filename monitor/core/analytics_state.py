@@ -20,7 +20,7 @@ from monitor.core.analytics_windows import LegWindows, PairWindows, TradingMinut
 from monitor.core.events import NS_PER_SECOND
 from monitor.core.instruments import Pair
 from monitor.core.premium import PremiumCalculator, Premiums, Prices
-from monitor.core.reference import NOT_TRADING, CloseTracker, SessionClock
+from monitor.core.reference import MINUTE_NS, NOT_TRADING, CloseTracker, SessionClock
 from monitor.core.series import LastRing, SumRing
 from monitor.core.sessions import Phase, SessionCalendar
 from monitor.core.state import InstrumentState
@@ -94,7 +94,9 @@ class LegTracker:
         "has_quote",
         "live_day",
         "mid",
-        "minute",
+        "minute_end",
+        "minute_start",
+        "next_second_ns",
         "opening",
         "pairs",
         "pending",
@@ -122,8 +124,10 @@ class LegTracker:
         self.mid = self.bid = self.ask = NAN
         self.has_quote = False
         self.pending = -1  # the second whose sample is not written yet (-1: none)
+        self.next_second_ns = 0  # (pending + 1) s in ns: an event from then on is a new second
         self.sealed = 0  # seconds before it are final (folded into the windows)
-        self.minute = -1  # exchange-time minute of the latest phase lookup
+        # [start, end) in ns of the exchange-time minute of the latest phase lookup (none yet)
+        self.minute_start, self.minute_end = -MINUTE_NS, 0
         self.live_day = -1  # venue-local day of the latest main session (continuous/regular)
         self.opening = False  # some pair still waits for this venue's opening premium
         self.pairs: list[PairTracker] = []
@@ -155,7 +159,7 @@ class LegTracker:
         """Write the pending sample if it is before ``second``; later events start there."""
         if 0 <= self.pending < second:
             self.flush()
-            self.pending = -1
+            self.pending, self.next_second_ns = -1, 0
         self.sealed = max(self.sealed, second)
 
     def usd_per_unit(self) -> float:
