@@ -59,14 +59,14 @@ class Analytics:
         if leg is None:
             return
         if event.ts_recv >= leg.next_second_ns:  # a later second than the pending one
-            second = event.ts_recv // NS_PER_SECOND
-            if second < leg.sealed:
-                second = leg.sealed
-            self._new_second(leg, second)  # a pair's pending second is never behind its legs'
+            self._new_second(leg, event.ts_recv // NS_PER_SECOND)
         src = leg.state.active
         if src is not None:  # copy: the next second's first event flushes these values
+            unpriced = leg.mid != leg.mid
             leg.mid, leg.bid, leg.ask = src.mid, src.exec_bid, src.exec_ask
             leg.has_quote = src.has_quote
+            if unpriced and leg.mid == leg.mid:
+                self._first_price(leg)
         if leg.close is None:
             return
         ts = event.ts_event
@@ -102,6 +102,8 @@ class Analytics:
             yield
 
     def _new_second(self, leg: LegTracker, second: int) -> None:
+        # a pair's pending second is never behind its legs'
+        second = max(second, leg.sealed)
         leg.flush()
         leg.pending, leg.next_second_ns = second, (second + 1) * NS_PER_SECOND
         for pair in leg.pairs:
@@ -112,13 +114,24 @@ class Analytics:
 
     def _mark_opens(self, leg: LegTracker, ts: int) -> None:
         # Every pair is asked (each keeps its own opening premium); the leg stops asking
-        # once all of them have it. A plain loop: this runs on every event of the leg
-        # while a pair has a leg without a price (a feed down, before its first tick).
-        opening, day = False, leg.live_day
+        # once all of them have it, and pauses while the only ones without it lack a
+        # leg's price (a feed down, before its first tick): that leg's first price wakes
+        # it (_first_price), so the premium is kept at the same event as if it had asked.
+        opening = waiting = False
+        day = leg.live_day
         for pair in leg.pairs:
             if not pair.mark_open(leg, day, ts):
-                opening = True
-        leg.opening = opening
+                if pair.priced():
+                    opening = True
+                else:
+                    waiting = True
+        leg.opening, leg.awaits_price = opening, waiting
+
+    def _first_price(self, leg: LegTracker) -> None:
+        for pair in leg.pairs:
+            for other in (pair.us, pair.hk):
+                if other.awaits_price:
+                    other.awaits_price, other.opening = False, True
 
     def _new_minute(self, leg: LegTracker, ts: int) -> None:
         leg.minute_start = ts // MINUTE_NS * MINUTE_NS

@@ -88,6 +88,7 @@ class LegTracker:
 
     __slots__ = (
         "ask",
+        "awaits_price",
         "bid",
         "close",
         "fx",
@@ -130,6 +131,7 @@ class LegTracker:
         self.minute_start, self.minute_end = -MINUTE_NS, 0
         self.live_day = -1  # venue-local day of the latest main session (continuous/regular)
         self.opening = False  # some pair still waits for this venue's opening premium
+        self.awaits_price = False  # ... and can have it only once a leg has its first price
         self.pairs: list[PairTracker] = []
         equity = not instrument.is_fx
         self.quotes = LastRing(capacity, 2)  # mid, spread (FX: for the attribution's start)
@@ -262,6 +264,12 @@ class PairTracker:
             us.prices(us_phase, us.mid, us.bid, us.ask),
             hk.prices(hk_phase, hk.mid, hk.bid, hk.ask),
             (fx.mid, fx.bid, fx.ask),
+        )
+
+    def priced(self) -> bool:
+        """Whether every leg has a price (stored; else no premium can be computed)."""
+        return (
+            self.us.mid == self.us.mid and self.hk.mid == self.hk.mid and self.fx.mid == self.fx.mid
         )
 
     def mid_premium(self, us: Prices, hk: Prices, ts_ns: int) -> float:
