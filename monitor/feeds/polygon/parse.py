@@ -56,34 +56,39 @@ class PolygonParser:
         uniform, uniform_since = sizes.uniform, sizes.uniform_since_ns
         for item in items:
             try:
-                if type(item) is dict and item.get("ev") == "Q":
-                    try:
-                        sym, ts, bid, ask = item["sym"], item["t"], item["bp"], item["ap"]
+                try:  # a KeyError or TypeError here: not the common shape
+                    if item["ev"] == "Q":
+                        instrument = symbols[item["sym"]]  # str keys: a match is a str
+                        ts, bid, ask = item["t"], item["bp"], item["ap"]
                         bid_units, ask_units = item["bs"], item["as"]
-                    except KeyError:  # a field is missing: the exact checks decide
-                        sym = None
-                    instrument = symbols.get(sym) if type(sym) is str else None
-                    if (
-                        instrument is not None
-                        and type(bid) is float
-                        and type(ask) is float
-                        and type(bid_units) is int
-                        and type(ask_units) is int
-                        and type(ts) is int
-                        and _MS_LOW <= ts < _MS_HIGH
-                    ):
-                        ts *= 1_000_000
-                        lot = (
-                            uniform
-                            if ts >= uniform_since
-                            else sizes(ask if ask > bid else bid, ts)  # max(), as in _quote
-                        )
-                        append(
-                            Quote(
-                                instrument, bid, bid_units * lot, ask, ask_units * lot, ts, ts_recv
+                        if (
+                            type(bid) is float
+                            and type(ask) is float
+                            and type(bid_units) is int
+                            and type(ask_units) is int
+                            and type(ts) is int
+                            and _MS_LOW <= ts < _MS_HIGH
+                        ):
+                            ts *= 1_000_000
+                            lot = (
+                                uniform
+                                if ts >= uniform_since
+                                else sizes(ask if ask > bid else bid, ts)  # max(), as in _quote
                             )
-                        )
-                        continue
+                            append(
+                                Quote(
+                                    instrument,
+                                    bid,
+                                    bid_units * lot,
+                                    ask,
+                                    ask_units * lot,
+                                    ts,
+                                    ts_recv,
+                                )
+                            )
+                            continue
+                except (KeyError, TypeError):
+                    pass  # the exact checks decide, and name the reason
                 self._item(item, ts_recv, parsed)
             except Exception as exc:  # one bad element never loses the others
                 parsed.reject(exc)
