@@ -149,7 +149,11 @@ class Engine:
                 and ts - event.ts_recv <= self.max_skew_ns
                 and (not leg.grid or (self._grid_memo.get(bid) and self._grid_memo.get(ask)))
             ):
-                src.set_quote(bid, ask, bid_size, ask_size)
+                # SourceState.set_quote, inlined (tests/unit/core/test_engine_fast_path.py)
+                src.bid, src.ask, src.bid_size, src.ask_size = bid, ask, bid_size, ask_size
+                src.exec_bid, src.exec_ask = bid, ask
+                src.mid = (bid + ask) * 0.5
+                src.has_quote = src.has_price = True
                 src.quote_ts = ts
                 if ts > src.ts_event:
                     src.ts_event = ts
