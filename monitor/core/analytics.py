@@ -30,7 +30,7 @@ from monitor.core.analytics_state import (
 from monitor.core.events import NS_PER_SECOND, Event, Trade
 from monitor.core.reference import MAIN_SESSION, MINUTE_NS
 from monitor.core.sessions import SessionCalendar
-from monitor.core.state import InstrumentState
+from monitor.core.state import InstrumentState, SourceState
 
 
 class Analytics:
@@ -62,11 +62,11 @@ class Analytics:
             self._new_second(leg, event.ts_recv // NS_PER_SECOND)
         src = leg.state.active
         if src is not None:  # copy: the next second's first event flushes these values
-            unpriced = leg.mid != leg.mid
-            leg.mid, leg.bid, leg.ask = src.mid, src.exec_bid, src.exec_ask
-            leg.has_quote = src.has_quote
-            if unpriced and leg.mid == leg.mid:
-                self._first_price(leg)
+            if leg.mid == leg.mid:
+                leg.mid, leg.bid, leg.ask = src.mid, src.exec_bid, src.exec_ask
+                leg.has_quote = src.has_quote
+            else:  # no price yet
+                self._first_price(leg, src)
         if leg.close is None:
             return
         ts = event.ts_event
@@ -127,7 +127,11 @@ class Analytics:
                     waiting = True
         leg.opening, leg.awaits_price = opening, waiting
 
-    def _first_price(self, leg: LegTracker) -> None:
+    def _first_price(self, leg: LegTracker, src: SourceState) -> None:
+        leg.mid, leg.bid, leg.ask = src.mid, src.exec_bid, src.exec_ask
+        leg.has_quote = src.has_quote
+        if leg.mid != leg.mid:
+            return
         for pair in leg.pairs:
             for other in (pair.us, pair.hk):
                 if other.awaits_price:

@@ -146,7 +146,7 @@ class Engine:
                 and src is not None
                 and src.source == event.source
                 and src.quote_ts <= ts
-                and ts - event.ts_recv <= self.max_skew_ns
+                and (ts <= event.ts_recv or ts - event.ts_recv <= self.max_skew_ns)
                 and (not leg.grid or (self._grid_memo.get(bid) and self._grid_memo.get(ask)))
             ):
                 # SourceState.set_quote, inlined (tests/unit/core/test_engine_fast_path.py)
