@@ -30,7 +30,7 @@ from monitor.core.analytics_state import (
 from monitor.core.events import NS_PER_SECOND, Event, Trade
 from monitor.core.reference import MAIN_SESSION, MINUTE_NS
 from monitor.core.sessions import SessionCalendar
-from monitor.core.state import InstrumentState
+from monitor.core.state import InstrumentState, SourceState
 
 
 class Analytics:
@@ -58,22 +58,22 @@ class Analytics:
         leg = self.legs.get(event.instrument)
         if leg is None:
             return
-        second = event.ts_recv // NS_PER_SECOND
-        if second > leg.pending:  # a pair's pending second is never behind its legs'
-            if second < leg.sealed:
-                second = leg.sealed
-            self._new_second(leg, second)
+        if event.ts_recv >= leg.next_second_ns:  # a later second than the pending one
+            self._new_second(leg, event.ts_recv // NS_PER_SECOND)
         src = leg.state.active
         if src is not None:  # copy: the next second's first event flushes these values
-            leg.mid, leg.bid, leg.ask = src.mid, src.exec_bid, src.exec_ask
-            leg.has_quote = src.has_quote
+            if leg.mid == leg.mid:
+                leg.mid, leg.bid, leg.ask = src.mid, src.exec_bid, src.exec_ask
+                leg.has_quote = src.has_quote
+            else:  # no price yet
+                self._first_price(leg, src)
         if leg.close is None:
             return
         ts = event.ts_event
-        if ts // MINUTE_NS != leg.minute:
+        if not leg.minute_start <= ts < leg.minute_end:
             self._new_minute(leg, ts)
         if leg.opening:
-            leg.opening = not all([p.mark_open(leg, leg.live_day, ts) for p in leg.pairs])
+            self._mark_opens(leg, ts)
         if type(event) is Trade:
             self._on_trade(leg, event, leg.pending)
 
@@ -105,16 +105,44 @@ class Analytics:
             yield
 
     def _new_second(self, leg: LegTracker, second: int) -> None:
+        # a pair's pending second is never behind its legs'
+        second = max(second, leg.sealed)
         leg.flush()
-        leg.pending = second
+        leg.pending, leg.next_second_ns = second, (second + 1) * NS_PER_SECOND
         for pair in leg.pairs:
             if second > pair.pending:
                 if pair.pending >= 0:
                     pair.flush()
                 pair.pending = second
 
+    def _mark_opens(self, leg: LegTracker, ts: int) -> None:
+        # Every pair is asked (each keeps its own opening premium); the leg stops asking
+        # once all of them have it, and pauses while the only ones without it lack a
+        # leg's price (a feed down, before its first tick): that leg's first price wakes
+        # it (_first_price), so the premium is kept at the same event as if it had asked.
+        opening = waiting = False
+        day = leg.live_day
+        for pair in leg.pairs:
+            if not pair.mark_open(leg, day, ts):
+                if pair.priced():
+                    opening = True
+                else:
+                    waiting = True
+        leg.opening, leg.awaits_price = opening, waiting
+
+    def _first_price(self, leg: LegTracker, src: SourceState) -> None:
+        leg.mid, leg.bid, leg.ask = src.mid, src.exec_bid, src.exec_ask
+        leg.has_quote = src.has_quote
+        if leg.mid != leg.mid:
+            return
+        for pair in leg.pairs:
+            for other in (pair.us, pair.hk):
+                if other.awaits_price:
+                    other.awaits_price, other.opening = False, True
+
     def _new_minute(self, leg: LegTracker, ts: int) -> None:
-        leg.minute = ts // MINUTE_NS
+        leg.minute_start = ts // MINUTE_NS * MINUTE_NS
+        leg.minute_end = leg.minute_start + MINUTE_NS
         phase, day = self.clock.lookup(leg.venue, ts)
         if phase in MAIN_SESSION and day != leg.live_day:
             leg.live_day = day

@@ -20,7 +20,7 @@ from monitor.core.analytics_windows import LegWindows, PairWindows, TradingMinut
 from monitor.core.events import NS_PER_SECOND
 from monitor.core.instruments import Pair
 from monitor.core.premium import PremiumCalculator, Premiums, Prices
-from monitor.core.reference import NOT_TRADING, CloseTracker, SessionClock
+from monitor.core.reference import MINUTE_NS, NOT_TRADING, CloseTracker, SessionClock
 from monitor.core.series import LastRing, SumRing
 from monitor.core.sessions import Phase, SessionCalendar
 from monitor.core.state import InstrumentState
@@ -88,13 +88,16 @@ class LegTracker:
 
     __slots__ = (
         "ask",
+        "awaits_price",
         "bid",
         "close",
         "fx",
         "has_quote",
         "live_day",
         "mid",
-        "minute",
+        "minute_end",
+        "minute_start",
+        "next_second_ns",
         "opening",
         "pairs",
         "pending",
@@ -122,10 +125,13 @@ class LegTracker:
         self.mid = self.bid = self.ask = NAN
         self.has_quote = False
         self.pending = -1  # the second whose sample is not written yet (-1: none)
+        self.next_second_ns = 0  # (pending + 1) s in ns: an event from then on is a new second
         self.sealed = 0  # seconds before it are final (folded into the windows)
-        self.minute = -1  # exchange-time minute of the latest phase lookup
+        # [start, end) in ns of the exchange-time minute of the latest phase lookup (none yet)
+        self.minute_start, self.minute_end = -MINUTE_NS, 0
         self.live_day = -1  # venue-local day of the latest main session (continuous/regular)
         self.opening = False  # some pair still waits for this venue's opening premium
+        self.awaits_price = False  # ... and can have it only once a leg has its first price
         self.pairs: list[PairTracker] = []
         equity = not instrument.is_fx
         self.quotes = LastRing(capacity, 2)  # mid, spread (FX: for the attribution's start)
@@ -155,7 +161,7 @@ class LegTracker:
         """Write the pending sample if it is before ``second``; later events start there."""
         if 0 <= self.pending < second:
             self.flush()
-            self.pending = -1
+            self.pending, self.next_second_ns = -1, 0
         self.sealed = max(self.sealed, second)
 
     def usd_per_unit(self) -> float:
@@ -260,6 +266,12 @@ class PairTracker:
             us.prices(us_phase, us.mid, us.bid, us.ask),
             hk.prices(hk_phase, hk.mid, hk.bid, hk.ask),
             (fx.mid, fx.bid, fx.ask),
+        )
+
+    def priced(self) -> bool:
+        """Whether every leg has a price (stored; else no premium can be computed)."""
+        return (
+            self.us.mid == self.us.mid and self.hk.mid == self.hk.mid and self.fx.mid == self.fx.mid
         )
 
     def mid_premium(self, us: Prices, hk: Prices, ts_ns: int) -> float:

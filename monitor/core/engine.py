@@ -130,8 +130,44 @@ class Engine:
 
     # ------------------------------------------------------------------ hot path
     def on_event(self, event: Event) -> bool:
-        """Apply one event; return False (and count the reason) if it was rejected."""
+        """Apply one event; return False (and count the reason) if it was rejected.
+
+        The common case (a valid, in-order quote from the source heard last, whose
+        prices are known to be on the grid where there is one) is applied inline; any
+        other event takes the exact path, which names the reason of a rejection.
+        """
         leg = self._legs.get(event.instrument)
+        if type(event) is Quote and leg is not None:
+            bid, ask, ts = event.bid, event.ask, event.ts_event
+            bid_size, ask_size, src = event.bid_size, event.ask_size, leg.last
+            if (
+                leg.low < bid <= ask < leg.high  # NaN fails every comparison
+                and 0.0 <= bid_size < INF
+                and 0.0 <= ask_size < INF
+                and src is not None
+                and src.source == event.source
+                and src.quote_ts <= ts
+                and (ts <= event.ts_recv or ts - event.ts_recv <= self.max_skew_ns)
+                and (not leg.grid or (self._grid_memo.get(bid) and self._grid_memo.get(ask)))
+            ):
+                # SourceState.set_quote, inlined (tests/unit/core/test_engine_fast_path.py)
+                src.bid, src.ask, src.bid_size, src.ask_size = bid, ask, bid_size, ask_size
+                src.exec_bid, src.exec_ask = bid, ask
+                src.mid = (bid + ask) * 0.5
+                src.has_quote = src.has_price = True
+                src.quote_ts = ts
+                if ts > src.ts_event:
+                    src.ts_event = ts
+                src.ts_recv = event.ts_recv
+                if leg.state.active is not src:
+                    leg.state.consider(src, event.ts_recv)
+                self.accepted_total += 1
+                for listener in self.listeners:
+                    listener(event)
+                return True
+        return self._apply(leg, event)
+
+    def _apply(self, leg: _Leg | None, event: Event) -> bool:
         if leg is None:
             self._reject(event.instrument, v.UNKNOWN_INSTRUMENT)
             return False

@@ -22,6 +22,8 @@ def size_checked(sink: EventSink, max_size: float, health: FeedHealth) -> EventS
 
     def checked(event: Event) -> object:
         if type(event) is Quote:
+            if event.bid_size <= max_size and event.ask_size <= max_size:
+                return sink(event)  # the common case: plausible sizes (NaN takes the exact test)
             implausible = max_size < event.bid_size < _INF or max_size < event.ask_size < _INF
         elif type(event) is Trade:
             implausible = max_size < event.size < _INF

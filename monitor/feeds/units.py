@@ -65,7 +65,7 @@ class QuoteSizes:
     legacy ``quote_size_multiplier`` setting) overrides all of them.
     """
 
-    __slots__ = ("_fixed", "_since", "_unit")
+    __slots__ = ("_fixed", "_since", "_unit", "uniform", "uniform_since_ns")
 
     def __init__(
         self,
@@ -77,6 +77,16 @@ class QuoteSizes:
         self._unit = unit
         self._since = -math.inf if shares_since_ns is None else shares_since_ns
         self._fixed = fixed
+        # For the parsers' fast paths: every quote stamped ``uniform_since_ns`` or later
+        # has the multiplier ``uniform``, whatever its price (round lots: never).
+        self.uniform = 1.0 if fixed is None else fixed
+        self.uniform_since_ns: float
+        if fixed is not None or unit == "shares":
+            self.uniform_since_ns = -math.inf
+        elif unit == "round_lots":
+            self.uniform_since_ns = math.inf
+        else:
+            self.uniform_since_ns = self._since
 
     def __call__(self, price: float, ts_event_ns: int) -> float:
         """Shares per reported unit for a quote at ``price`` stamped ``ts_event_ns``."""

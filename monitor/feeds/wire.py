@@ -11,7 +11,7 @@ import json
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import orjson
@@ -46,7 +46,7 @@ class Control:
     code: int | None = None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Parsed:
     """What one frame held: events, control messages and the elements that were dropped.
 
@@ -55,10 +55,23 @@ class Parsed:
     this feed does not map (counted ``unknown_symbol``).
     """
 
-    events: list[Event] = field(default_factory=list)
-    controls: list[Control] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    unknown_symbols: list[str] = field(default_factory=list)
+    events: list[Event]
+    controls: list[Control]
+    errors: list[str]
+    unknown_symbols: list[str]
+
+    def __init__(
+        self,
+        events: list[Event] | None = None,
+        controls: list[Control] | None = None,
+        errors: list[str] | None = None,
+        unknown_symbols: list[str] | None = None,
+    ) -> None:
+        # written out (one per frame): list literals cost less than default factories
+        self.events = [] if events is None else events
+        self.controls = [] if controls is None else controls
+        self.errors = [] if errors is None else errors
+        self.unknown_symbols = [] if unknown_symbols is None else unknown_symbols
 
     def reject(self, exc: BaseException) -> None:
         """Record one element that raised ``exc`` (any exception: the others go on)."""

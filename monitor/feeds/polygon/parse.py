@@ -43,22 +43,53 @@ class PolygonParser:
         }
 
     def __call__(self, frame: str | bytes, ts_recv: int) -> Parsed:
-        """Parse one frame; bad elements are reported in ``errors``, not raised."""
+        """Parse one frame; bad elements are reported in ``errors``, not raised.
+
+        The common element (a quote of a mapped symbol: float prices, int sizes, int
+        milliseconds) is read inline; any other goes through :meth:`_item`'s exact checks.
+        """
         data = loads(frame)
         items = data if isinstance(data, list) else [data]
         parsed = Parsed()
-        events = parsed.events
-        quote = self._quote
+        append = parsed.events.append
+        symbols, sizes = self._symbols, self._sizes
+        uniform, uniform_since = sizes.uniform, sizes.uniform_since_ns
         for item in items:
             try:
-                if type(item) is dict and item.get("ev") == "Q":  # the common element
-                    event = quote(item, ts_recv)
-                    if event is None:
-                        parsed.unknown(item.get("sym"))
-                    else:
-                        events.append(event)
-                else:
-                    self._item(item, ts_recv, parsed)
+                try:  # a KeyError or TypeError here: not the common shape
+                    if item["ev"] == "Q":
+                        instrument = symbols[item["sym"]]  # str keys: a match is a str
+                        ts, bid, ask = item["t"], item["bp"], item["ap"]
+                        bid_units, ask_units = item["bs"], item["as"]
+                        if (
+                            type(bid) is float
+                            and type(ask) is float
+                            and type(bid_units) is int
+                            and type(ask_units) is int
+                            and type(ts) is int
+                            and _MS_LOW <= ts < _MS_HIGH
+                        ):
+                            ts *= 1_000_000
+                            lot = (
+                                uniform
+                                if ts >= uniform_since
+                                else sizes(ask if ask > bid else bid, ts)  # max(), as in _quote
+                            )
+                            append(
+                                Quote(
+                                    instrument,
+                                    bid,
+                                    bid_units * lot,
+                                    ask,
+                                    ask_units * lot,
+                                    ts,
+                                    ts_recv,
+                                )
+                            )
+                            continue
+                except (KeyError, TypeError):
+                    pass  # the exact checks decide, and name the reason
+                self._item(item, ts_recv, parsed)
             except Exception as exc:  # one bad element never loses the others
                 parsed.reject(exc)
         return parsed

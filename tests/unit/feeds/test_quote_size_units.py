@@ -9,6 +9,7 @@ of 100) and 120 x 80 shares after (3 x 2 round lots of 40, the US$250-1,000 tier
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
 
 import pytest
@@ -145,3 +146,24 @@ def test_depth_in_usd_on_the_api_for_a_15_and_a_300_dollar_stock(
     expected_bid, expected_ask = DEPTH_USD[(day, symbol)]
     assert bid == pytest.approx(expected_bid, rel=1e-12)
     assert ask == pytest.approx(expected_ask, rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    "sizes",
+    [
+        QuoteSizes("auto"),
+        QuoteSizes("auto", shares_since_ns=None),
+        QuoteSizes("shares"),
+        QuoteSizes("round_lots"),
+        QuoteSizes("auto", fixed=100.0),
+        QuoteSizes("round_lots", fixed=1.0),
+    ],
+)
+def test_the_uniform_multiplier_is_what_every_price_gets(sizes: QuoteSizes) -> None:
+    """The parsers' fast path uses ``uniform`` from ``uniform_since_ns`` on: it must be the
+    multiplier of every price at every such time."""
+    times = [US_SHARES_SINCE_NS - 1, US_SHARES_SINCE_NS, US_SHARES_SINCE_NS + 10**18, 0]
+    for ts in times:
+        if ts >= sizes.uniform_since_ns:
+            for price in (0.5, 249.99, 250.0, 250.01, 999.0, 5_000.0, 20_000.0, math.nan):
+                assert sizes(price, ts) == sizes.uniform
