@@ -8,7 +8,7 @@ loop whenever a time slice is spent (every collector computes a group in one ste
 Everything stays on the loop: a worker thread would hold the GIL for tens of milliseconds
 against it. The market families (built from the shared snapshot, in steps of a few pairs)
 come first. The text is what prometheus_client produces for the same families
-(``exposition.Writer``), in either text format it negotiates.
+(``exposition.Writer``), in either text format it negotiates, streamed as it is written.
 """
 
 from __future__ import annotations
@@ -31,30 +31,33 @@ def make_metrics_handler(
 ) -> Handler:
     """An aiohttp handler serving ``market`` then ``registry`` (see the module docstring)."""
 
-    async def metrics(request: web.Request) -> web.Response:
+    async def metrics(request: web.Request) -> web.StreamResponse:
         accept = ",".join(request.headers.getall(hdrs.ACCEPT, []))
         encoder, content_type = choose_encoder(accept)
         names = request.query.getall("name[]", [])
         writer = Writer(encoder)
-        parts: list[bytes] = []  # encoded as they come: the last join is a copy
         slice_ = TimeSlice()
+        families: list[Metric] = []
         for step in market.steps() if market is not None else ():
             if step is None:
                 await slice_.pause()
-                continue
-            for family in step:
-                kept = _restricted(family, set(names)) if names else family
-                for part in writer.parts(kept) if kept is not None else ():
-                    parts.append(part.encode("utf-8"))
-                    await slice_.pause()
+            else:
+                families = step
+        response = web.StreamResponse(headers={"Content-Type": content_type})
+        response.enable_compression()
+        await response.prepare(request)  # the text goes out as it is written: no big copy
+        for family in families:
+            kept = _restricted(family, set(names)) if names else family
+            for part in writer.parts(kept) if kept is not None else ():
+                await response.write(part.encode("utf-8"))
+                await slice_.pause()
         for family in (registry.restricted_registry(names) if names else registry).collect():
             for part in writer.parts(family):
-                parts.append(part.encode("utf-8"))
+                await response.write(part.encode("utf-8"))
                 await slice_.pause()
         if content_type.startswith("application/openmetrics-text"):
-            parts.append(OPENMETRICS_EOF.encode())
-        response = web.Response(body=b"".join(parts), headers={"Content-Type": content_type})
-        response.enable_compression()
+            await response.write(OPENMETRICS_EOF.encode())
+        await response.write_eof()
         return response
 
     return metrics
