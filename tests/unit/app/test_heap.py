@@ -8,11 +8,12 @@ import sys
 
 CHECK = """
 import gc
-from monitor.app.heap import FULL_COLLECTION_EVERY, settle_heap
-young, middle, _ = gc.get_threshold()
+from monitor.app.heap import FULL_COLLECTION_EVERY, MIDDLE_COLLECTION_EVERY, settle_heap
+young, _, _ = gc.get_threshold()
 settle_heap()
 assert gc.get_freeze_count() > 1000, gc.get_freeze_count()
-assert gc.get_threshold() == (young, middle, FULL_COLLECTION_EVERY), gc.get_threshold()
+expected = (young, MIDDLE_COLLECTION_EVERY, FULL_COLLECTION_EVERY)
+assert gc.get_threshold() == expected, gc.get_threshold()
 a = []
 a.append(a)  # cyclic garbage made after start-up is still collected
 del a
