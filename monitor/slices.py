@@ -1,11 +1,11 @@
-"""Time slices for long work on the event loop: give the loop back every millisecond.
+"""Time slices for long work on the event loop: give the loop back every half millisecond.
 
 A piece of work that walks hundreds of pairs (the market clock's snapshot, an alert round,
 a large API response, a scrape) asks :meth:`TimeSlice.pause` between items. The slice is
 shared by all of them: it counts from the start of the loop's round (marked by a callback
 the first of them to yield schedules ahead of its own wake-up), so several such pieces of
-work running at once take a millisecond of a round together, not one each, and the timers
-and quotes behind them wait about a millisecond whatever the number of pairs. Small
+work running at once take half a millisecond of a round together, not that each, and the
+timers and quotes behind them wait about that long whatever the number of pairs. Small
 configurations do not pay for yields they do not need.
 """
 
@@ -15,7 +15,7 @@ import asyncio
 from collections.abc import Callable
 from time import perf_counter_ns
 
-SLICE_SECONDS = 0.001
+SLICE_SECONDS = 0.0005
 """How long loop-side work runs in one round of the loop before it lets the rest in."""
 
 

@@ -35,9 +35,9 @@ def firing_families(service: AlertService) -> Iterator[Metric]:
         "Alerts firing per rule and pair (several legs or feeds may fire at once).",
         ["rule", "pair"],
     )
-    for (rule, pair), count in sorted(service.evaluator.firing_counts().items()):
-        firing.add_metric([rule, pair], 1 if count else 0)
-        count_family.add_metric([rule, pair], count)
+    counts = sorted(service.evaluator.firing_counts().items())
+    firing.rows = [(key, 1.0 if count else 0.0) for key, count in counts]  # thousands
+    count_family.rows = [(key, float(count)) for key, count in counts]
     yield firing
     yield count_family
 

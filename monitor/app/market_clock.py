@@ -2,7 +2,7 @@
 shares (scrapes, the HTTP API, alert rules), once per ``interval`` (default a second).
 
 Each tick runs ``Engine.advance`` and builds the view of every pair in small steps,
-yielding to the event loop whenever a millisecond's slice is spent (``monitor.slices``),
+yielding to the event loop whenever the round's time slice is spent (``monitor.slices``),
 so that no tick holds the loop for long at any number of pairs; readers take the latest
 published snapshot and never compute one.
 With a replayed feed time is the recorded time, so the engine advances as events cross

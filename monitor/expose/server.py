@@ -73,18 +73,23 @@ async def readyz(request: web.Request) -> web.Response:
     return json_response({"ready": True})
 
 
-async def pairs(request: web.Request) -> web.Response:
+async def pairs(request: web.Request) -> web.StreamResponse:
     snapshot = request.app[STATE_KEY].snapshot()
     try:  # ?sort=premium|zscore|edge|pair&order=&limit=&window= (docs/universe.md)
         views = api_universe.sorted_pairs(snapshot, request.query) if request.query else None
     except api_universe.SortError as exc:
         return json_response({"error": str(exc)}, status=400)
-    body = []
+    response = web.StreamResponse(headers={"Content-Type": "application/json"})
+    await response.prepare(request)
     slice_ = TimeSlice()  # hundreds of pairs do not hold the loop: each is encoded in turn
+    separator = b"["
     for view in snapshot.pairs if views is None else views:
-        body.append(orjson.Fragment(orjson.dumps(api.pair_json(view), option=JSON_OPTIONS)))
+        await response.write(separator + orjson.dumps(api.pair_json(view), option=JSON_OPTIONS))
+        separator = b","
         await slice_.pause()
-    return json_response(body)
+    await response.write(b"]" if separator == b"," else b"[]")
+    await response.write_eof()
+    return response
 
 
 async def premium_index(request: web.Request) -> web.Response:
