@@ -195,7 +195,7 @@ def run(sizes: tuple[int, ...] = SIZES, window: float = WINDOW) -> list[Row]:
             for count in sizes:
                 rows += run_size(count, tmp, f"http://127.0.0.1:{bare_port}", window)
     for count in sizes:
-        events = simulated_events(synthetic_pairs(count), 600 if count <= 20 else 60)
+        events = simulated_events(synthetic_pairs(count), 600)
         with_, advance = snapshot_cost(count, DEFAULT_ANALYTICS, events)
         without, advance_off = snapshot_cost(count, None, events)
         big = count >= 200
