@@ -66,7 +66,8 @@ class RowGauge(GaugeMetricFamily):
     ) -> None:
         if timestamp is not None:
             raise ValueError("RowGauge samples carry no timestamp")
-        self.rows.append((tuple(labels), float(value)))
+        key = labels if type(labels) is tuple else tuple(labels)
+        self.rows.append((key, value if type(value) is float else float(value)))
 
     @property
     def samples(self) -> list[Sample]:

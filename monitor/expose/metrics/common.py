@@ -7,6 +7,8 @@ absent rather than frozen.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from monitor.scrape import RowGauge
 
 NS = 1e9  # nanoseconds per second
@@ -17,7 +19,7 @@ def gauge(name: str, doc: str, *labels: str) -> RowGauge:
     return RowGauge(name, doc, labels)
 
 
-def add_known(family: RowGauge, labels: list[str], value: float | None) -> None:
+def add_known(family: RowGauge, labels: Sequence[str], value: float | None) -> None:
     """Add a sample unless ``value`` is undefined (``None``)."""
     if value is not None:
         family.add_metric(labels, value)

@@ -59,13 +59,13 @@ def feed_families(feeds: Iterable[FeedHealth]) -> Iterator[Metric]:
         "dlmon_feed_state", "Connection state (1 for the current state)", labels=["feed", "state"]
     )
     for health in feeds:
-        up.add_metric([health.name], 1 if health.up else 0)
-        messages.add_metric([health.name], health.messages_total)
-        reconnects.add_metric([health.name], health.reconnects_total)
-        attempts.add_metric([health.name], health.connect_attempts_total)
+        up.add_metric((health.name,), 1 if health.up else 0)
+        messages.add_metric((health.name,), health.messages_total)
+        reconnects.add_metric((health.name,), health.reconnects_total)
+        attempts.add_metric((health.name,), health.connect_attempts_total)
         for kind, count in sorted(health.errors_total.items()):
-            errors.add_metric([health.name, kind], count)
+            errors.add_metric((health.name, kind), count)
         if health.last_message_ns:
-            last.add_metric([health.name], health.last_message_ns / NS)
-        state.add_metric([health.name, health.state.value], 1)
+            last.add_metric((health.name,), health.last_message_ns / NS)
+        state.add_metric((health.name, health.state.value), 1)
     yield from (up, messages, errors, reconnects, attempts, last, state)

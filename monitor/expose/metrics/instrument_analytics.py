@@ -69,16 +69,16 @@ def instrument_analytics_families(snapshot: MarketSnapshot) -> Iterator[Metric]:
     )
     for item in distinct_instrument_analytics(snapshot):
         name = item.instrument
-        add_known(imbalance, [name], item.book_imbalance)
-        add_known(close, [name], item.official_close)
+        add_known(imbalance, (name,), item.book_imbalance)
+        add_known(close, (name,), item.official_close)
         if item.official_close_ts is not None:
-            close_ts.add_metric([name], item.official_close_ts / NS)
+            close_ts.add_metric((name,), item.official_close_ts / NS)
         for w in item.windows:
-            add_known(rv, [name, w.window], w.realized_volatility)
-            add_known(amihud, [name, w.window], w.amihud_illiquidity)
-            add_known(spread, [name, w.window], w.time_weighted_spread)
+            add_known(rv, (name, w.window), w.realized_volatility)
+            add_known(amihud, (name, w.window), w.amihud_illiquidity)
+            add_known(spread, (name, w.window), w.time_weighted_spread)
         for c in item.trade_costs:
-            add_known(cost, [name, c.side], c.cost_ratio)
+            add_known(cost, (name, c.side), c.cost_ratio)
             if c.top_notional_usd is not None:
-                fillable.add_metric([name, c.side], min(1.0, c.top_notional_usd / c.notional_usd))
+                fillable.add_metric((name, c.side), min(1.0, c.top_notional_usd / c.notional_usd))
     yield from (rv, amihud, spread, imbalance, cost, fillable, close, close_ts)

@@ -50,17 +50,17 @@ def instrument_families(snapshot: MarketSnapshot) -> Iterator[Metric]:
     venues: dict[str, bool] = {}
     for leg in distinct_legs(snapshot):
         venues[leg.venue] = leg.market_open
-        info.add_metric([leg.instrument, leg.venue, leg.currency], 1)
-        stale.add_metric([leg.instrument], 1 if leg.stale else 0)
+        info.add_metric((leg.instrument, leg.venue, leg.currency), 1)
+        stale.add_metric((leg.instrument,), 1 if leg.stale else 0)
         if leg.ts_event is not None and leg.ts_recv is not None:
-            updated.add_metric([leg.instrument], leg.ts_event / NS)
-            received.add_metric([leg.instrument], leg.ts_recv / NS)
+            updated.add_metric((leg.instrument,), leg.ts_event / NS)
+            received.add_metric((leg.instrument,), leg.ts_recv / NS)
         if leg.venue == "FX":
             continue
         for field in ("bid", "ask", "last", "mid"):
             value = getattr(leg, field)
             if value is not None:
-                price.add_metric([leg.instrument, field], value)
+                price.add_metric((leg.instrument, field), value)
     for venue, is_open in sorted(venues.items()):
-        market_open.add_metric([venue], 1 if is_open else 0)
+        market_open.add_metric((venue,), 1 if is_open else 0)
     yield from (price, info, updated, received, stale, market_open)

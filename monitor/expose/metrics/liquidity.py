@@ -40,15 +40,15 @@ def liquidity_families(snapshot: MarketSnapshot) -> Iterator[Metric]:
         if liq is None:
             continue
         if liq.quoted_spread_ratio is not None:
-            spread.add_metric([leg.instrument], liq.quoted_spread_ratio)
+            spread.add_metric((leg.instrument,), liq.quoted_spread_ratio)
         for side, value in (("bid", liq.bid_depth_usd), ("ask", liq.ask_depth_usd)):
             if value is not None:
-                depth.add_metric([leg.instrument, side], value)
+                depth.add_metric((leg.instrument, side), value)
         for w in liq.windows:
             if w.turnover_usd is not None:
-                turnover.add_metric([leg.instrument, w.window], w.turnover_usd)
-            volume.add_metric([leg.instrument, w.window], w.volume)
-            trades.add_metric([leg.instrument, w.window], w.trades)
+                turnover.add_metric((leg.instrument, w.window), w.turnover_usd)
+            volume.add_metric((leg.instrument, w.window), w.volume)
+            trades.add_metric((leg.instrument, w.window), w.trades)
             if w.vwap is not None:
-                vwap.add_metric([leg.instrument, w.window], w.vwap)
+                vwap.add_metric((leg.instrument, w.window), w.vwap)
     yield from (spread, depth, turnover, volume, trades, vwap)

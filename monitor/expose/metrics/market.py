@@ -52,6 +52,15 @@ SNAPSHOT_FAMILIES: tuple[Callable[[MarketSnapshot], Iterable[Metric]], ...] = (
 """The groups of families built from the snapshot, in exposition order."""
 PAIRS_PER_STEP = 20
 """Pairs of the snapshot a group's families are built over in one step."""
+PER_PAIR_ONLY = frozenset(
+    {
+        premium_basis_families,
+        premium_statistics_families,
+        premium_open_close_families,
+        turnover_share_families,
+    }
+)
+"""Groups whose every series belongs to one pair: their parts never share one."""
 
 
 class MarketCollector(Collector):
@@ -88,10 +97,11 @@ class MarketCollector(Collector):
                 for i in range(0, len(pairs), PAIRS_PER_STEP)
             ] or [snapshot]
             for families in SNAPSHOT_FAMILIES:
+                shared = families not in PER_PAIR_ONLY
                 for part in parts:
-                    merged.add(guarded(families, part))
+                    merged.add(guarded(families, part), shared)
                     yield None
-        merged.add(guarded(validation_families, self._engine))
+        merged.add(guarded(validation_families, self._engine), shared=True)
         yield merged.families()
 
 
@@ -102,12 +112,16 @@ class _Merged:
         self._families: dict[str, Metric] = {}
         self._seen: dict[str, set[tuple[str, ...]]] = {}
 
-    def add(self, families: Iterable[Metric]) -> None:
+    def add(self, families: Iterable[Metric], shared: bool) -> None:
+        """Add a part's families; ``shared``: its series may be in other parts too."""
         for family in families:
             kept = self._families.setdefault(family.name, family)
             if kept is family or not isinstance(kept, RowGauge):
                 continue  # a family not built per pair comes whole from the first part
             assert isinstance(family, RowGauge)
+            if not shared:
+                kept.rows.extend(family.rows)
+                continue
             seen = self._seen.get(family.name)
             if seen is None:
                 seen = self._seen[family.name] = {labels for labels, _ in kept.rows}

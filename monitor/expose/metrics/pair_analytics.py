@@ -37,11 +37,11 @@ def premium_basis_families(snapshot: MarketSnapshot) -> Iterator[Metric]:
         "leg",
     )
     for pair, a in pairs_with_analytics(snapshot):
-        live.add_metric([pair], 1 if a.basis == "live" else 0)
+        live.add_metric((pair,), 1 if a.basis == "live" else 0)
         for leg_name, leg in zip(("us", "hk", "fx"), a.legs, strict=True):
             if leg.ts is not None:
-                leg_ts.add_metric([pair, leg_name], leg.ts / NS)
-            leg_reference.add_metric([pair, leg_name], 0 if leg.kind == "live" else 1)
+                leg_ts.add_metric((pair, leg_name), leg.ts / NS)
+            leg_reference.add_metric((pair, leg_name), 0 if leg.kind == "live" else 1)
     yield from (live, leg_ts, leg_reference)
 
 
@@ -71,18 +71,18 @@ def premium_statistics_families(snapshot: MarketSnapshot) -> Iterator[Metric]:
     stderr = gauge("dlmon_premium_ar1_stderr", "Standard error of the AR(1) coefficient", "pair")
     for pair, a in pairs_with_analytics(snapshot):
         for w in a.premium_windows:
-            key = [pair, w.basis, w.window]
+            key = (pair, w.basis, w.window)
             add_known(mean, key, w.mean)
             add_known(std, key, w.stddev)
             add_known(z, key, w.zscore)
             add_known(positive, key, w.positive_share)
         h = a.half_life
         if h is not None:
-            add_known(half, [pair], h.half_life_seconds)
-            add_known(half_low, [pair], h.half_life_low_seconds)
-            add_known(half_high, [pair], h.half_life_high_seconds)
-            coef.add_metric([pair], h.ar1_coefficient)
-            stderr.add_metric([pair], h.ar1_stderr)
+            add_known(half, (pair,), h.half_life_seconds)
+            add_known(half_low, (pair,), h.half_life_low_seconds)
+            add_known(half_high, (pair,), h.half_life_high_seconds)
+            coef.add_metric((pair,), h.ar1_coefficient)
+            stderr.add_metric((pair,), h.ar1_stderr)
     yield from (mean, std, z, positive, half, half_low, half_high, coef, stderr)
 
 
@@ -106,9 +106,9 @@ def premium_open_close_families(snapshot: MarketSnapshot) -> Iterator[Metric]:
             if day.close_premium is not None:
                 latest_close[day.venue] = day.close_premium
         for venue, value in sorted(latest_open.items()):
-            at_open.add_metric([pair, venue], value)
+            at_open.add_metric((pair, venue), value)
         for venue, value in sorted(latest_close.items()):
-            at_close.add_metric([pair, venue], value)
+            at_close.add_metric((pair, venue), value)
     yield from (at_open, at_close)
 
 
@@ -123,6 +123,6 @@ def turnover_share_families(snapshot: MarketSnapshot) -> Iterator[Metric]:
     )
     for pair, a in pairs_with_analytics(snapshot):
         for s in a.turnover_shares:
-            add_known(share, [pair, a.us.venue, s.window], s.us)
-            add_known(share, [pair, a.hk.venue, s.window], s.hk)
+            add_known(share, (pair, a.us.venue, s.window), s.us)
+            add_known(share, (pair, a.hk.venue, s.window), s.hk)
     yield share

@@ -53,19 +53,19 @@ def pair_families(snapshot: MarketSnapshot) -> Iterator[Metric]:
             [view.pair, view.us.instrument, view.hk.instrument, f"{view.ads_ratio:g}"], 1
         )
         for leg_name, leg in (("us", view.us), ("hk", view.hk), ("fx", view.fx)):
-            leg_info.add_metric([view.pair, leg_name, leg.instrument], 1)
-        stale.add_metric([view.pair], 1 if view.stale else 0)
-        unconfirmed.add_metric([view.pair], 1 if view.ratio_unconfirmed else 0)
+            leg_info.add_metric((view.pair, leg_name, leg.instrument), 1)
+        stale.add_metric((view.pair,), 1 if view.stale else 0)
+        unconfirmed.add_metric((view.pair,), 1 if view.ratio_unconfirmed else 0)
         if view.implied_fx is not None:
-            implied_fx.add_metric([view.pair], view.implied_fx)
+            implied_fx.add_metric((view.pair,), view.implied_fx)
         for basis in ("mid", "buy_hk_sell_us", "buy_us_sell_hk"):
             value = getattr(view.premium, basis)
             if value is not None:
-                premium.add_metric([view.pair, basis], value)
+                premium.add_metric((view.pair, basis), value)
         if view.fx.instrument not in seen_fx:
             seen_fx.add(view.fx.instrument)
             for field in ("bid", "ask", "mid"):
                 value = getattr(view.fx, field)
                 if value is not None:
-                    fx_rate.add_metric([view.fx.instrument, field], value)
+                    fx_rate.add_metric((view.fx.instrument, field), value)
     yield from (premium, pair_info, leg_info, stale, fx_rate, implied_fx, unconfirmed)

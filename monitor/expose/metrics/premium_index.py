@@ -59,9 +59,9 @@ def index_families(snapshot: MarketSnapshot) -> Iterator[Metric]:
     add_known(premium, name, view.premium)
     included.add_metric(name, view.included)
     for c in view.constituents:
-        add_known(weight, [view.name, c.pair], c.weight)
-        add_known(target, [view.name, c.pair], c.target_weight)
-        member.add_metric([view.name, c.pair], 1 if c.included else 0)
+        add_known(weight, (view.name, c.pair), c.weight)
+        add_known(target, (view.name, c.pair), c.target_weight)
+        member.add_metric((view.name, c.pair), 1 if c.included else 0)
     if view.rebalanced_at is not None:
         rebalanced.add_metric(name, view.rebalanced_at / NS)
     next_rebalance.add_metric(name, view.next_rebalance_at / NS)

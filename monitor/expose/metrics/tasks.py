@@ -48,5 +48,5 @@ def task_restart_families(restarts: Mapping[str, int]) -> Iterator[Metric]:
         "dlmon_task_restarts", "Background task restarts after a crash", labels=["task"]
     )
     for task, count in sorted(restarts.items()):
-        family.add_metric([task], count)
+        family.add_metric((task,), count)
     yield family
