@@ -110,8 +110,10 @@ async def test_alerts_are_posted_to_every_instance_resent_and_resolved_with_ends
         assert firing["annotations"]["summary"].startswith("PONY · premium_high: mid premium")
         assert firing["annotations"]["basis"] == "mid"  # may change: not an identity label
         assert firing["generatorURL"] == "https://grafana.example/d/dlmon?var-pair=PONY"
-        now = time.time_ns()
-        assert ns(firing["startsAt"]) <= now < ns(firing["endsAt"]) <= now + 1 * NS  # 4 x 0.2 s
+        # endsAt: four resend intervals (4 x 0.2 s) after the post, which came at startsAt;
+        # not compared with the time now, which a loaded machine moves past it.
+        starts, ends = ns(firing["startsAt"]), ns(firing["endsAt"])
+        assert starts <= time.time_ns() and starts + NS // 2 < ends <= starts + 2 * NS
         assert len(down.requests) >= 3  # the other instance is tried every time too
         [sink] = [s for s in notify.api_sinks() if s["sink"] == "am"]
         assert sink["instances"] == {up.url(""): "ok", down.url(""): "http 503"}
