@@ -13,7 +13,7 @@ come first. The text is what prometheus_client produces for the same families
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 
 from aiohttp import hdrs, web
 from aiohttp.typedefs import Handler
@@ -22,6 +22,7 @@ from prometheus_client.metrics_core import Metric
 from prometheus_client.registry import CollectorRegistry
 
 from monitor.expose.exposition import OPENMETRICS_EOF, Writer
+from monitor.expose.streamed import send_streamed
 from monitor.scrape import SteppedCollector
 from monitor.slices import TimeSlice
 
@@ -35,7 +36,6 @@ def make_metrics_handler(
         accept = ",".join(request.headers.getall(hdrs.ACCEPT, []))
         encoder, content_type = choose_encoder(accept)
         names = request.query.getall("name[]", [])
-        writer = Writer(encoder)
         slice_ = TimeSlice()
         families: list[Metric] = []
         for step in market.steps() if market is not None else ():
@@ -43,22 +43,23 @@ def make_metrics_handler(
                 await slice_.pause()
             else:
                 families = step
+
+        async def text() -> AsyncIterator[bytes]:
+            writer = Writer(encoder)
+            for family in families:
+                kept = _restricted(family, set(names)) if names else family
+                for part in writer.parts(kept) if kept is not None else ():
+                    yield part.encode("utf-8")
+                    await slice_.pause()
+            for family in (registry.restricted_registry(names) if names else registry).collect():
+                for part in writer.parts(family):
+                    yield part.encode("utf-8")
+                    await slice_.pause()
+            if content_type.startswith("application/openmetrics-text"):
+                yield OPENMETRICS_EOF.encode()
+
         response = web.StreamResponse(headers={"Content-Type": content_type})
-        response.enable_compression()
-        await response.prepare(request)  # the text goes out as it is written: no big copy
-        for family in families:
-            kept = _restricted(family, set(names)) if names else family
-            for part in writer.parts(kept) if kept is not None else ():
-                await response.write(part.encode("utf-8"))
-                await slice_.pause()
-        for family in (registry.restricted_registry(names) if names else registry).collect():
-            for part in writer.parts(family):
-                await response.write(part.encode("utf-8"))
-                await slice_.pause()
-        if content_type.startswith("application/openmetrics-text"):
-            await response.write(OPENMETRICS_EOF.encode())
-        await response.write_eof()
-        return response
+        return await send_streamed(request, response, text(), compress=True)
 
     return metrics
 

@@ -21,6 +21,7 @@ from monitor.expose.api_alerts import OnCall
 from monitor.expose.live import LiveHub, history_json
 from monitor.expose.metrics_handler import make_metrics_handler
 from monitor.expose.ranking_html import ranking_html
+from monitor.expose.streamed import send_streamed
 from monitor.feeds.base import FeedHealth
 from monitor.scrape import SteppedCollector
 from monitor.slices import TimeSlice
@@ -79,17 +80,18 @@ async def pairs(request: web.Request) -> web.StreamResponse:
         views = api_universe.sorted_pairs(snapshot, request.query) if request.query else None
     except api_universe.SortError as exc:
         return json_response({"error": str(exc)}, status=400)
+
+    async def body() -> AsyncIterator[bytes]:
+        slice_ = TimeSlice()  # hundreds of pairs do not hold the loop: each is encoded in turn
+        separator = b"["
+        for view in snapshot.pairs if views is None else views:
+            yield separator + orjson.dumps(api.pair_json(view), option=JSON_OPTIONS)
+            separator = b","
+            await slice_.pause()
+        yield b"]" if separator == b"," else b"[]"
+
     response = web.StreamResponse(headers={"Content-Type": "application/json"})
-    await response.prepare(request)
-    slice_ = TimeSlice()  # hundreds of pairs do not hold the loop: each is encoded in turn
-    separator = b"["
-    for view in snapshot.pairs if views is None else views:
-        await response.write(separator + orjson.dumps(api.pair_json(view), option=JSON_OPTIONS))
-        separator = b","
-        await slice_.pause()
-    await response.write(b"]" if separator == b"," else b"[]")
-    await response.write_eof()
-    return response
+    return await send_streamed(request, response, body())
 
 
 async def premium_index(request: web.Request) -> web.Response:
