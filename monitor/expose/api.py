@@ -1,9 +1,11 @@
-"""JSON shapes of the HTTP API (pure functions from snapshots to plain data)."""
+"""JSON shapes of the HTTP API (pure functions from snapshots to plain data) and their encoding."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
+
+import orjson
 
 from monitor.core.premium import EdgeBreakdown
 from monitor.core.snapshot import LegView, Liquidity, MarketSnapshot, PairView
@@ -62,6 +64,15 @@ def liquidity_json(liq: Liquidity | None) -> dict[str, Any] | None:
             for w in liq.windows
         },
     }
+
+
+JSON_OPTIONS = orjson.OPT_SERIALIZE_NUMPY
+"""How every JSON body of the API is encoded."""
+
+
+def pair_json_bytes(view: PairView) -> bytes:
+    """:func:`pair_json` encoded (the pairs list and the status stream send it as it is)."""
+    return orjson.dumps(pair_json(view), option=JSON_OPTIONS)
 
 
 def pair_json(view: PairView) -> dict[str, Any]:

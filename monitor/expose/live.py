@@ -32,7 +32,6 @@ log = structlog.get_logger(__name__)
 NS = 1_000_000_000
 HOUR_SECONDS = 3600
 DAY_MINUTES = 1440
-JSON_OPTIONS = orjson.OPT_SERIALIZE_NUMPY
 PHASE_SECONDS = 0.2  # after the whole second at which the market clock publishes
 SUBSCRIBER_QUEUE = 4  # messages kept for a page that reads slowly (older ones are dropped)
 BASES = ("mid", "buy_hk_sell_us", "buy_us_sell_hk")
@@ -149,7 +148,7 @@ class LiveHub:
         pairs: list[orjson.Fragment] = []
         slice_ = TimeSlice()  # hundreds of pairs do not hold the loop
         for view in snapshot.pairs:
-            pairs.append(orjson.Fragment(orjson.dumps(api.pair_json(view), option=JSON_OPTIONS)))
+            pairs.append(orjson.Fragment(api.pair_json_bytes(view)))
             await slice_.pause()
         body = {
             "version": self.version,
@@ -160,7 +159,7 @@ class LiveHub:
             "alerts": self._alerts(),
             "ranking": ranking_json(snapshot) if len(snapshot.pairs) > 1 else None,
         }
-        return orjson.dumps(body, option=JSON_OPTIONS)  # the pairs are encoded already
+        return orjson.dumps(body, option=api.JSON_OPTIONS)  # the pairs are encoded already
 
     async def run(self) -> None:
         """Tick every ``interval`` seconds, just after the market clock publishes (at whole

@@ -48,12 +48,9 @@ HUB_KEY = web.AppKey("dlmon_live", LiveHub)
 STATIC = Path(__file__).parent / "static"
 
 
-JSON_OPTIONS = orjson.OPT_SERIALIZE_NUMPY
-
-
 def json_response(data: Any, status: int = 200) -> web.Response:
     return web.Response(
-        body=orjson.dumps(data, option=JSON_OPTIONS),
+        body=orjson.dumps(data, option=api.JSON_OPTIONS),
         status=status,
         content_type="application/json",
     )
@@ -85,7 +82,7 @@ async def pairs(request: web.Request) -> web.StreamResponse:
         slice_ = TimeSlice()  # hundreds of pairs do not hold the loop: each is encoded in turn
         separator = b"["
         for view in snapshot.pairs if views is None else views:
-            yield separator + orjson.dumps(api.pair_json(view), option=JSON_OPTIONS)
+            yield separator + api.pair_json_bytes(view)
             separator = b","
             await slice_.pause()
         yield b"]" if separator == b"," else b"[]"
