@@ -4,7 +4,7 @@ At 200 pairs the snapshot families hold ~28,000 samples; prometheus_client build
 ``Sample`` (a dict of labels) per sample and escapes every name and label again at each
 scrape (7 µs a sample in the text format, 10 µs in OpenMetrics). A
 :class:`~monitor.scrape.RowGauge` keeps its samples as ``(label values, value)`` rows, and
-:func:`encode` writes each row from a cached line prefix (the name and escaped labels, the
+:class:`Writer` writes each row from a cached line prefix (the name and escaped labels, the
 same in both formats) and the value as prometheus_client formats it (``floatToGoString``),
 or reuses the series' last line when its value has not changed.
 Headers, every other family and the escaping schemes that rewrite names are left to
@@ -14,7 +14,7 @@ prometheus_client itself; the output is byte for byte what it produces
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from functools import partial
 
 from prometheus_client.core import GaugeMetricFamily, Metric
@@ -50,9 +50,6 @@ class Writer:
         self.openmetrics, escaping = _format(encoder)
         self.fast = escaping in FAST_ESCAPINGS
 
-    def family(self, family: Metric) -> str:
-        return "".join(self.parts(family))
-
     def parts(self, family: Metric) -> Iterator[str]:
         """The family's text in parts of at most ``ROWS_PER_PART`` samples (a caller on the
         event loop may yield between them)."""
@@ -63,12 +60,6 @@ class Writer:
                 yield "".join(_lines(family, rows[start : start + ROWS_PER_PART]))
         else:
             yield _library(self.encoder, family)
-
-
-def encode(encoder: Encoder, families: Iterable[Metric]) -> bytes:
-    """``families`` as ``encoder`` writes them (see :class:`Writer`)."""
-    writer = Writer(encoder)
-    return "".join(writer.family(f) for f in families).encode("utf-8")
 
 
 def _format(encoder: Encoder) -> tuple[bool, str]:
@@ -139,4 +130,4 @@ class _One(Collector):
         yield self.family
 
 
-__all__ = ["OPENMETRICS_EOF", "Encoder", "Writer", "encode"]
+__all__ = ["OPENMETRICS_EOF", "Encoder", "Writer"]

@@ -1,4 +1,4 @@
-"""``exposition.encode`` writes byte for byte what prometheus_client writes, in every format."""
+"""``exposition.Writer`` writes byte for byte what prometheus_client writes, in every format."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from prometheus_client.exposition import choose_encoder
 from prometheus_client.registry import Collector
 
-from monitor.expose.exposition import OPENMETRICS_EOF, encode
+from monitor.expose.exposition import OPENMETRICS_EOF, Encoder, Writer
 from monitor.expose.metrics.market import MarketCollector
 from monitor.scrape import RowGauge
 from tests.support.analytics import make_engine, run_to, synthetic_events
@@ -40,6 +40,12 @@ class Families(Collector):
 
     def collect(self) -> Iterator[Metric]:
         return iter(self.families)
+
+
+def encode(encoder: Encoder, families: list[Metric]) -> bytes:
+    """The families as /metrics writes them, part by part."""
+    writer = Writer(encoder)
+    return b"".join(part.encode() for family in families for part in writer.parts(family))
 
 
 def library(accept: str, families: list[Metric]) -> bytes:
