@@ -7,11 +7,15 @@ import asyncio
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import yaml
 
 from monitor import __version__
 from monitor.errors import ConfigError, DlmonError
+
+if TYPE_CHECKING:  # imported by the commands that need it (start-up stays lazy)
+    from monitor.settings.root import Settings
 
 EXIT_CONFIG = 2
 EDGE_CONVENTION = """\
@@ -28,16 +32,24 @@ premium and edges (ratios, 0.0123 = 1.23 %; docs/costs.md):
 """
 
 
+def _service_settings(config: str | None) -> Settings:
+    """The settings of a long-running service, with logging set up (call it inside
+    ``monitor.startup.long_lived``, with the service's own imports)."""
+    from monitor.app.build import load
+    from monitor.logs import configure_logging
+
+    settings = load(config)
+    configure_logging(settings.log.level, settings.log.format)
+    return settings
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     from monitor.startup import long_lived
 
     with long_lived():
-        from monitor.app.build import load
         from monitor.app.daemon import serve
-        from monitor.logs import configure_logging
 
-        settings = load(args.config)
-        configure_logging(settings.log.level, settings.log.format)
+        settings = _service_settings(args.config)
     asyncio.run(serve(settings))
     return 0
 
@@ -46,12 +58,9 @@ def _cmd_gateway(args: argparse.Namespace) -> int:
     from monitor.startup import long_lived
 
     with long_lived():
-        from monitor.app.build import load
         from monitor.app.gateway import serve_gateway
-        from monitor.logs import configure_logging
 
-        settings = load(args.config)
-        configure_logging(settings.log.level, settings.log.format)
+        settings = _service_settings(args.config)
     asyncio.run(serve_gateway(settings))
     return 0
 
@@ -60,12 +69,9 @@ def _cmd_record(args: argparse.Namespace) -> int:
     from monitor.startup import long_lived
 
     with long_lived():
-        from monitor.app.build import load
         from monitor.app.record import serve_recorder
-        from monitor.logs import configure_logging
 
-        settings = load(args.config)
-        configure_logging(settings.log.level, settings.log.format)
+        settings = _service_settings(args.config)
     asyncio.run(serve_recorder(settings, args.listen))
     return 0
 
