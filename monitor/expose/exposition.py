@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from functools import partial
 
+import orjson
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from prometheus_client.utils import floatToGoString
@@ -29,7 +30,6 @@ FAST_ESCAPINGS = ("underscores", "allow-utf-8")
 """Escaping schemes under which such names are written unchanged (others rewrite them)."""
 MAX_FAMILIES = 10_000
 """Families with cached lines before the cache starts again."""
-INF = float("inf")
 ROWS_PER_PART = 500
 """Samples written between two chances to yield to the event loop (~0.3 ms)."""
 
@@ -47,7 +47,7 @@ class Writer:
 
     def __init__(self, encoder: Encoder) -> None:
         self.encoder = encoder
-        self.openmetrics, escaping = _format(encoder)
+        self.openmetrics, escaping = text_format(encoder)
         self.fast = escaping in FAST_ESCAPINGS
 
     def parts(self, family: Metric) -> Iterator[str]:
@@ -62,7 +62,7 @@ class Writer:
             yield _library(self.encoder, family)
 
 
-def _format(encoder: Encoder) -> tuple[bool, str]:
+def text_format(encoder: Encoder) -> tuple[bool, str]:
     """Whether ``encoder`` writes OpenMetrics, and its escaping scheme."""
     func, keywords = encoder, {}
     if isinstance(encoder, partial):
@@ -73,25 +73,42 @@ def _format(encoder: Encoder) -> tuple[bool, str]:
 
 def _lines(family: RowGauge, rows: list[tuple[tuple[str, ...], float]]) -> list[str]:
     """Each row's line; a series whose value has not changed since the last scrape reuses
-    its line (info gauges, flags, closes, quiet windows: most of them)."""
+    its line (info gauges, flags, closes, quiet windows: most of them), and the values that
+    changed are formatted together (:func:`_values_text`)."""
     if len(_lines_of) > MAX_FAMILIES:
         _lines_of.clear()
     kept = _lines_of.setdefault(family.name, {})
     if len(kept) > 2 * len(family.rows) + 1000:  # label sets that went: start again
         kept.clear()
-    out: list[str] = []
-    append = out.append
+    out: list[str] = []  # lines, and the prefixes of the lines still to write
+    todo: list[tuple[int, tuple[str, ...]]] = []
+    todo_values: list[float] = []
     for values, value in rows:
         line = kept.get(values)
         if line is not None and line[1] == value and value != 0.0:  # 0.0 == -0.0
-            append(line[2])
+            out.append(line[2])
             continue
-        prefix = _prefix(family, values) if line is None else line[0]
-        # floatToGoString is repr() below a million, except for infinities and NaN.
-        text = f"{prefix}{repr(value) if -INF < value < 1e6 else go_float(value)}\n"
-        kept[values] = (prefix, value, text)
-        append(text)
+        todo.append((len(out), values))
+        todo_values.append(value)
+        out.append(_prefix(family, values) if line is None else line[0])
+    texts = _values_text(todo_values)
+    for (index, values), value, text in zip(todo, todo_values, texts, strict=True):
+        prefix = out[index]
+        out[index] = line_text = f"{prefix}{text}\n"
+        kept[values] = (prefix, value, line_text)
     return out
+
+
+def _values_text(values: list[float]) -> list[str]:
+    """``floatToGoString`` of each value. That is ``repr()`` below a million, except for
+    infinities and NaN; orjson writes the same shortest round-trip digits as ``repr()``
+    for 0 and 1e-4 <= |x| < 1e6 (no exponent there), in one call for all of them, several
+    times faster. Every other value goes through prometheus_client's function."""
+    texts = orjson.dumps(values).decode()[1:-1].split(",") if values else []
+    for i, value in enumerate(values):
+        if not 1e-4 <= abs(value) < 1e6 and value != 0.0:
+            texts[i] = go_float(value)
+    return texts
 
 
 def _prefix(family: RowGauge, values: tuple[str, ...]) -> str:
@@ -130,4 +147,4 @@ class _One(Collector):
         yield self.family
 
 
-__all__ = ["OPENMETRICS_EOF", "Encoder", "Writer"]
+__all__ = ["OPENMETRICS_EOF", "Encoder", "Writer", "text_format"]

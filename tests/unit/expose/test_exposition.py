@@ -6,6 +6,8 @@ import math
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from prometheus_client import CollectorRegistry
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.exposition import choose_encoder
@@ -128,3 +130,27 @@ def test_a_series_whose_value_changed_is_written_anew(accept: str) -> None:
         for i, value in enumerate(values):
             gauge.add_metric([str(i)], value)
         assert encode(encoder, [gauge]) == library(accept, [gauge])
+
+
+EDGES = [1e-4, math.nextafter(1e-4, 0), 1e6, math.nextafter(1e6, 0), 0.1, 1 / 3, 5e-324]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.floats(allow_nan=True, allow_infinity=True)
+        | st.floats(min_value=-1e7, max_value=1e7)
+        | st.floats(min_value=-1e-3, max_value=1e-3)
+        | st.sampled_from(EDGES + [-x for x in EDGES]),
+        min_size=1,
+        max_size=60,
+    )
+)
+def test_values_are_written_as_the_library_writes_them(values: list[float]) -> None:
+    # The changed values of a part are formatted together (orjson where it writes what
+    # repr() writes): every magnitude, sign, edge of that range and special value.
+    gauge = RowGauge("dlmon_test_values", "any float", ["i"])
+    for i, value in enumerate(values):
+        gauge.add_metric([str(i)], value)
+    for accept in ("", "application/openmetrics-text;version=1.0.0"):
+        assert encode(choose_encoder(accept)[0], [gauge]) == library(accept, [gauge])
