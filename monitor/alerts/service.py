@@ -124,7 +124,7 @@ class AlertService:
         snapshot = self._snapshot_fn(now)
         transitions: list[Transition] = []
         steps = self.evaluator.evaluate_steps(snapshot, self._feeds_fn(), now, transitions)
-        slice_ = TimeSlice()
+        slice_ = TimeSlice(background=True)  # a request in flight goes first
         for _ in steps:  # hundreds of pairs do not hold the loop
             await slice_.pause()
         await self._update_inhibitions(feed_pairs(snapshot), slice_)

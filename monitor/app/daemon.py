@@ -38,6 +38,7 @@ from monitor.core.premium_index import PremiumIndex
 from monitor.core.sessions import SessionCalendar
 from monitor.core.snapshot import MarketSnapshot
 from monitor.errors import ConfigError
+from monitor.expose.market_text import MarketText
 from monitor.expose.metrics.feeds import FeedsCollector
 from monitor.expose.metrics.latency import LatencyCollector
 from monitor.expose.metrics.market import MarketCollector
@@ -98,7 +99,9 @@ class Daemon:
         # Each room exports its own metrics; every collector registers itself.
         # The market families read only the immutable snapshot (and counters copied in one
         # C call): /metrics builds them in steps of a few pairs (expose/metrics_handler.py).
-        self.market_families = MarketCollector(self.engine, self.snapshot)
+        # Their text is written once per snapshot (ahead, while every snapshot is scraped).
+        self.market_text = MarketText(MarketCollector(self.engine, self.snapshot), self.snapshot)
+        self.market.before_publish.append(self.market_text.prepare)
         FeedsCollector(self.feed_health, registry=self.registry)
         LatencyCollector(self.feed_health, self.loop_lag.histogram, registry=self.registry)
         TasksCollector(
@@ -128,7 +131,7 @@ class Daemon:
                 alerts=self.alerting.api_alerts,
                 oncall=self.alerting,
                 api_token=_secret(settings.server.api_token),
-                market=self.market_families,
+                market=self.market_text,
             )
         )
         self._runner: web.AppRunner | None = None

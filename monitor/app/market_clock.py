@@ -40,6 +40,9 @@ class MarketClock:
         self._sleep = sleep
         self._latest: MarketSnapshot | None = None
         self.ticks = 0
+        # Work on each new snapshot before it is published (in the tick's slices): the
+        # /metrics text written ahead (monitor.expose.market_text).
+        self.before_publish: list[Callable[[MarketSnapshot, TimeSlice], Awaitable[None]]] = []
 
     def snapshot(self) -> MarketSnapshot:
         """The latest published snapshot (built on the spot before the first tick)."""
@@ -60,7 +63,7 @@ class MarketClock:
         """Advance to now and publish a fresh snapshot, yielding between small steps."""
         engine = self.engine
         now = self.clock()
-        slice_ = TimeSlice()
+        slice_ = TimeSlice(background=True)  # a request in flight goes first
         for _ in engine.advance_steps(now):
             await slice_.pause()
         views: list[PairView] = []
@@ -71,6 +74,8 @@ class MarketClock:
         if self.index is not None:
             inputs = constituent_inputs(snapshot, self.index.settings)
             snapshot = dataclasses.replace(snapshot, index=self.index.update(now, inputs))
+        for prepare in self.before_publish:
+            await prepare(snapshot, slice_)
         self._latest = snapshot
         self.ticks += 1
         return snapshot

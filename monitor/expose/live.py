@@ -146,7 +146,7 @@ class LiveHub:
         if not self._subscribers:
             return None
         pairs: list[orjson.Fragment] = []
-        slice_ = TimeSlice()  # hundreds of pairs do not hold the loop
+        slice_ = TimeSlice(background=True)  # hundreds of pairs do not hold the loop
         for view in snapshot.pairs:
             pairs.append(orjson.Fragment(api.pair_json_bytes(view)))
             await slice_.pause()

@@ -19,12 +19,12 @@ from monitor.core.snapshot import MarketSnapshot
 from monitor.expose import api, api_alerts, api_universe
 from monitor.expose.api_alerts import OnCall
 from monitor.expose.live import LiveHub, history_json
+from monitor.expose.market_text import MarketText
 from monitor.expose.metrics_handler import make_metrics_handler
 from monitor.expose.ranking_html import ranking_html
 from monitor.expose.streamed import send_streamed
 from monitor.feeds.base import FeedHealth
-from monitor.scrape import SteppedCollector
-from monitor.slices import TimeSlice
+from monitor.slices import TimeSlice, serving
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,8 +39,8 @@ class ServerState:
     alerts: Callable[[], list[dict[str, Any]]] = list  # firing alerts (monitor.alerts)
     oncall: OnCall | None = None  # silences, alerts by state, sinks (monitor.expose.api_alerts)
     api_token: str | None = field(default=None, repr=False)  # needed by every /api/v1 write
-    # The families of the immutable shared snapshot, in steps: served first on /metrics.
-    market: SteppedCollector | None = None
+    # The families of the immutable shared snapshot, written once: served first on /metrics.
+    market: MarketText | None = None
 
 
 STATE_KEY = web.AppKey("dlmon_state", ServerState)
@@ -88,7 +88,8 @@ async def pairs(request: web.Request) -> web.StreamResponse:
         yield b"]" if separator == b"," else b"[]"
 
     response = web.StreamResponse(headers={"Content-Type": "application/json"})
-    return await send_streamed(request, response, body())
+    with serving():  # the market clock and alert rounds wait for the response
+        return await send_streamed(request, response, body())
 
 
 async def premium_index(request: web.Request) -> web.Response:

@@ -85,24 +85,38 @@ class MarketCollector(Collector):
 
     def steps(self) -> Iterator[list[Metric] | None]:
         """None after each group's part (see the module docstring), then the families."""
-        merged = _Merged()
         try:
             snapshot = self._snapshot()
         except Exception:  # no snapshot: serve the engine's counters and the other collectors
             log.exception("snapshot_failed")
-        else:
-            pairs = snapshot.pairs
-            parts = [
-                dataclasses.replace(snapshot, pairs=pairs[i : i + PAIRS_PER_STEP])
-                for i in range(0, len(pairs), PAIRS_PER_STEP)
-            ] or [snapshot]
-            for families in SNAPSHOT_FAMILIES:
-                shared = families not in PER_PAIR_ONLY
-                for part in parts:
-                    merged.add(guarded(families, part), shared)
-                    yield None
-        merged.add(guarded(validation_families, self._engine), shared=True)
+            yield self.live_families()
+            return
+        families: list[Metric] = []
+        for step in self.snapshot_steps(snapshot):
+            if step is None:
+                yield None
+            else:
+                families = step
+        yield families + self.live_families()
+
+    def snapshot_steps(self, snapshot: MarketSnapshot) -> Iterator[list[Metric] | None]:
+        """:meth:`steps` of the families built from ``snapshot`` alone."""
+        merged = _Merged()
+        pairs = snapshot.pairs
+        parts = [
+            dataclasses.replace(snapshot, pairs=pairs[i : i + PAIRS_PER_STEP])
+            for i in range(0, len(pairs), PAIRS_PER_STEP)
+        ] or [snapshot]
+        for families in SNAPSHOT_FAMILIES:
+            shared = families not in PER_PAIR_ONLY
+            for part in parts:
+                merged.add(guarded(families, part), shared)
+                yield None
         yield merged.families()
+
+    def live_families(self) -> list[Metric]:
+        """The families read from the engine as it is now (its validation counters)."""
+        return guarded(validation_families, self._engine)
 
 
 class _Merged:

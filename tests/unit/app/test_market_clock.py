@@ -6,6 +6,8 @@ import asyncio
 
 from monitor.app.market_clock import EventClock, MarketClock
 from monitor.core.events import Quote
+from monitor.core.snapshot import MarketSnapshot
+from monitor.slices import TimeSlice
 from tests.support.analytics import S, make_engine, run_to, synthetic_events, to_event
 
 
@@ -24,6 +26,23 @@ async def test_a_tick_advances_the_engine_and_publishes_one_snapshot_for_every_r
     assert analytics is not None and analytics.premium_windows[0].samples > 0
     now[0] += 5 * S
     assert clock.snapshot() is published  # readers share it until the next tick
+
+
+async def test_work_before_publishing_sees_the_new_snapshot_while_readers_see_the_old() -> None:
+    engine = make_engine()
+    now = [10 * S]
+    clock = MarketClock(engine, lambda: now[0])
+    first = await clock.tick()
+    seen: list[tuple[int, int]] = []
+
+    async def prepare(snapshot: MarketSnapshot, slice_: TimeSlice) -> None:
+        await slice_.pause()
+        seen.append((snapshot.as_of, clock.snapshot().as_of))
+
+    clock.before_publish.append(prepare)
+    now[0] += S
+    second = await clock.tick()
+    assert seen == [(second.as_of, first.as_of)] and clock.snapshot() is second
 
 
 async def test_run_ticks_on_whole_intervals_until_cancelled() -> None:

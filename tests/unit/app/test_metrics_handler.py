@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from prometheus_client import Counter, Gauge, generate_latest, openmetrics
-from prometheus_client.metrics_core import Metric
 from prometheus_client.registry import CollectorRegistry
 
+from monitor.expose.market_text import MarketText
+from monitor.expose.metrics.market import MarketCollector
 from monitor.expose.metrics_handler import make_metrics_handler
+from tests.support.analytics import make_engine, run_to, synthetic_events
 
 
 def registry_with_many_families() -> CollectorRegistry:
@@ -42,25 +42,20 @@ async def test_batched_output_equals_the_library_output_in_both_formats() -> Non
         assert (await only.text()).count("# TYPE") == 1
 
 
-class Steps:
-    """A stepped collector over a registry: two empty steps, then its families."""
-
-    def __init__(self, registry: CollectorRegistry) -> None:
-        self.registry = registry
-
-    def steps(self) -> Iterator[list[Metric] | None]:
-        yield None
-        yield None
-        yield list(self.registry.collect())
-
-
 async def test_market_families_are_served_with_the_others() -> None:
-    live, market = registry_with_many_families(), CollectorRegistry(auto_describe=False)
-    Gauge("dlmon_premium_ratio", "the premium", ["pair"], registry=market).labels("PONY").set(0.01)
+    engine = make_engine()
+    rows = synthetic_events(3, 2000)
+    now = rows[-1]["ts"] + 10**9
+    run_to(engine, rows, 0, now)
+    snapshot = engine.snapshot(now)
+    market = MarketText(MarketCollector(engine, lambda: snapshot), lambda: snapshot)
     app = web.Application()
-    app.router.add_get("/metrics", make_metrics_handler(live, Steps(market)))
+    app.router.add_get("/metrics", make_metrics_handler(registry_with_many_families(), market))
     async with TestClient(TestServer(app)) as client:
-        text = await (await client.get("/metrics")).text()
-        assert 'dlmon_premium_ratio{pair="PONY"} 0.01' in text and "events_total 3.0" in text
+        for _ in range(2):  # written once, then shared
+            text = await (await client.get("/metrics")).text()
+            assert 'dlmon_premium_ratio{basis="mid",pair="PONY"}' in text
+            assert "events_total 3.0" in text and "dlmon_events_accepted_total" in text
+        assert market.written == 1
         only = await (await client.get("/metrics", params={"name[]": "dlmon_premium_ratio"})).text()
-        assert only.count("# TYPE") == 1
+        assert only.count("# TYPE") == 1 and 'pair="PONY"' in only
