@@ -15,11 +15,15 @@ import asyncio
 import dataclasses
 from collections.abc import Awaitable, Callable
 
+import structlog
+
 from monitor.core.engine import Engine
 from monitor.core.events import NS_PER_SECOND, Event
 from monitor.core.premium_index import PremiumIndex, constituent_inputs
 from monitor.core.snapshot import MarketSnapshot, PairView
 from monitor.slices import TimeSlice
+
+log = structlog.get_logger(__name__)
 
 
 class MarketClock:
@@ -75,7 +79,10 @@ class MarketClock:
             inputs = constituent_inputs(snapshot, self.index.settings)
             snapshot = dataclasses.replace(snapshot, index=self.index.update(now, inputs))
         for prepare in self.before_publish:
-            await prepare(snapshot, slice_)
+            try:
+                await prepare(snapshot, slice_)
+            except Exception:  # a reader's work ahead must not stop the snapshots
+                log.exception("before_publish_failed", work=getattr(prepare, "__qualname__", "?"))
         self._latest = snapshot
         self.ticks += 1
         return snapshot

@@ -45,6 +45,19 @@ async def test_work_before_publishing_sees_the_new_snapshot_while_readers_see_th
     assert seen == [(second.as_of, first.as_of)] and clock.snapshot() is second
 
 
+async def test_work_before_publishing_that_fails_does_not_stop_the_snapshots() -> None:
+    engine = make_engine()
+    now = [10 * S]
+    clock = MarketClock(engine, lambda: now[0])
+
+    async def broken(snapshot: MarketSnapshot, slice_: TimeSlice) -> None:
+        raise RuntimeError("a bug in a reader")
+
+    clock.before_publish.append(broken)
+    published = await clock.tick()
+    assert clock.snapshot() is published and clock.ticks == 1
+
+
 async def test_run_ticks_on_whole_intervals_until_cancelled() -> None:
     engine = make_engine()
     now = [1_790_000_000 * S + S // 4]
