@@ -43,6 +43,7 @@ from monitor.expose.metrics.feeds import FeedsCollector
 from monitor.expose.metrics.latency import LatencyCollector
 from monitor.expose.metrics.market import MarketCollector
 from monitor.expose.metrics.tasks import TasksCollector
+from monitor.expose.pairs_json import new_pairs_json
 from monitor.expose.server import ServerState, create_app
 from monitor.feeds.base import Feed, FeedHealth, WarmUpFeed
 from monitor.notify.metrics import NotifyCollector
@@ -101,7 +102,8 @@ class Daemon:
         # C call): /metrics builds them in steps of a few pairs (expose/metrics_handler.py).
         # Their text is written once per snapshot (ahead, while every snapshot is scraped).
         self.market_text = MarketText(MarketCollector(self.engine, self.snapshot), self.snapshot)
-        self.market.before_publish.append(self.market_text.prepare)
+        self.pairs_json = new_pairs_json()  # each pair's JSON, encoded once per snapshot
+        self.market.before_publish += [self.market_text.prepare, self.pairs_json.prepare]
         FeedsCollector(self.feed_health, registry=self.registry)
         LatencyCollector(self.feed_health, self.loop_lag.histogram, registry=self.registry)
         TasksCollector(
@@ -132,6 +134,7 @@ class Daemon:
                 oncall=self.alerting,
                 api_token=_secret(settings.server.api_token),
                 market=self.market_text,
+                pairs_json=self.pairs_json,
             )
         )
         self._runner: web.AppRunner | None = None

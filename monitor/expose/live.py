@@ -24,6 +24,7 @@ import structlog
 from monitor.core.snapshot import MarketSnapshot
 from monitor.expose import api
 from monitor.expose.api_universe import ranking_json
+from monitor.expose.pairs_json import PairsJson, new_pairs_json
 from monitor.feeds.base import FeedHealth
 from monitor.slices import TimeSlice
 
@@ -108,8 +109,10 @@ class LiveHub:
         alerts: Callable[[], list[dict[str, Any]]],
         version: str,
         interval: float = 1.0,
+        pairs: PairsJson | None = None,
     ) -> None:
         self._snapshot = snapshot
+        self._pairs = pairs if pairs is not None else new_pairs_json()  # shared with the API
         self._feeds = feeds
         self._alerts = alerts
         self.version = version
@@ -145,11 +148,9 @@ class LiveHub:
             self.history.setdefault(view.pair, PremiumHistory()).add(sample)
         if not self._subscribers:
             return None
-        pairs: list[orjson.Fragment] = []
         slice_ = TimeSlice(background=True)  # hundreds of pairs do not hold the loop
-        for view in snapshot.pairs:
-            pairs.append(orjson.Fragment(api.pair_json_bytes(view)))
-            await slice_.pause()
+        encoded = await self._pairs.get(snapshot, None, slice_)
+        pairs = [orjson.Fragment(encoded[view.pair]) for view in snapshot.pairs]
         body = {
             "version": self.version,
             "as_of": api.iso(snapshot.as_of),

@@ -56,6 +56,6 @@ async def test_market_families_are_served_with_the_others() -> None:
             text = await (await client.get("/metrics")).text()
             assert 'dlmon_premium_ratio{basis="mid",pair="PONY"}' in text
             assert "events_total 3.0" in text and "dlmon_events_accepted_total" in text
-        assert market.written == 1
+        assert market.texts.built == 1
         only = await (await client.get("/metrics", params={"name[]": "dlmon_premium_ratio"})).text()
         assert only.count("# TYPE") == 1 and 'pair="PONY"' in only

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import orjson
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from prometheus_client.parser import text_string_to_metric_families
@@ -24,7 +25,7 @@ from monitor.core.sessions import SessionCalendar
 from monitor.core.snapshot import PairView
 from monitor.expose.api_universe import SortError, ranking_json, sorted_pairs
 from monitor.expose.metrics.market import MarketCollector
-from monitor.expose.server import ServerState, create_app
+from monitor.expose.server import HUB_KEY, ServerState, create_app
 from monitor.settings.root import Settings
 
 T0 = 1_790_000_000_000_000_000
@@ -179,3 +180,25 @@ async def test_the_status_page_shows_the_ranking_and_the_index() -> None:
     richest = page.index("Richest ADS")
     assert page.index("NIO", richest) < page.index("PONY", richest) < page.index("BABA", richest)
     assert "Edges positive after costs" in page
+
+
+async def test_each_pair_is_encoded_once_per_snapshot_for_every_list_and_the_status_page() -> None:
+    clock, state = build()
+    clock.before_publish.append(state.pairs_json.prepare)
+    await clock.tick()
+    async with TestClient(TestServer(create_app(state))) as client:
+        whole = await (await client.get("/api/v1/pairs")).json()
+        assert [p["pair"] for p in whole] == list(QUOTES)
+        cheap = await (await client.get("/api/v1/pairs?sort=premium&order=asc&limit=2")).json()
+        assert cheap == sorted(whole, key=lambda p: p["premium"]["mid"])[:2]
+        head = await client.head("/api/v1/pairs")
+        assert head.status == 200
+        hub = client.app[HUB_KEY]
+        hub.subscribe()  # an open status page
+        await hub.tick()
+        assert hub.latest is not None and orjson.loads(hub.latest)["pairs"] == whole
+        assert state.pairs_json.built == 1  # one encoding for all of them
+        await clock.tick()  # read at the last snapshot: the next one is encoded ahead
+        assert state.pairs_json.built == 2
+        await client.get("/api/v1/pairs")
+        assert state.pairs_json.built == 2

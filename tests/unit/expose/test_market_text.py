@@ -53,33 +53,33 @@ async def test_the_scrapes_of_one_snapshot_share_one_writing_per_format() -> Non
     assert first == written(collector, published.latest, TEXT)
     assert b'dlmon_premium_ratio{basis="mid",pair="PONY"}' in first
     assert b"".join(await text.text(TEXT, TimeSlice())) == first
-    assert text.written == 1
+    assert text.texts.built == 1
     om = b"".join(await text.text(OPENMETRICS, TimeSlice()))
-    assert om == written(collector, published.latest, OPENMETRICS) and text.written == 2
+    assert om == written(collector, published.latest, OPENMETRICS) and text.texts.built == 2
     published.next()  # a new snapshot is written anew
     assert b"".join(await text.text(TEXT, TimeSlice())) == written(
         collector, published.latest, TEXT
     )
-    assert text.written == 3
+    assert text.texts.built == 3
 
 
 async def test_text_is_written_ahead_while_snapshots_are_scraped() -> None:
     published = Published()
     text = MarketText(MarketCollector(published.engine, published), published)
     await text.prepare(published.next(), TimeSlice())  # never scraped: nothing ahead
-    assert text.written == 0
+    assert text.texts.built == 0
     await text.text(TEXT, TimeSlice())  # a scrape: the next snapshots are written ahead
     for _ in range(3):
         await text.prepare(published.next(), TimeSlice())
-        before = text.written
+        before = text.texts.built
         await text.text(TEXT, TimeSlice())  # the published snapshot's text is ready
-        assert text.written == before
+        assert text.texts.built == before
     await text.prepare(published.next(), TimeSlice())  # a snapshot no scrape reads
     await text.prepare(published.next(), TimeSlice())  # one after it is written still
-    quiet = text.written
+    quiet = text.texts.built
     for _ in range(3):  # then, without scrapes (a 15 s interval), nothing more
         await text.prepare(published.next(), TimeSlice())
-    assert text.written == quiet
+    assert text.texts.built == quiet
 
 
 async def test_a_text_written_from_a_replaced_snapshot_is_not_kept() -> None:
