@@ -44,9 +44,9 @@ async def _scrape(
     encoder, content_type = choose_encoder(accept)
     names = request.query.getall("name[]", [])
     slice_ = TimeSlice()
-    written, families = await _market(market, encoder, names, slice_)
 
-    async def text() -> AsyncIterator[bytes]:
+    async def text() -> AsyncIterator[bytes]:  # not run for a HEAD request
+        written, families = await _market(market, encoder, names, slice_)
         for chunk in written:
             yield chunk
             await slice_.pause()

@@ -52,6 +52,8 @@ async def test_market_families_are_served_with_the_others() -> None:
     app = web.Application()
     app.router.add_get("/metrics", make_metrics_handler(registry_with_many_families(), market))
     async with TestClient(TestServer(app)) as client:
+        assert (await client.head("/metrics")).status == 200
+        assert market.texts.built == 0  # a HEAD writes nothing
         for _ in range(2):  # written once, then shared
             text = await (await client.get("/metrics")).text()
             assert 'dlmon_premium_ratio{basis="mid",pair="PONY"}' in text
