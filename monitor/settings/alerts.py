@@ -253,14 +253,32 @@ def _check_side(direction: str, threshold: float, clear: float | None) -> None:
         raise ValueError("clear must not be below threshold for direction 'below'")
 
 
-def default_rules() -> dict[str, RuleConfig]:
-    """Rules that make sense for any pair: data quality and the peg."""
+def default_rule_data() -> dict[str, dict[str, Any]]:
+    """The keys of the rules that make sense for any pair (data quality and the peg), as a
+    config file would write them: plain data, so that loading a config validates them
+    once, with the rest (no model is built for them on their own)."""
     return {
-        "leg_stale": StaleLegRule(kind="stale_leg", severity="warning"),
-        "feed_down": FeedDownRule(kind="feed_down", severity="critical"),
-        "usdhkd_peg_band": FxBandRule(kind="fx_band", severity="warning"),
-        "edge_positive": EdgeRule(kind="edge", severity="warning"),
+        "leg_stale": {"kind": "stale_leg", "severity": "warning"},
+        "feed_down": {"kind": "feed_down", "severity": "critical"},
+        "usdhkd_peg_band": {"kind": "fx_band", "severity": "warning"},
+        "edge_positive": {"kind": "edge", "severity": "warning"},
     }
+
+
+_RULE_MODELS: dict[str, type[RuleBase]] = {
+    "stale_leg": StaleLegRule,
+    "feed_down": FeedDownRule,
+    "fx_band": FxBandRule,
+    "edge": EdgeRule,
+}
+
+
+def default_rules() -> dict[str, RuleConfig]:
+    """Rules that make sense for any pair: :func:`default_rule_data` validated."""
+    rules: dict[str, Any] = {
+        name: _RULE_MODELS[data["kind"]](**data) for name, data in default_rule_data().items()
+    }
+    return rules
 
 
 def _check_matchers(items: list[str]) -> list[str]:

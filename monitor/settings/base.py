@@ -21,7 +21,7 @@ from pydantic.fields import FieldInfo
 class Model(BaseModel):
     """Base of config sections: unknown keys are errors; ``<secret>_file`` is read."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     @model_validator(mode="before")
     @classmethod

@@ -36,7 +36,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 from monitor.core.liquidity import DEFAULT_WINDOWS
 from monitor.errors import ConfigError
-from monitor.settings.alerts import AlertsConfig, RuleConfig, default_rules
+from monitor.settings.alerts import AlertsConfig, RuleConfig, default_rule_data
 from monitor.settings.base import Model
 from monitor.settings.bus import BusConfig
 from monitor.settings.notify import NotifyConfig, SinkConfig
@@ -163,14 +163,14 @@ class PairConfig(Model):
     ratios: list[RatioEntry] = Field(default_factory=list)
     hk_lot_size: int | None = Field(default=None, gt=0)
     edge_notional_usd: float = Field(default=100_000.0, gt=0)
-    fees: FeeOverrides = FeeOverrides()
+    fees: FeeOverrides = FeeOverrides.model_construct()
     staleness: StalenessConfig | None = None
 
 
 class FeedConfig(BaseModel):
     """Provider-independent feed settings; provider options are the remaining keys."""
 
-    model_config = ConfigDict(extra="allow", frozen=True)
+    model_config = ConfigDict(extra="allow", frozen=True, defer_build=True)
 
     type: str
     enabled: bool = True
@@ -240,25 +240,28 @@ class Settings(BaseSettings):
         env_nested_delimiter="__",
         extra="forbid",
         frozen=True,
+        defer_build=True,
     )
 
-    server: ServerConfig = ServerConfig()
-    log: LogConfig = LogConfig()
-    sessions: SessionsConfig = SessionsConfig()
-    staleness: StalenessConfig = StalenessConfig()
-    liquidity: LiquidityConfig = LiquidityConfig()
-    analytics: AnalyticsConfig = AnalyticsConfig()
-    fees: FeeOverrides = FeeOverrides()
+    server: ServerConfig = ServerConfig.model_construct()
+    log: LogConfig = LogConfig.model_construct()
+    sessions: SessionsConfig = SessionsConfig.model_construct()
+    staleness: StalenessConfig = StalenessConfig.model_construct()
+    liquidity: LiquidityConfig = LiquidityConfig.model_construct()
+    analytics: AnalyticsConfig = AnalyticsConfig.model_construct()
+    fees: FeeOverrides = FeeOverrides.model_construct()
     pairs: dict[str, PairConfig] = Field(default_factory=dict)
     feeds: dict[str, FeedConfig] = Field(default_factory=dict)
     dashboard_url: str | None = None
     state_dir: Path | None = None  # default: $XDG_STATE_HOME/dlmon or ~/.local/state/dlmon
-    alerts: AlertsConfig = AlertsConfig()
-    notify: NotifyConfig = NotifyConfig()
-    recorder: RecorderConfig = RecorderConfig()
-    shard: ShardConfig = ShardConfig()
-    index: IndexConfig = IndexConfig()
-    bus: BusConfig = BusConfig()  # the tick bus (dlmon gateway, dlmon record; issue 17)
+    # a factory: the default rules are models (load_settings gives them as data instead)
+    alerts: AlertsConfig = Field(default_factory=AlertsConfig)
+    notify: NotifyConfig = NotifyConfig.model_construct()
+    recorder: RecorderConfig = RecorderConfig.model_construct()
+    shard: ShardConfig = ShardConfig.model_construct()
+    index: IndexConfig = IndexConfig.model_construct()
+    # the tick bus (dlmon gateway, dlmon record; issue 17)
+    bus: BusConfig = BusConfig.model_construct()
 
     @classmethod
     def settings_customise_sources(
@@ -487,9 +490,7 @@ def with_default_rules(data: dict[str, Any]) -> dict[str, Any]:
     alerts = dict(alerts or {})
     if "rules" in alerts:
         return data
-    alerts["rules"] = {
-        name: rule.model_dump(exclude_unset=True) for name, rule in default_rules().items()
-    }
+    alerts["rules"] = default_rule_data()
     return {**data, "alerts": alerts}
 
 

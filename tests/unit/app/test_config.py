@@ -109,3 +109,18 @@ def test_redacted_config_is_plain_data() -> None:
     data = redacted(load(None))
     assert data["feeds"]["sim"]["type"] == "simulator"
     assert data["pairs"]["PONY"]["ads_ratio"] == 1.0
+
+
+def test_section_defaults_are_what_validation_builds() -> None:
+    # the defaults are built with model_construct (no schema build at import): the same values
+    from pydantic import BaseModel
+
+    from monitor.settings.root import FeeOverrides, PairConfig, Settings
+
+    fields = [*Settings.model_fields.values(), PairConfig.model_fields["fees"]]
+    defaults = [f.default for f in fields if isinstance(f.default, BaseModel)]
+    assert len(defaults) == 13
+    for default in defaults:
+        assert default == type(default)(), type(default).__name__
+        assert default.model_fields_set == set()
+    assert FeeOverrides().set_fields() == {}
