@@ -124,11 +124,8 @@ class FeeOverrides(Model):
 
     def set_fields(self) -> dict[str, Any]:
         """The cost fields set here; a bound switched off is None (``as_of`` excluded)."""
-        return {
-            k: (None if v == "off" else v)
-            for k, v in self.model_dump(exclude={"as_of"}).items()
-            if v is not None
-        }
+        values = ((k, getattr(self, k)) for k in FeeOverrides.model_fields if k != "as_of")
+        return {k: (None if v == "off" else v) for k, v in values if v is not None}
 
 
 _OFF = frozenset({"off", "false", "none", "no"})

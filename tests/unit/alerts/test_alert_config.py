@@ -9,7 +9,13 @@ from pydantic import ValidationError
 
 from monitor.alerts.service import AlertService
 from monitor.alerts.store import StateStore
-from monitor.settings.alerts import AlertsConfig, PremiumRule, default_rules
+from monitor.settings.alerts import (
+    AlertsConfig,
+    InhibitRuleConfig,
+    PremiumRule,
+    default_inhibit_rules,
+    default_rules,
+)
 from monitor.settings.root import load_settings
 from tests.support.alert_snapshots import T0, pair_view, snapshot
 
@@ -58,6 +64,14 @@ def test_a_config_without_rules_loads_the_same_default_rules() -> None:
     assert [r.model_fields_set for r in loaded.values()] == [
         r.model_fields_set for r in default_rules().values()
     ]
+
+
+def test_default_inhibit_rules_are_valid() -> None:
+    # built with model_construct (no validation): validating them changes nothing
+    for rule in default_inhibit_rules():
+        validated = InhibitRuleConfig.model_validate(rule.model_dump())
+        assert validated == rule
+        assert validated.model_fields_set == rule.model_fields_set
 
 
 async def test_corrupt_state_file_is_reported_and_ignored(tmp_path: Path) -> None:
