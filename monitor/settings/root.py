@@ -44,8 +44,8 @@ from monitor.settings.recorder import RecorderConfig
 from monitor.settings.sources import (
     ENV_PREFIX,
     blamed_variable,
-    check_duplicate_keys,
     expand_env,
+    load_unique_keys,
     read_text,
     unknown_variables,
 )
@@ -389,9 +389,8 @@ def load_yaml(
     A key given twice in one mapping is an error; the names of the variables referenced
     are added to ``referenced``.
     """
-    check_duplicate_keys(text, origin)
     try:
-        data = yaml.safe_load(text)
+        data = load_unique_keys(text, origin)
     except yaml.YAMLError as exc:
         raise ConfigError(f"{origin}: not valid YAML: {exc}") from None
     if data is None:
