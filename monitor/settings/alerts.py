@@ -56,16 +56,16 @@ class RuleBase(Model):
     """Options shared by every rule."""
 
     enabled: bool = True
-    pairs: list[str] = Field(default_factory=list, description="empty = every pair")
+    pairs: list[str] = Field(default=[], description="empty = every pair")
     severity: Severity = "warning"
-    labels: dict[str, str] = Field(default_factory=dict)
+    labels: dict[str, str] = Field(default={})
     for_seconds: float = Field(default=10.0, ge=0)
     clear_for_seconds: float = Field(default=60.0, ge=0)
     repeat_seconds: float = Field(default=3600.0, ge=0)
     cooldown_seconds: float = Field(default=300.0, ge=0)
     runbook_url: str | None = Field(default=None, description="what to do: linked in every page")
     annotations: dict[str, str] = Field(
-        default_factory=dict, description="extra text on the notice (webhook, Alertmanager)"
+        default={}, description="extra text on the notice (webhook, Alertmanager)"
     )
 
 
@@ -158,7 +158,7 @@ class FeedDownRule(RuleBase):
     """A feed is not streaming (connected, authenticated and subscribed)."""
 
     kind: Literal["feed_down"]
-    feeds: list[str] = Field(default_factory=list, description="empty = every feed")
+    feeds: list[str] = Field(default=[], description="empty = every feed")
     for_seconds: float = Field(default=30.0, ge=0)
     clear_for_seconds: float = Field(default=10.0, ge=0)
 
@@ -295,7 +295,7 @@ class InhibitRuleConfig(Model):
 
     source_matchers: list[str] = Field(min_length=1)
     target_matchers: list[str] = Field(min_length=1)
-    equal: list[str] = Field(default_factory=list)
+    equal: list[str] = Field(default=[])
 
     @field_validator("source_matchers", "target_matchers")
     @classmethod

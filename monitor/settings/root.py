@@ -157,7 +157,7 @@ class PairConfig(Model):
     ads_ratio: float | None = Field(default=None, gt=0)
     ratio_as_of: date | None = None
     # dated ratios (an announced ratio change before the catalogue has it); not with ads_ratio
-    ratios: list[RatioEntry] = Field(default_factory=list)
+    ratios: list[RatioEntry] = Field(default=[])
     hk_lot_size: int | None = Field(default=None, gt=0)
     edge_notional_usd: float = Field(default=100_000.0, gt=0)
     fees: FeeOverrides = FeeOverrides.model_construct()
@@ -172,8 +172,8 @@ class FeedConfig(BaseModel):
     type: str
     enabled: bool = True
     priority: int = 0
-    instruments: list[str] = Field(default_factory=list)
-    symbols: dict[str, str] = Field(default_factory=dict)
+    instruments: list[str] = Field(default=[])
+    symbols: dict[str, str] = Field(default={})
     silence_timeout_seconds: float = Field(default=30.0, gt=0)
     # Shares; a quote or print above it is dropped as implausible (monitor/feeds/sizes.py).
     # 1e10 is above the share count of almost any listed company.
@@ -247,8 +247,8 @@ class Settings(BaseSettings):
     liquidity: LiquidityConfig = LiquidityConfig.model_construct()
     analytics: AnalyticsConfig = AnalyticsConfig.model_construct()
     fees: FeeOverrides = FeeOverrides.model_construct()
-    pairs: dict[str, PairConfig] = Field(default_factory=dict)
-    feeds: dict[str, FeedConfig] = Field(default_factory=dict)
+    pairs: dict[str, PairConfig] = Field(default={})
+    feeds: dict[str, FeedConfig] = Field(default={})
     dashboard_url: str | None = None
     state_dir: Path | None = None  # default: $XDG_STATE_HOME/dlmon or ~/.local/state/dlmon
     # a factory: the default rules are models (load_settings gives them as data instead)

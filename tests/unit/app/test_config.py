@@ -124,3 +124,15 @@ def test_section_defaults_are_what_validation_builds() -> None:
         assert default == type(default)(), type(default).__name__
         assert default.model_fields_set == set()
     assert FeeOverrides().set_fields() == {}
+
+
+def test_empty_defaults_are_not_shared() -> None:
+    # settings write an empty default as [] or {} (cheaper at start-up than a builtin
+    # factory): pydantic copies it for each instance
+    from monitor.settings.notify import NotifyConfig
+    from monitor.settings.universe import IndexConfig
+
+    first, second = NotifyConfig(), NotifyConfig()
+    assert first.routes == [] and first.routes is not second.routes
+    assert first.sinks == {} and first.sinks is not second.sinks
+    assert IndexConfig().pairs is not IndexConfig().pairs
