@@ -265,20 +265,9 @@ def default_rule_data() -> dict[str, dict[str, Any]]:
     }
 
 
-_RULE_MODELS: dict[str, type[RuleBase]] = {
-    "stale_leg": StaleLegRule,
-    "feed_down": FeedDownRule,
-    "fx_band": FxBandRule,
-    "edge": EdgeRule,
-}
-
-
 def default_rules() -> dict[str, RuleConfig]:
     """Rules that make sense for any pair: :func:`default_rule_data` validated."""
-    rules: dict[str, Any] = {
-        name: _RULE_MODELS[data["kind"]](**data) for name, data in default_rule_data().items()
-    }
-    return rules
+    return AlertsConfig.model_validate({"rules": default_rule_data()}).rules
 
 
 def _check_matchers(items: list[str]) -> list[str]:
