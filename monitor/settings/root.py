@@ -350,11 +350,10 @@ def pairs_mapping(entries: list[Any]) -> dict[str, Any]:
 
 def _fold_case(entries: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    lowered = {k for k in entries if k == k.lower()}
+    lowered = [k for k in entries if k == k.lower()]  # in the file's order, not a set's
     for key, value in entries.items():
-        if key in lowered:
-            continue
-        out[key] = value
+        if key != key.lower():
+            out[key] = value
     for key in lowered:
         twin = next((k for k in out if k.lower() == key), None)
         if twin is None:

@@ -136,3 +136,16 @@ def test_empty_defaults_are_not_shared() -> None:
     assert first.routes == [] and first.routes is not second.routes
     assert first.sinks == {} and first.sinks is not second.sinks
     assert IndexConfig().pairs is not IndexConfig().pairs
+
+
+def test_named_entries_keep_the_order_they_are_written_in() -> None:
+    # names in lower case once came out in a set's order (check-config's rules changed
+    # order from run to run); an environment variable's entry still merges into its twin
+    from monitor.settings.root import _fold_case
+
+    names = [f"rule_{c}" for c in "hgfedcba"]
+    entries = {name: {"kind": "edge"} for name in names}
+    assert list(_fold_case(entries)) == names
+    merged = _fold_case({"PONY": {"hk": "2026.HK"}, "b": {}, "pony": {"us": "PONY"}, "a": {}})
+    assert merged == {"PONY": {"hk": "2026.HK", "us": "PONY"}, "b": {}, "a": {}}
+    assert list(merged) == ["PONY", "b", "a"]
