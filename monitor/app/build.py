@@ -313,9 +313,14 @@ def analytics_settings(config: AnalyticsConfig) -> AnalyticsSettings | None:
     """The core's analytics settings, or None when analytics are disabled."""
     if not config.enabled:
         return None
-    return AnalyticsSettings.from_mapping(
-        config.windows, **config.model_dump(exclude={"enabled", "windows"})
-    )
+    # plain attributes, not model_dump: every field is a scalar, and a dump would build
+    # the section's own serializer (its schema lives inside the Settings schema)
+    scalars = {
+        name: getattr(config, name)
+        for name in AnalyticsConfig.model_fields
+        if name not in ("enabled", "windows")
+    }
+    return AnalyticsSettings.from_mapping(config.windows, **scalars)
 
 
 def index_settings(settings: Settings) -> IndexSettings | None:

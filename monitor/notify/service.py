@@ -8,19 +8,20 @@ import random
 import time
 from collections.abc import Awaitable, Callable, Hashable, Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 import structlog
 
-from monitor.notify.alertmanager import AlertmanagerClient
 from monitor.notify.base import Outcome, Platform
-from monitor.notify.factory import make_platform
 from monitor.notify.grouping import Groups, group_key
 from monitor.notify.models import Notice, Status, severity_rank
 from monitor.notify.sender import Destination, RetryPolicy, Runtime, SinkStats
 from monitor.notify.spool import Spool
 from monitor.settings.notify import AlertmanagerSink, NotifyConfig, SinkConfig, sink_types
+
+if TYPE_CHECKING:  # imported when a sink is configured: none in the built-in config
+    from monitor.notify.alertmanager import AlertmanagerClient
 
 log = structlog.get_logger(__name__)
 
@@ -82,10 +83,14 @@ class NotifyService:
         self._monotonic = monotonic
         for name, cfg in config.sinks.items():
             if isinstance(cfg, AlertmanagerSink):
+                from monitor.notify.alertmanager import AlertmanagerClient
+
                 self._alertmanagers[name] = AlertmanagerClient(
                     name, cfg, self._get_session, wall_ns, sleep
                 )
                 continue
+            from monitor.notify.factory import make_platform
+
             platform = (platforms or {}).get(name) or make_platform(name, cfg)
             self._destinations[name] = Destination(
                 name,

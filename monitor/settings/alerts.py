@@ -56,16 +56,16 @@ class RuleBase(Model):
     """Options shared by every rule."""
 
     enabled: bool = True
-    pairs: list[str] = Field(default_factory=list, description="empty = every pair")
+    pairs: list[str] = Field(default=[], description="empty = every pair")
     severity: Severity = "warning"
-    labels: dict[str, str] = Field(default_factory=dict)
+    labels: dict[str, str] = Field(default={})
     for_seconds: float = Field(default=10.0, ge=0)
     clear_for_seconds: float = Field(default=60.0, ge=0)
     repeat_seconds: float = Field(default=3600.0, ge=0)
     cooldown_seconds: float = Field(default=300.0, ge=0)
     runbook_url: str | None = Field(default=None, description="what to do: linked in every page")
     annotations: dict[str, str] = Field(
-        default_factory=dict, description="extra text on the notice (webhook, Alertmanager)"
+        default={}, description="extra text on the notice (webhook, Alertmanager)"
     )
 
 
@@ -158,7 +158,7 @@ class FeedDownRule(RuleBase):
     """A feed is not streaming (connected, authenticated and subscribed)."""
 
     kind: Literal["feed_down"]
-    feeds: list[str] = Field(default_factory=list, description="empty = every feed")
+    feeds: list[str] = Field(default=[], description="empty = every feed")
     for_seconds: float = Field(default=30.0, ge=0)
     clear_for_seconds: float = Field(default=10.0, ge=0)
 
@@ -253,14 +253,21 @@ def _check_side(direction: str, threshold: float, clear: float | None) -> None:
         raise ValueError("clear must not be below threshold for direction 'below'")
 
 
-def default_rules() -> dict[str, RuleConfig]:
-    """Rules that make sense for any pair: data quality and the peg."""
+def default_rule_data() -> dict[str, dict[str, Any]]:
+    """The keys of the rules that make sense for any pair (data quality and the peg), as a
+    config file would write them: plain data, so that loading a config validates them
+    once, with the rest (no model is built for them on their own)."""
     return {
-        "leg_stale": StaleLegRule(kind="stale_leg", severity="warning"),
-        "feed_down": FeedDownRule(kind="feed_down", severity="critical"),
-        "usdhkd_peg_band": FxBandRule(kind="fx_band", severity="warning"),
-        "edge_positive": EdgeRule(kind="edge", severity="warning"),
+        "leg_stale": {"kind": "stale_leg", "severity": "warning"},
+        "feed_down": {"kind": "feed_down", "severity": "critical"},
+        "usdhkd_peg_band": {"kind": "fx_band", "severity": "warning"},
+        "edge_positive": {"kind": "edge", "severity": "warning"},
     }
+
+
+def default_rules() -> dict[str, RuleConfig]:
+    """Rules that make sense for any pair: :func:`default_rule_data` validated."""
+    return AlertsConfig.model_validate({"rules": default_rule_data()}).rules
 
 
 def _check_matchers(items: list[str]) -> list[str]:
@@ -277,7 +284,7 @@ class InhibitRuleConfig(Model):
 
     source_matchers: list[str] = Field(min_length=1)
     target_matchers: list[str] = Field(min_length=1)
-    equal: list[str] = Field(default_factory=list)
+    equal: list[str] = Field(default=[])
 
     @field_validator("source_matchers", "target_matchers")
     @classmethod
@@ -288,8 +295,9 @@ class InhibitRuleConfig(Model):
 def default_inhibit_rules() -> list[InhibitRuleConfig]:
     """Premium, edge and z-score alerts of a pair are muted while one of its legs is
     stale or a feed serving it is down (their values come from stale prices)."""
+    # model_construct: constant, valid values (a test validates them), and no schema build
     return [
-        InhibitRuleConfig(
+        InhibitRuleConfig.model_construct(
             source_matchers=['kind=~"stale_leg|feed_down"'],
             target_matchers=['kind=~"premium|premium_change|edge|zscore"'],
             equal=["pair"],

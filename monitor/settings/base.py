@@ -4,6 +4,10 @@ Sections are frozen pydantic models that refuse unknown keys. Any secret field `
 (a :class:`~pydantic.SecretStr`) may instead be given as ``x_file``: a path whose content
 is the secret (Docker and Kubernetes secrets are files). The choices of an enumeration
 (``log.level: debug``, ``kind: Premium``) are accepted in any case.
+
+Start-up cost: schemas are built once, for the whole configuration, when it is first
+validated (``defer_build``); an empty default is written ``[]`` or ``{}`` (pydantic copies
+it per instance), not ``default_factory=list``, whose signature pydantic would inspect.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from pydantic.fields import FieldInfo
 class Model(BaseModel):
     """Base of config sections: unknown keys are errors; ``<secret>_file`` is read."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     @model_validator(mode="before")
     @classmethod

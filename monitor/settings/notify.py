@@ -60,7 +60,7 @@ class SinkBase(Model):
     timeout_seconds: float = Field(default=10.0, gt=0)
     max_batch: int | None = Field(default=None, ge=1, description="alerts per coalesced message")
     mentions: list[str] = Field(
-        default_factory=list,
+        default=[],
         description="mentioned on firing alerts of mention_severity (Slack, DingTalk, Feishu, "
         "Telegram; see docs/alerts.md)",
     )
@@ -189,13 +189,13 @@ class RouteConfig(Model):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     sinks: list[str] = Field(min_length=1)
-    severities: list[Severity] = Field(default_factory=list)
-    pairs: list[str] = Field(default_factory=list)
-    rules: list[str] = Field(default_factory=list)
-    matchers: list[str] = Field(default_factory=list)
+    severities: list[Severity] = Field(default=[])
+    pairs: list[str] = Field(default=[])
+    rules: list[str] = Field(default=[])
+    matchers: list[str] = Field(default=[])
     continue_: bool = Field(default=True, alias="continue")
     group_by: list[str] = Field(
-        default_factory=list, description="labels that make a group ('...' = every label)"
+        default=[], description="labels that make a group ('...' = every label)"
     )
     group_wait: Seconds = Field(default=0.0, ge=0, description="hold a new group's first message")
     group_interval: Seconds = Field(default=0.0, ge=0, description="between a group's messages")
@@ -222,10 +222,10 @@ class RouteConfig(Model):
 class NotifyConfig(Model):
     """Notification sinks, routing and delivery settings (no sinks: nothing is sent)."""
 
-    sinks: dict[str, SinkConfig] = Field(default_factory=dict)
-    routes: list[RouteConfig] = Field(default_factory=list)
+    sinks: dict[str, SinkConfig] = Field(default={})
+    routes: list[RouteConfig] = Field(default=[])
     default_sinks: list[str] = Field(
-        default_factory=list, description="sinks of alerts no route matched (catch-all)"
+        default=[], description="sinks of alerts no route matched (catch-all)"
     )
     spool_dir: Path = Path("state/notify")
     spool_max_per_sink: int = Field(default=1000, ge=1)

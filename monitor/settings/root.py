@@ -36,7 +36,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 from monitor.core.liquidity import DEFAULT_WINDOWS
 from monitor.errors import ConfigError
-from monitor.settings.alerts import AlertsConfig, RuleConfig, default_rules
+from monitor.settings.alerts import AlertsConfig, RuleConfig, default_rule_data
 from monitor.settings.base import Model
 from monitor.settings.bus import BusConfig
 from monitor.settings.notify import NotifyConfig, SinkConfig
@@ -44,8 +44,8 @@ from monitor.settings.recorder import RecorderConfig
 from monitor.settings.sources import (
     ENV_PREFIX,
     blamed_variable,
-    check_duplicate_keys,
     expand_env,
+    load_unique_keys,
     read_text,
     unknown_variables,
 )
@@ -124,11 +124,8 @@ class FeeOverrides(Model):
 
     def set_fields(self) -> dict[str, Any]:
         """The cost fields set here; a bound switched off is None (``as_of`` excluded)."""
-        return {
-            k: (None if v == "off" else v)
-            for k, v in self.model_dump(exclude={"as_of"}).items()
-            if v is not None
-        }
+        values = ((k, getattr(self, k)) for k in FeeOverrides.model_fields if k != "as_of")
+        return {k: (None if v == "off" else v) for k, v in values if v is not None}
 
 
 _OFF = frozenset({"off", "false", "none", "no"})
@@ -160,23 +157,23 @@ class PairConfig(Model):
     ads_ratio: float | None = Field(default=None, gt=0)
     ratio_as_of: date | None = None
     # dated ratios (an announced ratio change before the catalogue has it); not with ads_ratio
-    ratios: list[RatioEntry] = Field(default_factory=list)
+    ratios: list[RatioEntry] = Field(default=[])
     hk_lot_size: int | None = Field(default=None, gt=0)
     edge_notional_usd: float = Field(default=100_000.0, gt=0)
-    fees: FeeOverrides = FeeOverrides()
+    fees: FeeOverrides = FeeOverrides.model_construct()
     staleness: StalenessConfig | None = None
 
 
 class FeedConfig(BaseModel):
     """Provider-independent feed settings; provider options are the remaining keys."""
 
-    model_config = ConfigDict(extra="allow", frozen=True)
+    model_config = ConfigDict(extra="allow", frozen=True, defer_build=True)
 
     type: str
     enabled: bool = True
     priority: int = 0
-    instruments: list[str] = Field(default_factory=list)
-    symbols: dict[str, str] = Field(default_factory=dict)
+    instruments: list[str] = Field(default=[])
+    symbols: dict[str, str] = Field(default={})
     silence_timeout_seconds: float = Field(default=30.0, gt=0)
     # Shares; a quote or print above it is dropped as implausible (monitor/feeds/sizes.py).
     # 1e10 is above the share count of almost any listed company.
@@ -240,25 +237,28 @@ class Settings(BaseSettings):
         env_nested_delimiter="__",
         extra="forbid",
         frozen=True,
+        defer_build=True,
     )
 
-    server: ServerConfig = ServerConfig()
-    log: LogConfig = LogConfig()
-    sessions: SessionsConfig = SessionsConfig()
-    staleness: StalenessConfig = StalenessConfig()
-    liquidity: LiquidityConfig = LiquidityConfig()
-    analytics: AnalyticsConfig = AnalyticsConfig()
-    fees: FeeOverrides = FeeOverrides()
-    pairs: dict[str, PairConfig] = Field(default_factory=dict)
-    feeds: dict[str, FeedConfig] = Field(default_factory=dict)
+    server: ServerConfig = ServerConfig.model_construct()
+    log: LogConfig = LogConfig.model_construct()
+    sessions: SessionsConfig = SessionsConfig.model_construct()
+    staleness: StalenessConfig = StalenessConfig.model_construct()
+    liquidity: LiquidityConfig = LiquidityConfig.model_construct()
+    analytics: AnalyticsConfig = AnalyticsConfig.model_construct()
+    fees: FeeOverrides = FeeOverrides.model_construct()
+    pairs: dict[str, PairConfig] = Field(default={})
+    feeds: dict[str, FeedConfig] = Field(default={})
     dashboard_url: str | None = None
     state_dir: Path | None = None  # default: $XDG_STATE_HOME/dlmon or ~/.local/state/dlmon
-    alerts: AlertsConfig = AlertsConfig()
-    notify: NotifyConfig = NotifyConfig()
-    recorder: RecorderConfig = RecorderConfig()
-    shard: ShardConfig = ShardConfig()
-    index: IndexConfig = IndexConfig()
-    bus: BusConfig = BusConfig()  # the tick bus (dlmon gateway, dlmon record; issue 17)
+    # a factory: the default rules are models (load_settings gives them as data instead)
+    alerts: AlertsConfig = Field(default_factory=AlertsConfig)
+    notify: NotifyConfig = NotifyConfig.model_construct()
+    recorder: RecorderConfig = RecorderConfig.model_construct()
+    shard: ShardConfig = ShardConfig.model_construct()
+    index: IndexConfig = IndexConfig.model_construct()
+    # the tick bus (dlmon gateway, dlmon record; issue 17)
+    bus: BusConfig = BusConfig.model_construct()
 
     @classmethod
     def settings_customise_sources(
@@ -350,11 +350,10 @@ def pairs_mapping(entries: list[Any]) -> dict[str, Any]:
 
 def _fold_case(entries: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    lowered = {k for k in entries if k == k.lower()}
+    lowered = [k for k in entries if k == k.lower()]  # in the file's order, not a set's
     for key, value in entries.items():
-        if key in lowered:
-            continue
-        out[key] = value
+        if key != key.lower():
+            out[key] = value
     for key in lowered:
         twin = next((k for k in out if k.lower() == key), None)
         if twin is None:
@@ -389,9 +388,8 @@ def load_yaml(
     A key given twice in one mapping is an error; the names of the variables referenced
     are added to ``referenced``.
     """
-    check_duplicate_keys(text, origin)
     try:
-        data = yaml.safe_load(text)
+        data = load_unique_keys(text, origin)
     except yaml.YAMLError as exc:
         raise ConfigError(f"{origin}: not valid YAML: {exc}") from None
     if data is None:
@@ -487,9 +485,7 @@ def with_default_rules(data: dict[str, Any]) -> dict[str, Any]:
     alerts = dict(alerts or {})
     if "rules" in alerts:
         return data
-    alerts["rules"] = {
-        name: rule.model_dump(exclude_unset=True) for name, rule in default_rules().items()
-    }
+    alerts["rules"] = default_rule_data()
     return {**data, "alerts": alerts}
 
 

@@ -42,14 +42,19 @@ def read_text(path: str | Path) -> str:
         ) from None
 
 
-def check_duplicate_keys(text: str, origin: str) -> None:
-    """Refuse a mapping that gives the same key twice (YAML would keep only the last)."""
+def load_unique_keys(text: str, origin: str) -> Any:
+    """``yaml.safe_load(text)``, refusing a mapping that gives the same key twice (YAML
+    would keep only the last). One parse: the checked node tree is what is constructed.
+    Raises ``yaml.YAMLError`` for text that is not YAML, ConfigError for a repeated key."""
+    loader = yaml.SafeLoader(text)
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return  # the YAML parser reports it with its own position
-    if root is not None:
+        root = loader.get_single_node()
+        if root is None:
+            return None
         _walk(root, "", origin)
+        return loader.construct_document(root)
+    finally:
+        loader.dispose()
 
 
 def _walk(node: yaml.Node, path: str, origin: str) -> None:
@@ -138,8 +143,8 @@ __all__ = [
     "ENV_PREFIX",
     "OTHER_VARIABLES",
     "blamed_variable",
-    "check_duplicate_keys",
     "expand_env",
+    "load_unique_keys",
     "read_text",
     "unknown_variables",
 ]

@@ -49,8 +49,8 @@ class IndexConfig(Model):
     name: str = Field(default="hk_us", pattern=r"^[a-z][a-z0-9_]{0,31}$")
     weighting: Literal["turnover", "market_cap"] = "turnover"
     turnover_window: str = "1h"
-    market_caps: dict[str, float] = Field(default_factory=dict)
-    pairs: list[str] = Field(default_factory=list)
+    market_caps: dict[str, float] = Field(default={})
+    pairs: list[str] = Field(default=[])
     rebalance_at: time = time(8, 30)  # 16:30 HKT, after the HK close
     rebalance_interval_seconds: int = Field(default=86_400, ge=1, le=7 * 86_400)
     max_weight: float = Field(default=1.0, gt=0, le=1)

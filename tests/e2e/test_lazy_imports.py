@@ -2,7 +2,7 @@
 feature needs: no pandas or exchange_calendars (``sessions.mode: exchange``), no numpy, no
 provider SDKs or wire codecs (websockets, msgpack, nats, ib_async, futu), no parquet,
 plotting or browser libraries (pyarrow, matplotlib, playwright, jinja2), no tick recorder
-or replay feed."""
+or replay feed, no chat sink or Alertmanager client."""
 
 from __future__ import annotations
 
@@ -29,7 +29,22 @@ HEAVY = (
     "playwright",
     "jinja2",
 )
-UNCONFIGURED = ("monitor.recorder.recorder", "monitor.feeds.replay", "monitor.bus")
+UNCONFIGURED = (
+    "monitor.recorder.recorder",
+    "monitor.feeds.replay",
+    "monitor.bus",
+    # no chat sink or Alertmanager is configured: their clients and builders stay unloaded
+    "monitor.notify.alertmanager",
+    "monitor.notify.factory",
+    "monitor.notify.slack",
+    "monitor.notify.discord",
+    "monitor.notify.teams",
+    "monitor.notify.feishu",
+    "monitor.notify.dingtalk",
+    "monitor.notify.wecom",
+    "monitor.notify.telegram",
+    "monitor.notify.webhook",
+)
 
 
 def imported_modules(importtime_log: str) -> set[str]:

@@ -9,7 +9,14 @@ from pydantic import ValidationError
 
 from monitor.alerts.service import AlertService
 from monitor.alerts.store import StateStore
-from monitor.settings.alerts import AlertsConfig, PremiumRule
+from monitor.settings.alerts import (
+    AlertsConfig,
+    InhibitRuleConfig,
+    PremiumRule,
+    default_inhibit_rules,
+    default_rules,
+)
+from monitor.settings.root import load_settings
 from tests.support.alert_snapshots import T0, pair_view, snapshot
 
 
@@ -47,6 +54,24 @@ def test_bad_rules_are_rejected(rule: dict[str, object]) -> None:
 def test_defaults_cover_data_quality_and_peg() -> None:
     kinds = {r.kind for r in AlertsConfig().rules.values()}
     assert kinds == {"stale_leg", "feed_down", "fx_band", "edge"}
+
+
+def test_a_config_without_rules_loads_the_same_default_rules() -> None:
+    # load_settings writes the default rules into the file's data (default_rule_data);
+    # they validate to what AlertsConfig() holds, keys set and all
+    loaded = load_settings(None).alerts.rules
+    assert loaded == default_rules() == AlertsConfig().rules
+    assert [r.model_fields_set for r in loaded.values()] == [
+        r.model_fields_set for r in default_rules().values()
+    ]
+
+
+def test_default_inhibit_rules_are_valid() -> None:
+    # built with model_construct (no validation): validating them changes nothing
+    for rule in default_inhibit_rules():
+        validated = InhibitRuleConfig.model_validate(rule.model_dump())
+        assert validated == rule
+        assert validated.model_fields_set == rule.model_fields_set
 
 
 async def test_corrupt_state_file_is_reported_and_ignored(tmp_path: Path) -> None:

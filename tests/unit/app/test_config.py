@@ -109,3 +109,43 @@ def test_redacted_config_is_plain_data() -> None:
     data = redacted(load(None))
     assert data["feeds"]["sim"]["type"] == "simulator"
     assert data["pairs"]["PONY"]["ads_ratio"] == 1.0
+
+
+def test_section_defaults_are_what_validation_builds() -> None:
+    # the defaults are built with model_construct (no schema build at import): the same values
+    from pydantic import BaseModel
+
+    from monitor.settings.root import FeeOverrides, PairConfig, Settings
+
+    fields = [*Settings.model_fields.values(), PairConfig.model_fields["fees"]]
+    defaults = [f.default for f in fields if isinstance(f.default, BaseModel)]
+    assert len(defaults) == 13
+    for default in defaults:
+        assert default == type(default)(), type(default).__name__
+        assert default.model_fields_set == set()
+    assert FeeOverrides().set_fields() == {}
+
+
+def test_empty_defaults_are_not_shared() -> None:
+    # settings write an empty default as [] or {} (cheaper at start-up than a builtin
+    # factory): pydantic copies it for each instance
+    from monitor.settings.notify import NotifyConfig
+    from monitor.settings.universe import IndexConfig
+
+    first, second = NotifyConfig(), NotifyConfig()
+    assert first.routes == [] and first.routes is not second.routes
+    assert first.sinks == {} and first.sinks is not second.sinks
+    assert IndexConfig().pairs is not IndexConfig().pairs
+
+
+def test_named_entries_keep_the_order_they_are_written_in() -> None:
+    # names in lower case once came out in a set's order (check-config's rules changed
+    # order from run to run); an environment variable's entry still merges into its twin
+    from monitor.settings.root import _fold_case
+
+    names = [f"rule_{c}" for c in "hgfedcba"]
+    entries = {name: {"kind": "edge"} for name in names}
+    assert list(_fold_case(entries)) == names
+    merged = _fold_case({"PONY": {"hk": "2026.HK"}, "b": {}, "pony": {"us": "PONY"}, "a": {}})
+    assert merged == {"PONY": {"hk": "2026.HK", "us": "PONY"}, "b": {}, "a": {}}
+    assert list(merged) == ["PONY", "b", "a"]

@@ -49,6 +49,16 @@ def test_a_key_given_twice(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     refused(run_cli(capsys, "check-config", str(nested)), "server.port: the key is given twice")
 
 
+def test_text_that_is_not_yaml_names_the_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # one parse both checks the keys and builds the data: a syntax error is YAML's message
+    path = write(tmp_path, MINIMAL + "server:\n  port: [9108\n")
+    refused(run_cli(capsys, "check-config", str(path)), "not valid YAML", "line 8")
+    tagged = write(tmp_path, MINIMAL + "dashboard_url: !!python/name:os.system\n")
+    refused(run_cli(capsys, "check-config", str(tagged)), "not valid YAML")
+
+
 def test_an_unknown_feed_type_names_the_key_and_the_known_types(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from monitor.startup import long_lived
+from monitor.startup import long_lived, paused_gc
 
 
 @pytest.fixture(autouse=True)
@@ -40,3 +40,14 @@ def test_a_collector_switched_off_stays_off() -> None:
     with long_lived():
         pass
     assert not gc.isenabled()
+
+
+def test_the_collector_is_paused_and_switched_back_on_error_or_not() -> None:
+    before = gc.get_freeze_count()
+    with paused_gc():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(SystemExit), paused_gc():  # argparse exits on --help or an error
+        raise SystemExit(2)
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == before  # nothing frozen
