@@ -5,6 +5,7 @@ long as the process (:func:`long_lived`)."""
 from __future__ import annotations
 
 import gc
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -30,8 +31,27 @@ def long_lived() -> Iterator[None]:
     full collection while the daemon runs walks fewer objects. On an error nothing is
     frozen; the collector is switched back on either way."""
     with paused_gc():
+        structlog_without_rich()
         yield
         gc.freeze()
 
 
-__all__ = ["long_lived", "paused_gc"]
+def structlog_without_rich() -> None:
+    """Import structlog as if ``rich`` were not installed (then ``rich`` imports as usual).
+
+    structlog imports ``rich`` whenever it is installed, to render exceptions; the
+    development venv has it (for ``dlmon status``), the image and ``make run``'s venv do
+    not. A service logs JSON and renders no terminal, so it leaves ``rich`` out, as in the
+    image: plain tracebacks, ~27 ms less start-up and less memory. Nothing changes where
+    structlog or ``rich`` is imported already (a test running commands in-process)."""
+    if "structlog" in sys.modules or "rich" in sys.modules:
+        return
+    sys.modules["rich"] = None  # type: ignore[assignment]  # `import rich` raises ImportError
+    try:
+        import structlog.dev  # noqa: F401
+        import structlog.tracebacks  # noqa: F401
+    finally:
+        del sys.modules["rich"]
+
+
+__all__ = ["long_lived", "paused_gc", "structlog_without_rich"]

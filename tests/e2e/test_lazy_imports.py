@@ -1,8 +1,8 @@
 """`dlmon run` on the built-in simulator config imports nothing that only an unconfigured
 feature needs: no pandas or exchange_calendars (``sessions.mode: exchange``), no numpy, no
 provider SDKs or wire codecs (websockets, msgpack, nats, ib_async, futu), no parquet,
-plotting or browser libraries (pyarrow, matplotlib, playwright, jinja2), no tick recorder
-or replay feed, no chat sink or Alertmanager client."""
+plotting, browser or terminal libraries (pyarrow, matplotlib, playwright, jinja2,
+rich), no tick recorder or replay feed, no chat sink or Alertmanager client."""
 
 from __future__ import annotations
 
@@ -87,5 +87,9 @@ def test_default_run_serves_without_importing_what_it_does_not_use(
     assert "monitor.app.daemon" in modules  # the log is what we think it is
     heavy = sorted(m for m in modules if m.split(".")[0] in HEAVY)
     assert not heavy, heavy
+    # rich (in the test venv for `dlmon status`) stays out of structlog: the log names
+    # `rich` itself only for the import attempt that finds it kept out
+    rich = sorted(m for m in modules if m.startswith("rich."))
+    assert not rich, rich
     unconfigured = sorted(m for m in modules if m.startswith(UNCONFIGURED))
     assert not unconfigured, unconfigured

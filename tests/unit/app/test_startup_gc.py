@@ -1,9 +1,12 @@
-"""`dlmon run` builds its modules and settings with the garbage collector off, then
-freezes what it built; the collector is on again afterwards, error or not."""
+"""`dlmon run` builds its modules and settings with the garbage collector off (and structlog
+without rich), then freezes what it built; the collector is on again afterwards, error or
+not."""
 
 from __future__ import annotations
 
 import gc
+import subprocess
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -51,3 +54,18 @@ def test_the_collector_is_paused_and_switched_back_on_error_or_not() -> None:
         raise SystemExit(2)
     assert gc.isenabled()
     assert gc.get_freeze_count() == before  # nothing frozen
+
+
+def test_structlog_is_imported_without_rich_which_then_imports_as_usual() -> None:
+    code = (
+        "import sys\n"
+        "from monitor.startup import structlog_without_rich\n"
+        "structlog_without_rich()\n"
+        "import structlog.dev, structlog.tracebacks\n"
+        "assert structlog.dev.rich is None and structlog.tracebacks.rich is None\n"
+        "assert not any(m == 'rich' or m.startswith('rich.') for m in sys.modules)\n"
+        "import rich.console\n"  # e.g. `dlmon status` in the same process
+        "print('ok')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stdout == "ok\n", done.stderr
