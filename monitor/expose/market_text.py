@@ -4,20 +4,32 @@ the market clock while every snapshot is scraped).
 
 The market families are a pure function of the snapshot, and writing them is most of a
 scrape at hundreds of pairs (~28,000 samples at 200 pairs, tens of milliseconds of CPU);
-the engine's validation counters are live and are written at each scrape.
+the engine's validation counters are live and are written at each scrape. Once a scrape
+asks for gzip (Prometheus does), the text is also deflated once per snapshot, ahead with
+it while the last scrape asked for gzip (``monitor.expose.gzipped``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 from prometheus_client.core import Metric
 
 from monitor.core.snapshot import MarketSnapshot
 from monitor.expose.exposition import Encoder, Writer, text_format
+from monitor.expose.gzipped import Deflated, deflate
 from monitor.expose.metrics.market import MarketCollector
 from monitor.expose.per_snapshot import PerSnapshot
 from monitor.slices import TimeSlice
+
+
+@dataclass(slots=True)
+class Written:
+    """A snapshot's market families as one format writes them, deflated once asked for."""
+
+    text: list[bytes]
+    deflated: Deflated | None = None
 
 
 class MarketText:
@@ -26,15 +38,22 @@ class MarketText:
     def __init__(self, collector: MarketCollector, snapshot: Callable[[], MarketSnapshot]) -> None:
         self.collector = collector
         self._snapshot = snapshot
-        self.texts: PerSnapshot[Encoder, list[bytes]] = PerSnapshot(self._write, text_format)
+        self.texts: PerSnapshot[Encoder, Written] = PerSnapshot(self._write, text_format)
+        self._gzip = False  # the last scrape asked for gzip: deflate ahead too
+        self.deflations = 0
 
     def steps(self) -> Iterator[list[Metric] | None]:
         """The market families in steps, from the published snapshot (filtered scrapes)."""
         return self.collector.steps()
 
-    async def text(self, encoder: Encoder, slice_: TimeSlice) -> list[bytes]:
-        """The published snapshot's market families as ``encoder`` writes them."""
-        return await self.texts.get(self._snapshot(), encoder, slice_)
+    async def text(self, encoder: Encoder, slice_: TimeSlice, gzip: bool = False) -> Written:
+        """The published snapshot's market families as ``encoder`` writes them (and
+        deflated, for ``gzip``)."""
+        self._gzip = gzip
+        written = await self.texts.get(self._snapshot(), encoder, slice_)
+        if gzip and written.deflated is None:
+            written.deflated = await self._deflate(written.text, slice_)
+        return written
 
     async def prepare(self, snapshot: MarketSnapshot, slice_: TimeSlice) -> None:
         """Write ``snapshot``'s text ahead while snapshots are scraped (market clock)."""
@@ -42,7 +61,7 @@ class MarketText:
 
     async def _write(
         self, snapshot: MarketSnapshot, encoder: Encoder, slice_: TimeSlice
-    ) -> list[bytes]:
+    ) -> Written:
         families: list[Metric] = []
         for step in self.collector.snapshot_steps(snapshot):
             if step is None:
@@ -55,7 +74,11 @@ class MarketText:
             for part in writer.parts(family):
                 parts.append(part.encode("utf-8"))
                 await slice_.pause()
-        return parts
+        return Written(parts, await self._deflate(parts, slice_) if self._gzip else None)
+
+    async def _deflate(self, parts: list[bytes], slice_: TimeSlice) -> Deflated:
+        self.deflations += 1
+        return await deflate(parts, slice_)
 
 
-__all__ = ["MarketText"]
+__all__ = ["MarketText", "Written"]

@@ -22,6 +22,7 @@ from prometheus_client.metrics_core import Metric
 from prometheus_client.registry import CollectorRegistry
 
 from monitor.expose.exposition import OPENMETRICS_EOF, Encoder, Writer
+from monitor.expose.gzipped import Deflated, GzipStream, accepts_gzip
 from monitor.expose.market_text import MarketText
 from monitor.expose.streamed import send_streamed
 from monitor.slices import TimeSlice, serving
@@ -44,45 +45,79 @@ async def _scrape(
     encoder, content_type = choose_encoder(accept)
     names = request.query.getall("name[]", [])
     slice_ = TimeSlice()
+    # The market text of the snapshot, shared (and deflated once for gzip), unless filtered.
+    shared = market if not names else None
+    gzip = shared is not None and accepts_gzip(request.headers.get(hdrs.ACCEPT_ENCODING, ""))
+    openmetrics = content_type.startswith("application/openmetrics-text")
 
-    async def text() -> AsyncIterator[bytes]:  # not run for a HEAD request
-        written, families = await _market(market, encoder, names, slice_)
-        for chunk in written:
+    async def body() -> AsyncIterator[bytes]:  # not run for a HEAD request
+        if shared is None:
+            families = await _all_market_families(market, slice_)
+            async for part in _rest(families, registry, names, encoder, openmetrics, slice_):
+                yield part
+            return
+        written = await shared.text(encoder, slice_, gzip=gzip)
+        rest = _rest(shared.collector.live_families(), registry, [], encoder, openmetrics, slice_)
+        if gzip and written.deflated is not None:
+            async for chunk in _gzipped(written.deflated, rest):
+                yield chunk
+            return
+        for chunk in written.text:
             yield chunk
             await slice_.pause()
-        writer = Writer(encoder)
-        for family in families:
-            kept = _restricted(family, set(names)) if names else family
-            for part in writer.parts(kept) if kept is not None else ():
-                yield part.encode("utf-8")
-                await slice_.pause()
-        for family in (registry.restricted_registry(names) if names else registry).collect():
-            for part in writer.parts(family):
-                yield part.encode("utf-8")
-                await slice_.pause()
-        if content_type.startswith("application/openmetrics-text"):
-            yield OPENMETRICS_EOF.encode()
+        async for part in rest:
+            yield part
 
-    response = web.StreamResponse(headers={"Content-Type": content_type})
-    return await send_streamed(request, response, text(), compress=True)
+    headers = {"Content-Type": content_type}
+    if gzip:  # deflated here, in part ahead (monitor.expose.gzipped)
+        headers |= {"Content-Encoding": "gzip", "Vary": "Accept-Encoding"}
+    response = web.StreamResponse(headers=headers)
+    return await send_streamed(request, response, body(), compress=not gzip)
 
 
-async def _market(
-    market: MarketText | None, encoder: Encoder, names: list[str], slice_: TimeSlice
-) -> tuple[list[bytes], list[Metric]]:
-    """The market families: the snapshot's shared text and the live families to write, or
-    (``?name[]=``) all of them to write."""
-    if market is None:
-        return [], []
-    if not names:
-        return await market.text(encoder, slice_), market.collector.live_families()
+async def _rest(
+    families: list[Metric],
+    registry: CollectorRegistry,
+    names: list[str],
+    encoder: Encoder,
+    openmetrics: bool,
+    slice_: TimeSlice,
+) -> AsyncIterator[bytes]:
+    """``families`` and then the registry's, written by ``encoder`` (``names``: only those)."""
+    writer = Writer(encoder)
+    for family in families:
+        kept = _restricted(family, set(names)) if names else family
+        for part in writer.parts(kept) if kept is not None else ():
+            yield part.encode("utf-8")
+            await slice_.pause()
+    for family in (registry.restricted_registry(names) if names else registry).collect():
+        for part in writer.parts(family):
+            yield part.encode("utf-8")
+            await slice_.pause()
+    if openmetrics:
+        yield OPENMETRICS_EOF.encode()
+
+
+async def _gzipped(ahead: Deflated, rest: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+    """One gzip stream: ``ahead`` (deflated already), then ``rest`` deflated here."""
+    stream = GzipStream()
+    for chunk in stream.start(ahead):
+        yield chunk
+    async for part in rest:
+        if chunk := stream.add(part):
+            yield chunk
+    yield stream.end()
+
+
+async def _all_market_families(market: MarketText | None, slice_: TimeSlice) -> list[Metric]:
+    """Every market family, to write here (a filtered scrape: ``?name[]=``)."""
     families: list[Metric] = []
-    for step in market.steps():
+    for step in market.steps() if market is not None else ():
         if step is None:
             await slice_.pause()
         else:
             families = step
-    return [], families
+    return families
 
 
 def _restricted(family: Metric, names: set[str]) -> Metric | None:

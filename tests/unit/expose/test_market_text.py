@@ -49,15 +49,15 @@ async def test_the_scrapes_of_one_snapshot_share_one_writing_per_format() -> Non
     published = Published()
     collector = MarketCollector(published.engine, published)
     text = MarketText(collector, published)
-    first = b"".join(await text.text(TEXT, TimeSlice()))
+    first = b"".join((await text.text(TEXT, TimeSlice())).text)
     assert first == written(collector, published.latest, TEXT)
     assert b'dlmon_premium_ratio{basis="mid",pair="PONY"}' in first
-    assert b"".join(await text.text(TEXT, TimeSlice())) == first
+    assert b"".join((await text.text(TEXT, TimeSlice())).text) == first
     assert text.texts.built == 1
-    om = b"".join(await text.text(OPENMETRICS, TimeSlice()))
+    om = b"".join((await text.text(OPENMETRICS, TimeSlice())).text)
     assert om == written(collector, published.latest, OPENMETRICS) and text.texts.built == 2
     published.next()  # a new snapshot is written anew
-    assert b"".join(await text.text(TEXT, TimeSlice())) == written(
+    assert b"".join((await text.text(TEXT, TimeSlice())).text) == written(
         collector, published.latest, TEXT
     )
     assert text.texts.built == 3
@@ -91,7 +91,9 @@ async def test_a_text_written_from_a_replaced_snapshot_is_not_kept() -> None:
         await text.prepare(published.next(), TimeSlice())
     newest = published.latest
     await text.prepare(old, TimeSlice())  # a slow writing of an older snapshot ends late
-    assert b"".join(await text.text(TEXT, TimeSlice())) == written(text.collector, newest, TEXT)
+    assert b"".join((await text.text(TEXT, TimeSlice())).text) == written(
+        text.collector, newest, TEXT
+    )
 
 
 def test_the_live_families_are_read_at_each_call() -> None:
