@@ -6,8 +6,10 @@ is read. This handler collects and encodes one family group at a time and yields
 loop whenever a time slice is spent (every collector computes a group in one step,
 ``monitor.scrape.guarded``, so none is suspended in the middle of reading live state).
 Everything stays on the loop: a worker thread would hold the GIL for tens of milliseconds
-against it. The market families (built from the shared snapshot, in steps of a few pairs)
-come first. The text is what prometheus_client produces for the same families
+against it. The market families come first: the published snapshot's text, written once
+per snapshot and format (``market_text``) and, for a gzip scrape, deflated once
+(``gzipped``); then the engine's live counters and the registry's collectors, written per
+scrape. The text is what prometheus_client produces for the same families
 (``exposition.Writer``), in either text format it negotiates, streamed as it is written.
 """
 
