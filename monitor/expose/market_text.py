@@ -42,10 +42,6 @@ class MarketText:
         self._gzip = False  # the last scrape asked for gzip: deflate ahead too
         self.deflations = 0
 
-    def steps(self) -> Iterator[list[Metric] | None]:
-        """The market families in steps, from the published snapshot (filtered scrapes)."""
-        return self.collector.steps()
-
     async def text(self, encoder: Encoder, slice_: TimeSlice, gzip: bool = False) -> Written:
         """The published snapshot's market families as ``encoder`` writes them (and
         deflated, for ``gzip``)."""
@@ -62,12 +58,7 @@ class MarketText:
     async def _write(
         self, snapshot: MarketSnapshot, encoder: Encoder, slice_: TimeSlice
     ) -> Written:
-        families: list[Metric] = []
-        for step in self.collector.snapshot_steps(snapshot):
-            if step is None:
-                await slice_.pause()
-            else:
-                families = step
+        families = await stepped(self.collector.snapshot_steps(snapshot), slice_)
         writer = Writer(encoder)
         parts = []
         for family in families:
@@ -81,4 +72,15 @@ class MarketText:
         return await deflate(parts, slice_)
 
 
-__all__ = ["MarketText", "Written"]
+async def stepped(steps: Iterator[list[Metric] | None], slice_: TimeSlice) -> list[Metric]:
+    """The families a stepped collector ends with, pausing at each of its steps."""
+    families: list[Metric] = []
+    for step in steps:
+        if step is None:
+            await slice_.pause()
+        else:
+            families = step
+    return families
+
+
+__all__ = ["MarketText", "Written", "stepped"]

@@ -25,7 +25,7 @@ from prometheus_client.registry import CollectorRegistry
 
 from monitor.expose.exposition import OPENMETRICS_EOF, Encoder, Writer
 from monitor.expose.gzipped import Deflated, GzipStream, accepts_gzip
-from monitor.expose.market_text import MarketText
+from monitor.expose.market_text import MarketText, stepped
 from monitor.expose.streamed import send_streamed
 from monitor.slices import TimeSlice, serving
 
@@ -54,7 +54,8 @@ async def _scrape(
 
     async def body() -> AsyncIterator[bytes]:  # not run for a HEAD request
         if shared is None:
-            families = await _all_market_families(market, slice_)
+            # a filtered scrape (``?name[]=``): every market family, written here
+            families = [] if market is None else await stepped(market.collector.steps(), slice_)
             async for part in _rest(families, registry, names, encoder, openmetrics, slice_):
                 yield part
             return
@@ -109,17 +110,6 @@ async def _gzipped(ahead: Deflated, rest: AsyncIterator[bytes]) -> AsyncIterator
         if chunk := stream.add(part):
             yield chunk
     yield stream.end()
-
-
-async def _all_market_families(market: MarketText | None, slice_: TimeSlice) -> list[Metric]:
-    """Every market family, to write here (a filtered scrape: ``?name[]=``)."""
-    families: list[Metric] = []
-    for step in market.steps() if market is not None else ():
-        if step is None:
-            await slice_.pause()
-        else:
-            families = step
-    return families
 
 
 def _restricted(family: Metric, names: set[str]) -> Metric | None:
