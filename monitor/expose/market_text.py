@@ -38,15 +38,16 @@ class MarketText:
     def __init__(self, collector: MarketCollector, snapshot: Callable[[], MarketSnapshot]) -> None:
         self.collector = collector
         self._snapshot = snapshot
-        self.texts: PerSnapshot[Encoder, Written] = PerSnapshot(self._write, text_format)
-        self._gzip = False  # the last scrape asked for gzip: deflate ahead too
+        # per format; written ahead as the last scrape asked: in its format, deflated for gzip
+        self.texts: PerSnapshot[tuple[Encoder, bool], Written] = PerSnapshot(
+            self._write, lambda asked: text_format(asked[0])
+        )
         self.deflations = 0
 
     async def text(self, encoder: Encoder, slice_: TimeSlice, gzip: bool = False) -> Written:
         """The published snapshot's market families as ``encoder`` writes them (and
         deflated, for ``gzip``)."""
-        self._gzip = gzip
-        written = await self.texts.get(self._snapshot(), encoder, slice_)
+        written = await self.texts.get(self._snapshot(), (encoder, gzip), slice_)
         if gzip and written.deflated is None:
             written.deflated = await self._deflate(written.text, slice_)
         return written
@@ -56,8 +57,9 @@ class MarketText:
         await self.texts.prepare(snapshot, slice_)
 
     async def _write(
-        self, snapshot: MarketSnapshot, encoder: Encoder, slice_: TimeSlice
+        self, snapshot: MarketSnapshot, asked: tuple[Encoder, bool], slice_: TimeSlice
     ) -> Written:
+        encoder, gzip = asked
         families = await stepped(self.collector.snapshot_steps(snapshot), slice_)
         writer = Writer(encoder)
         parts = []
@@ -65,7 +67,7 @@ class MarketText:
             for part in writer.parts(family):
                 parts.append(part.encode("utf-8"))
                 await slice_.pause()
-        return Written(parts, await self._deflate(parts, slice_) if self._gzip else None)
+        return Written(parts, await self._deflate(parts, slice_) if gzip else None)
 
     async def _deflate(self, parts: list[bytes], slice_: TimeSlice) -> Deflated:
         self.deflations += 1
