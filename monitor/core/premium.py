@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from monitor.core.instruments import Pair
 
 NAN = float("nan")
+DAYS_KEPT = 8  # calculators of distinct days kept per pair (today, window starts, replays)
 
 Prices = tuple[float, float, float]
 """What one leg contributes: (mid, bid, ask) in its native currency (NaN where unknown)."""
@@ -105,14 +106,14 @@ class PremiumCalculator:
     same object until the day changes); built from values, ``at`` returns itself.
     """
 
-    __slots__ = ("_day", "_pair", "fees", "notional_usd", "ratio")
+    __slots__ = ("_days", "_pair", "fees", "notional_usd", "ratio")
 
     def __init__(self, ratio: float, fees: FeeSchedule, notional_usd: float) -> None:
         self.ratio = ratio
         self.fees = fees
         self.notional_usd = notional_usd
         self._pair: Pair | None = None
-        self._day: tuple[int, PremiumCalculator] | None = None
+        self._days: dict[int, PremiumCalculator] = {}  # epoch day -> its calculator
 
     @classmethod
     def of_pair(cls, pair: Pair) -> PremiumCalculator:
@@ -127,12 +128,13 @@ class PremiumCalculator:
         if pair is None:
             return self
         epoch_day = ts_ns // NS_PER_DAY
-        cached = self._day
-        if cached is not None and cached[0] == epoch_day:
-            return cached[1]
-        day = day_of(ts_ns)
-        calc = PremiumCalculator(pair.ratio_on(day).ratio, pair.fees_on(day), self.notional_usd)
-        self._day = (epoch_day, calc)
+        calc = self._days.get(epoch_day)
+        if calc is None:  # a few days are kept: windows reach back to earlier days
+            if len(self._days) >= DAYS_KEPT:
+                self._days.clear()
+            day = day_of(ts_ns)
+            calc = PremiumCalculator(pair.ratio_on(day).ratio, pair.fees_on(day), self.notional_usd)
+            self._days[epoch_day] = calc
         return calc
 
     def mid(self, us_mid: float, fx_mid: float, hk_mid: float) -> float:
