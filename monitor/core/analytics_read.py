@@ -12,7 +12,6 @@ import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from monitor.core import rolling
 from monitor.core.analytics_state import AnalyticsSettings, AnalyticsState, LegTracker, PairTracker
 from monitor.core.analytics_view import (
     DayMark,
@@ -33,9 +32,15 @@ from monitor.core.reference import NOT_TRADING
 from monitor.core.state import SourceState
 
 NAN = float("nan")
+INF = math.inf
 NS = NS_PER_SECOND
 EPOCH = date(1970, 1, 1)
 BASES = ("mid", "buy_hk_sell_us", "buy_us_sell_hk")
+
+_view = tuple.__new__
+"""Makes a view (a named tuple) from its fields in order: the read side builds some fifty
+per pair and second, and calling the class costs three times as much (its generated
+``__new__`` is a Python function; the tuples are the same)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,16 +93,20 @@ class AnalyticsReader:
         current = None if stale or idle else premiums
         us_windows = self._leg_windows(t.us)
         hk_windows = self._leg_windows(t.hk)
-        view = PairAnalytics(
-            basis="live" if live else "reference",
-            legs=legs,
-            premium_windows=self._premium_windows(t, current),
-            half_life=self._half_life(t),
-            days=self._day_marks(t),
-            us=self._instrument(t, t.us, us_src, us_windows),
-            hk=self._instrument(t, t.hk, hk_src, hk_windows),
-            turnover_shares=self._shares(us_windows, hk_windows),
-            attribution=self._attribution(t, LegMids(us_p[0], hk_p[0], fx_p[0], calc.ratio)),
+        now_mids = _view(LegMids, (us_p[0], hk_p[0], fx_p[0], calc.ratio))
+        view = _view(
+            PairAnalytics,
+            (
+                "live" if live else "reference",
+                legs,
+                self._premium_windows(t, current),
+                self._half_life(t),
+                self._day_marks(t),
+                self._instrument(t, t.us, us_src, us_windows),
+                self._instrument(t, t.hk, hk_src, hk_windows),
+                _shares(us_windows, hk_windows),
+                self._attribution(t, now_mids),
+            ),
         )
         return SessionView(us_p, hk_p, fx_p, live, view, premiums)
 
@@ -106,16 +115,20 @@ class AnalyticsReader:
         us, hk = t.us.windows, t.hk.windows
         assert us is not None and hk is not None
         end = t.windows.end
+        at = t.calculator.at
         out = []
         for i, (label, seconds) in enumerate(self.settings.windows):
             start_second = end - seconds
-            start = LegMids(
-                us.start_mid(i),
-                hk.start_mid(i),
-                self._fx_start(t, start_second),
-                t.calculator.at(start_second * NS).ratio,
+            start = _view(
+                LegMids,
+                (
+                    us.start_mid(i),
+                    hk.start_mid(i),
+                    self._fx_start(t, start_second),
+                    at(start_second * NS).ratio,
+                ),
             )
-            out.append(WindowAttribution(label, seconds, attribute(start, now)))
+            out.append(_view(WindowAttribution, (label, seconds, attribute(start, now))))
         return tuple(out)
 
     def _fx_start(self, t: PairTracker, second: int) -> float:
@@ -143,22 +156,27 @@ class AnalyticsReader:
     ) -> tuple[PremiumWindow, ...]:
         s = self.settings
         least = max(s.min_samples, 1)
+        windows = s.windows
         moments, runs = t.windows.moments, t.windows.runs
         out = []
         for index, basis in enumerate(BASES):
-            now = None if current is None else _finite(current[index])
-            run, executable = runs[index], basis != "mid"
-            for w, (label, seconds) in enumerate(s.windows):
+            now = None if current is None else current[index]
+            if now is not None and not -INF < now < INF:
+                now = None
+            flat_run, executable = runs[index].run, index > 0
+            for w, (label, seconds) in enumerate(windows):
                 m = moments[w][index]
                 n = m.n
-                if n >= least:
-                    mean = m.mean
-                    std = m.stddev(run.flat(n))
-                    z = rolling.zscore(now, mean, std)
-                    share = m.positive / n if executable else None
-                    out.append(PremiumWindow(basis, label, seconds, n, mean, std, z, share))
-                else:
-                    out.append(PremiumWindow(basis, label, seconds, n, None, None, None, None))
+                if n < least:
+                    out.append(_view(PremiumWindow, (basis, label, seconds, n, *NO_STATS)))
+                    continue
+                mean = m.mean
+                std: float | None = None  # Moments.stddev, inlined (n < 2: undefined)
+                if n >= 2:
+                    std = 0.0 if n <= flat_run else math.sqrt(m.m2 / (n - 1))
+                z = None if now is None or not std else (now - mean) / std  # rolling.zscore
+                share = m.positive / n if executable else None
+                out.append(_view(PremiumWindow, (basis, label, seconds, n, mean, std, z, share)))
         return tuple(out)
 
     def _half_life(self, t: PairTracker) -> HalfLife | None:
@@ -166,42 +184,24 @@ class AnalyticsReader:
         fit = t.windows.ar1_fit(s.min_samples)
         if fit is None:
             return None
-        return HalfLife(
-            s.half_life_window_seconds, fit.samples, fit.coefficient, fit.stderr,
-            fit.half_life, fit.half_life_low, fit.half_life_high,
+        return _view(
+            HalfLife,
+            (
+                s.half_life_window_seconds, fit.samples, fit.coefficient, fit.stderr,
+                fit.half_life, fit.half_life_low, fit.half_life_high,
+            ),
         )  # fmt: skip
 
     def _leg_windows(self, leg: LegTracker) -> tuple[InstrumentWindow, ...]:
         w = leg.windows
         assert w is not None
+        read = w.read
         return tuple(
-            InstrumentWindow(
-                window=label,
-                seconds=seconds,
-                realized_volatility=w.realized_volatility(i),
-                amihud_illiquidity=w.amihud(i),
-                time_weighted_spread=w.time_weighted_spread(i),
-                turnover_usd=w.turnover_usd(i),
-            )
-            for i, (label, seconds) in enumerate(self.settings.windows)
+            [
+                _view(InstrumentWindow, (label, seconds, *read(i)))
+                for i, (label, seconds) in enumerate(self.settings.windows)
+            ]
         )
-
-    @staticmethod
-    def _shares(
-        us: tuple[InstrumentWindow, ...], hk: tuple[InstrumentWindow, ...]
-    ) -> tuple[TurnoverShare, ...]:
-        shares = []
-        for u, h in zip(us, hk, strict=True):
-            total = u.turnover_usd + h.turnover_usd
-            shares.append(
-                TurnoverShare(
-                    u.window,
-                    u.seconds,
-                    u.turnover_usd / total if total > 0 else None,
-                    h.turnover_usd / total if total > 0 else None,
-                )
-            )
-        return tuple(shares)
 
     # ------------------------------------------------------------------ instruments
     def _instrument(
@@ -218,15 +218,35 @@ class AnalyticsReader:
                 imbalance = (src.bid_size - src.ask_size) / depth
         close = leg.close
         has_close = close is not None and close.price == close.price
-        return InstrumentAnalytics(
-            instrument=leg.state.instrument.symbol,
-            venue=leg.venue,
-            book_imbalance=imbalance,
-            official_close=close.price if close is not None and has_close else None,
-            official_close_ts=close.ts if close is not None and has_close else None,
-            windows=windows,
-            trade_costs=_trade_costs(t, leg, src, self.settings.trade_notional_usd),
+        return _view(
+            InstrumentAnalytics,
+            (
+                leg.state.instrument.symbol,
+                leg.venue,
+                imbalance,
+                close.price if close is not None and has_close else None,
+                close.ts if close is not None and has_close else None,
+                windows,
+                _trade_costs(t, leg, src, self.settings.trade_notional_usd),
+            ),
         )
+
+
+def _shares(
+    us: tuple[InstrumentWindow, ...], hk: tuple[InstrumentWindow, ...]
+) -> tuple[TurnoverShare, ...]:
+    shares = []
+    for u, h in zip(us, hk, strict=True):
+        u_usd, h_usd = u[5], h[5]  # turnover_usd
+        total = u_usd + h_usd
+        if total > 0:
+            shares.append(_view(TurnoverShare, (u[0], u[1], u_usd / total, h_usd / total)))
+        else:
+            shares.append(_view(TurnoverShare, (u[0], u[1], None, None)))
+    return tuple(shares)
+
+
+NO_STATS = (None, None, None, None)  # a premium window with too few samples
 
 
 def _current(src: SourceState | None) -> Prices:
@@ -248,13 +268,8 @@ def _leg_basis(
         ts = leg.close.ts
     elif src is not None and src.has_price:
         ts = src.ts_event
-    return LegBasis(
-        instrument=leg.state.instrument.symbol,
-        kind=kind,
-        price=_finite(prices[0]),
-        ts=ts,
-        age_seconds=None if ts is None else (now_ns - ts) / NS,
-    )
+    age = None if ts is None else (now_ns - ts) / NS
+    return _view(LegBasis, (leg.state.instrument.symbol, kind, _finite(prices[0]), ts, age))
 
 
 def _days(t: PairTracker) -> tuple[DayMark, ...]:
@@ -303,8 +318,10 @@ def _trade_costs(
 ) -> tuple[TradeCost, ...]:
     usd = leg.usd_per_unit()
     if src is None or not src.has_quote or not usd == usd:
-        none = TradeCost("buy", notional_usd, None, False, None, None, None)
-        return none, none._replace(side="sell")
+        return (
+            _view(TradeCost, ("buy", notional_usd, None, False, None, None, None)),
+            _view(TradeCost, ("sell", notional_usd, None, False, None, None, None)),
+        )
     mid = src.mid
     hk_fees = _hk_fees_ratio(t, notional_usd, usd) if leg is t.hk else None  # either side
     costs = []
@@ -315,7 +332,7 @@ def _trade_costs(
         fees = hk_fees if hk_fees is not None else _us_fees_ratio(t, side, price, notional_usd)
         fillable = top >= notional_usd
         cost = spread_cost + fees if fillable else None
-        costs.append(TradeCost(side, notional_usd, top, fillable, spread_cost, fees, cost))
+        costs.append(_view(TradeCost, (side, notional_usd, top, fillable, spread_cost, fees, cost)))
     return tuple(costs)
 
 

@@ -499,35 +499,50 @@ class LegWindows(_Folded):
         return ring.value_at(0, seq) if seq >= ring.first_seq else NAN
 
     def realized_volatility(self, i: int) -> float | None:
-        vol = self.w_vol[i]
-        return math.sqrt(max(vol.sum, 0.0)) if vol.n else None
-
-    def time_weighted_spread(self, i: int) -> float | None:
-        return self.w_spread[i].mean()
-
-    def turnover_usd(self, i: int) -> float:
-        total = self.w_turnover[i]
-        return max(total.sum, 0.0) if total.n else 0.0
+        return self.read(i)[0]
 
     def amihud(self, i: int) -> float | None:
         """Mean ``|log return| / USD turnover`` over the bucket-aligned intervals of the
         window that had prints: its complete buckets and the current, partial one."""
+        return self.read(i)[1]
+
+    def time_weighted_spread(self, i: int) -> float | None:
+        return self.read(i)[2]
+
+    def turnover_usd(self, i: int) -> float:
+        return self.read(i)[3]
+
+    def read(self, i: int) -> tuple[float | None, float | None, float | None, float]:
+        """Window ``i``'s realized volatility, Amihud illiquidity, time-weighted spread and
+        USD turnover, in one call (the read side takes them all, once a second per line)."""
+        vol, spread, turnover = self.w_vol[i], self.w_spread[i], self.w_turnover[i]
+        volatility = None
+        if vol.n:
+            squares = vol.sum
+            volatility = math.sqrt(0.0 if squares < 0.0 else squares)  # max(squares, 0.0)
+        usd = 0.0
+        if turnover.n:
+            usd = turnover.sum
+            usd = 0.0 if usd < 0.0 else usd  # max(sum, 0.0): a NaN sum stays NaN
         total = self.w_amihud[i]
         ratios, count = total.sum, total.n
         end, bucket = self.end, self.bucket
         if (end + 1) % bucket:  # the current bucket is partial: it counts too
-            first = end // bucket * bucket
-            window_first = end - self.windows[i] + 1
-            if first >= window_first:
-                start_mid, turnover = self.bucket_start_mid, self.bucket_turnover
+            if end // bucket * bucket >= end - self.windows[i] + 1:
+                start_mid, partial = self.bucket_start_mid, self.bucket_turnover
             else:  # the window lies inside the current bucket
-                start_mid, turnover = self.w_tail_prev[i], self.turnover_usd(i)
-            if turnover > 0.0:
-                ratio = abs(_log_return(start_mid, self.head_prev)) / turnover
+                start_mid, partial = self.w_tail_prev[i], usd
+            if partial > 0.0:
+                ratio = abs(_log_return(start_mid, self.head_prev)) / partial
                 if ratio == ratio:
                     ratios += ratio
                     count += 1
-        return ratios / count if count else None
+        return (
+            volatility,
+            ratios / count if count else None,
+            spread.sum / spread.n if spread.n else None,
+            usd,
+        )
 
 
 def _origin(start: int, end: int, *rings: LastRing | SumRing) -> int:

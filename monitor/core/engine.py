@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import NamedTuple
 
 from monitor.core import validation as v
 from monitor.core.analytics import DEFAULT_ANALYTICS, Analytics, AnalyticsSettings
@@ -32,6 +33,8 @@ from monitor.core.state import InstrumentState, SourceState
 from monitor.core.ticks import is_on_hkex_grid
 
 EventListener = Callable[[Event], None]
+NO_PREMIUM = PremiumView(None, None, None)
+_view = tuple.__new__  # a view from its fields in order (see monitor.core.analytics_read)
 NAN = float("nan")
 INF = float("inf")
 GRID_MEMO_SIZE = 65_536  # HKEX grid verdicts of recent prices (prices repeat tick to tick)
@@ -41,12 +44,15 @@ CLOSE_GRACE_NS = 15 * 60 * NS_PER_SECOND
 class PairState:
     """One pair's legs and its premium calculator (the premium is computed when read)."""
 
-    __slots__ = ("calculator", "fx", "hk", "pair", "us")
+    __slots__ = ("calculator", "fx", "hk", "pair", "stale_limits_ns", "us")
 
     def __init__(self, pair: Pair, us: InstrumentState, hk: InstrumentState, fx: InstrumentState):
         self.pair = pair
         self.us, self.hk, self.fx = us, hk, fx
         self.calculator = PremiumCalculator.of_pair(pair)  # ratio and fees of each day
+        self.stale_limits_ns = tuple(  # us, hk, fx: how long each leg may stay silent
+            int(pair.stale_limit_seconds(leg) * NS_PER_SECOND) for leg in pair.legs()
+        )
 
     def live_prices(self, now_ns: int | None = None) -> tuple[Prices, Prices, Prices] | None:
         """(mid, bid, ask) of each leg's source in use (the active one, or the one
@@ -109,6 +115,7 @@ class Engine:
         self.accepted_total = 0
         self.listeners: list[EventListener] = []
         self._legs: dict[str, _Leg] = {}  # the hot path's view of self.instruments
+        self._venues: tuple[int, dict[str, _Venue]] = (-1, {})  # read side: per instant
         self._grid_memo: dict[float, bool] = {}
         for pair in self.pairs:
             legs = [self._add_instrument(pair, leg) for leg in pair.legs()]
@@ -319,12 +326,16 @@ class Engine:
     def pair_view(self, ps: PairState, now_ns: int) -> PairView:
         """The read-side view of one pair at ``now_ns`` (pure)."""
         pair = ps.pair
-        fx_mid = _fx_mid(ps.fx.selected(now_ns))
-        us = self._leg_view(pair, ps.us, now_ns, fx_mid)
-        hk = self._leg_view(pair, ps.hk, now_ns, fx_mid)
-        fx = self._leg_view(pair, ps.fx, now_ns, None)
+        venues = self._venues_at(now_ns)
+        us_state, hk_state, fx_state = ps.us, ps.hk, ps.fx
+        us_limit, hk_limit, fx_limit = ps.stale_limits_ns
+        fx_src = fx_state.selected(now_ns)
+        fx_mid = _fx_mid(fx_src)
+        us = self._leg_view(us_state, venues, us_limit, now_ns, fx_mid)
+        hk = self._leg_view(hk_state, venues, hk_limit, now_ns, fx_mid)
+        fx = self._leg_view(fx_state, venues, fx_limit, now_ns, fx_mid, fx_src)
         stale_reasons = tuple(
-            f"{leg.instrument}: {leg.stale_reason}" for leg in (us, hk, fx) if leg.stale
+            [f"{leg.instrument}: {leg.stale_reason}" for leg in (us, hk, fx) if leg.stale]
         )
         prices: tuple[Prices, Prices, Prices] | None
         premiums: Premiums | None = None
@@ -337,93 +348,97 @@ class Engine:
             session = self.analytics.pair_view(pair.name, now_ns, bool(stale_reasons))
             prices = (session.us, session.hk, session.fx)
             live, extra, premiums = session.live, session.analytics, session.premiums
-        premium = PremiumView(None, None, None)
+        premium = NO_PREMIUM
         implied = pricing = None
         if not stale_reasons and prices is not None:
             mid, hk_us, us_hk = premiums or calc.premiums(*prices)
-            premium = PremiumView(_finite(mid), _finite(hk_us), _finite(us_hk))
+            premium = _view(PremiumView, (_finite(mid), _finite(hk_us), _finite(us_hk)))
             implied, pricing = _finite(calc.implied_fx(prices[0][0], prices[1][0])), (calc, prices)
-        return PairView(
-            pair=pair.name,
-            ads_ratio=calc.ratio,
-            implied_fx=implied,
-            ratio_unconfirmed=pair.ratio_unconfirmed,
-            pricing=pricing,
-            us=us,
-            hk=hk,
-            fx=fx,
-            premium=premium,
-            stale=bool(stale_reasons),
-            stale_reasons=stale_reasons,
-            basis="live" if live else "reference",
-            as_of=now_ns,
-            analytics=extra,
+        return _view(
+            PairView,
+            (
+                pair.name,
+                calc.ratio,
+                us,
+                hk,
+                fx,
+                premium,
+                bool(stale_reasons),
+                stale_reasons,
+                "live" if live else "reference",
+                now_ns,
+                extra,
+                implied,
+                pair.ratio_unconfirmed,
+                pricing,
+            ),
         )
+
+    def _venues_at(self, now_ns: int) -> dict[str, _Venue]:
+        """Every venue's session at ``now_ns``, worked out once per instant (a snapshot
+        asks for the same few venues for each of its pairs)."""
+        at, venues = self._venues
+        if at != now_ns:
+            venues = {}
+            for state in self.instruments.values():
+                venue = state.instrument.venue
+                if venue not in venues:
+                    phase = self.sessions.phase(venue, now_ns)
+                    last_close = None if phase.live else self.sessions.last_close(venue, now_ns)
+                    venues[venue] = _Venue(phase.value, phase.trading, phase.live, last_close)
+            self._venues = (now_ns, venues)
+        return venues
 
     def _leg_view(
-        self, pair: Pair, state: InstrumentState, now_ns: int, fx_mid: float | None
+        self,
+        state: InstrumentState,
+        venues: dict[str, _Venue],
+        limit_ns: int,
+        now_ns: int,
+        fx_mid: float | None,
+        src: SourceState | None = None,
     ) -> LegView:
+        """One leg's view (``src``: its source in use, if the caller has it already)."""
         instrument = state.instrument
-        phase = self.sessions.phase(instrument.venue, now_ns)
-        src = state.selected(now_ns)
-        stale_reason = self._stale_reason(pair, state, src, now_ns, phase.live)
-        bid = ask = bid_size = ask_size = last = mid = None
-        ts_event = ts_recv = source = None
-        quoted = True
-        if src is not None:
-            quoted, source, last = src.has_quote, src.source, _finite(src.last)
-            if quoted:
-                bid, ask = _finite(src.bid), _finite(src.ask)
-                bid_size, ask_size = _finite(src.bid_size), _finite(src.ask_size)
-            if src.has_price:
-                mid, ts_event, ts_recv = _finite(src.mid), src.ts_event, src.ts_recv
-        return LegView(
-            instrument.symbol,
-            instrument.venue,
-            instrument.currency,
-            bid,
-            ask,
-            bid_size,
-            ask_size,
-            last,
-            mid,
-            "quote" if quoted else "last",
-            ts_event,
-            ts_recv,
-            source,
-            phase.value,
-            phase.trading,
-            not phase.live,
-            stale_reason is not None,
-            stale_reason,
-            None if instrument.is_fx else self._liquidity(state, src, now_ns, fx_mid),
-        )
-
-    def _stale_reason(
-        self, pair: Pair, state: InstrumentState, src: SourceState | None, now_ns: int, live: bool
-    ) -> str | None:
-        if src is None or not src.has_price:
-            return "no data"
-        limit_ns = int(pair.stale_limit_seconds(state.instrument) * NS_PER_SECOND)
-        if live:
-            if src.down:
-                return f"source {src.source} is down"
-            silent = now_ns - src.ts_recv
-            if silent > limit_ns:
-                return f"silent for {silent // NS_PER_SECOND}s in session"
-            return None
-        # Closed venue: the price must come from the end of the last session. The closing
-        # auction may bring no quote updates, so allow CLOSE_GRACE_NS before the close.
-        last_close = self.sessions.last_close(state.instrument.venue, now_ns)
-        if last_close is not None and src.ts_event < last_close - max(limit_ns, CLOSE_GRACE_NS):
-            return "older than the last session close"
-        return None
+        venue = venues[instrument.venue]
+        if src is None:
+            src = state.selected(now_ns)
+        stale_reason = _stale_reason(src, venue, limit_ns, now_ns)
+        liquidity = None
+        if not instrument.is_fx:
+            to_usd = 1.0 if instrument.currency == "USD" else _inverse(fx_mid)
+            liquidity = self._liquidity(state, src, now_ns, to_usd)
+        session, trading, live = venue.session, venue.trading, venue.live
+        if src is None:
+            return _view(
+                LegView,
+                (
+                    instrument.symbol, instrument.venue, instrument.currency,
+                    None, None, None, None, None, None, "quote", None, None, None,
+                    session, trading, not live, stale_reason is not None, stale_reason, liquidity,
+                ),
+            )  # fmt: skip
+        bid = ask = bid_size = ask_size = mid = ts_event = ts_recv = None
+        quoted = src.has_quote
+        if quoted:
+            bid, ask = _finite(src.bid), _finite(src.ask)
+            bid_size, ask_size = _finite(src.bid_size), _finite(src.ask_size)
+        if src.has_price:
+            mid, ts_event, ts_recv = _finite(src.mid), src.ts_event, src.ts_recv
+        return _view(
+            LegView,
+            (
+                instrument.symbol, instrument.venue, instrument.currency,
+                bid, ask, bid_size, ask_size, _finite(src.last), mid,
+                "quote" if quoted else "last", ts_event, ts_recv, src.source,
+                session, trading, not live, stale_reason is not None, stale_reason, liquidity,
+            ),
+        )  # fmt: skip
 
     def _liquidity(
-        self, state: InstrumentState, src: SourceState | None, now_ns: int, fx_mid: float | None
+        self, state: InstrumentState, src: SourceState | None, now_ns: int, to_usd: float | None
     ) -> Liquidity:
         second = now_ns // NS_PER_SECOND
-        to_usd = 1.0 if state.instrument.currency == "USD" else _inverse(fx_mid)
         spread = bid_depth = ask_depth = None
         if src is not None and src.has_quote:
             mid = src.mid
@@ -436,17 +451,47 @@ class Engine:
         for index, (label, seconds) in enumerate(self._windows):
             volume, turnover, count = totals_at(index, second)
             windows.append(
-                WindowStats(
-                    label,
-                    seconds,
-                    volume,
-                    turnover,
-                    turnover * to_usd if to_usd is not None else None,
-                    count,
-                    turnover / volume if volume > 0 else None,
+                _view(
+                    WindowStats,
+                    (
+                        label,
+                        seconds,
+                        volume,
+                        turnover,
+                        turnover * to_usd if to_usd is not None else None,
+                        count,
+                        turnover / volume if volume > 0 else None,
+                    ),
                 )
             )
-        return Liquidity(spread, bid_depth, ask_depth, tuple(windows))
+        return _view(Liquidity, (spread, bid_depth, ask_depth, tuple(windows)))
+
+
+class _Venue(NamedTuple):
+    """A venue's session at one instant, as the legs' views show it."""
+
+    session: str  # the phase's name
+    trading: bool
+    live: bool  # prices should stream (staleness limits apply); else the price is a reference
+    last_close: int | None  # end of its last whole trading day (only looked up when closed)
+
+
+def _stale_reason(src: SourceState | None, venue: _Venue, limit_ns: int, now_ns: int) -> str | None:
+    if src is None or not src.has_price:
+        return "no data"
+    if venue.live:
+        if src.down:
+            return f"source {src.source} is down"
+        silent = now_ns - src.ts_recv
+        if silent > limit_ns:
+            return f"silent for {silent // NS_PER_SECOND}s in session"
+        return None
+    # Closed venue: the price must come from the end of the last session. The closing
+    # auction may bring no quote updates, so allow CLOSE_GRACE_NS before the close.
+    last_close = venue.last_close
+    if last_close is not None and src.ts_event < last_close - max(limit_ns, CLOSE_GRACE_NS):
+        return "older than the last session close"
+    return None
 
 
 def _prices(src: SourceState | None) -> Prices:
