@@ -9,8 +9,8 @@ them. Prices, sessions and the source in use are read as of ``now``.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from monitor.core.analytics_state import AnalyticsSettings, AnalyticsState, LegTracker, PairTracker
 from monitor.core.analytics_view import (
@@ -43,8 +43,7 @@ per pair and second, and calling the class costs three times as much (its genera
 ``__new__`` is a Python function; the tuples are the same)."""
 
 
-@dataclass(frozen=True, slots=True)
-class SessionView:
+class SessionView(NamedTuple):
     """What a pair's legs contribute to its premium now, and its analytics.
 
     ``us``/``hk``/``fx`` are (mid, bid, ask): a closed venue's official close where it has
@@ -67,14 +66,13 @@ class AnalyticsReader:
         self.settings: AnalyticsSettings = state.settings
         self._fx_starts: dict[tuple[str, int], float] = {}  # its own cache (FX is shared)
         self._days: dict[str, tuple[int, tuple[DayMark, ...]]] = {}  # pair -> version, marks
+        self._phases: tuple[int, dict[str, str]] = (-1, {})  # venue -> phase, at one instant
 
     def pair_view(self, name: str, now_ns: int, stale: bool) -> SessionView:
         """The pair's session-aware leg prices, whether both venues trade, and its analytics."""
         t = self.state.pairs[name]
-        clock = t.clock
-        us_phase = clock.phase(t.us.venue, now_ns)
-        hk_phase = clock.phase(t.hk.venue, now_ns)
-        fx_phase = clock.phase(t.fx.venue, now_ns)
+        phases = self._phases_at(t, now_ns)
+        us_phase, hk_phase, fx_phase = phases[t.us.venue], phases[t.hk.venue], phases[t.fx.venue]
         live = us_phase not in NOT_TRADING and hk_phase not in NOT_TRADING
         idle = us_phase in NOT_TRADING and hk_phase in NOT_TRADING
         us_src = t.us.state.selected(now_ns)
@@ -108,7 +106,17 @@ class AnalyticsReader:
                 self._attribution(t, now_mids),
             ),
         )
-        return SessionView(us_p, hk_p, fx_p, live, view, premiums)
+        return _view(SessionView, (us_p, hk_p, fx_p, live, view, premiums))
+
+    def _phases_at(self, t: PairTracker, now_ns: int) -> dict[str, str]:
+        """Every venue's phase at ``now_ns``, looked up once per instant (a snapshot asks
+        for the same few venues for each of its pairs)."""
+        at, phases = self._phases
+        if at != now_ns:
+            phase = t.clock.phase
+            phases = {venue: phase(venue, now_ns) for venue in self.state.venues}
+            self._phases = (now_ns, phases)
+        return phases
 
     def _attribution(self, t: PairTracker, now: LegMids) -> tuple[WindowAttribution, ...]:
         """Per window: the mid premium's move from the legs' mids when it started to now."""

@@ -380,6 +380,7 @@ class AnalyticsState:
             symbol: LegTracker(state, capacity, grace, self._leg_windows)
             for symbol, state in instruments.items()
         }
+        self.venues = tuple(dict.fromkeys(leg.venue for leg in self.legs.values()))
         self.pairs: dict[str, PairTracker] = {}
         history = settings.daily_history_days
         for ps in pair_states:

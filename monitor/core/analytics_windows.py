@@ -496,7 +496,10 @@ class LegWindows(_Folded):
         tail = self.w_tails[i]
         ring = self.series.ring
         seq = ring.seq_at(tail.second) if tail.seq == UNKNOWN else tail.seq
-        return ring.value_at(0, seq) if seq >= ring.first_seq else NAN
+        size = len(ring.secs)
+        if seq < 0 or seq < ring.total - size:  # none, or no longer stored (first_seq)
+            return NAN
+        return ring.values[0][seq % size]
 
     def realized_volatility(self, i: int) -> float | None:
         return self.read(i)[0]

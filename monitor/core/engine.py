@@ -421,8 +421,11 @@ class Engine:
         bid = ask = bid_size = ask_size = mid = ts_event = ts_recv = None
         quoted = src.has_quote
         if quoted:
-            bid, ask = _finite(src.bid), _finite(src.ask)
-            bid_size, ask_size = _finite(src.bid_size), _finite(src.ask_size)
+            bid, ask, bid_size, ask_size = src.bid, src.ask, src.bid_size, src.ask_size
+            total = bid + ask + bid_size + ask_size
+            if total - total != 0.0:  # not all finite (NaN or infinite): check each
+                bid, ask = _finite(src.bid), _finite(src.ask)
+                bid_size, ask_size = _finite(src.bid_size), _finite(src.ask_size)
         if src.has_price:
             mid, ts_event, ts_recv = _finite(src.mid), src.ts_event, src.ts_recv
         return _view(
@@ -447,9 +450,8 @@ class Engine:
                 bid_depth = _finite(src.bid * src.bid_size * to_usd)
                 ask_depth = _finite(src.ask * src.ask_size * to_usd)
         windows = []
-        totals_at = state.trades.totals_at
-        for index, (label, seconds) in enumerate(self._windows):
-            volume, turnover, count = totals_at(index, second)
+        totals = state.trades.totals_all(second)
+        for (label, seconds), (volume, turnover, count) in zip(self._windows, totals, strict=True):
             windows.append(
                 _view(
                     WindowStats,

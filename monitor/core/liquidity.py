@@ -85,6 +85,20 @@ class RollingTrades:
         volume, turnover, count = self._sums[index]
         return max(volume, 0.0), max(turnover, 0.0), int(round(count))
 
+    def totals_all(self, second: int) -> list[tuple[float, float, int]]:
+        """:meth:`totals_at` of every window, in their order."""
+        head = self._head
+        if second <= head or head < 0:
+            return [
+                (
+                    0.0 if volume < 0.0 else volume,
+                    0.0 if turnover < 0.0 else turnover,
+                    int(round(count)),
+                )
+                for volume, turnover, count in self._sums
+            ]  # totals(): max(x, 0.0), a NaN left as it is
+        return [self.totals_at(index, second) for index in range(len(self.windows))]
+
     def totals_at(self, index: int, second: int) -> tuple[float, float, int]:
         """:meth:`totals` as if the head were at ``second`` (pure: nothing moves). Costs
         the seconds since the head, none when ``advance`` keeps up."""

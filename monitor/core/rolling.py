@@ -14,7 +14,7 @@ resets its moments to 0, which drops any rounding left by earlier samples.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from typing import NamedTuple
 
 Z_95 = 1.959963984540054
 
@@ -179,8 +179,7 @@ class Total:
         return self.sum / self.n if self.n else None
 
 
-@dataclass(frozen=True, slots=True)
-class Ar1Fit:
+class Ar1Fit(NamedTuple):
     """OLS fit of ``x[t] = a + phi * x[t-1] + e`` on one-second steps, with a 95 % interval.
 
     The half-life of a deviation is ``-ln 2 / ln phi`` seconds for ``0 < phi < 1``; it is

@@ -98,6 +98,23 @@ def test_rolling_windows_match_brute_force(
         assert turnover == pytest.approx(sum(q * p for _, q, p in inside), rel=1e-9, abs=1e-6)
 
 
+@given(
+    events=trades,
+    head=st.integers(min_value=0, max_value=8000),
+    later=st.integers(min_value=-10, max_value=4000),
+)
+def test_all_windows_at_once_are_each_window_read_alone(
+    events: list[tuple[int, float, float]], head: int, later: int
+) -> None:
+    rolling = RollingTrades((60, 300, 3600))
+    for second, size, px in events:
+        rolling.add(second, size, px)
+    rolling.advance(head)
+    for second in (head, head + later):  # at the head, before it, and after it
+        alone = [rolling.totals_at(index, second) for index in range(3)]
+        assert rolling.totals_all(second) == alone
+
+
 def test_late_trade_inside_the_window_counts_and_too_old_is_refused() -> None:
     rolling = RollingTrades((60,))
     assert rolling.add(1000, 10, 1.0)
