@@ -319,7 +319,8 @@ class Engine:
 
     # ------------------------------------------------------------------ read side
     def snapshot(self, now_ns: int) -> MarketSnapshot:
-        """The read-side view of every pair at ``now_ns`` (pure: writes nothing)."""
+        """The read-side view of every pair at ``now_ns`` (pure: it changes no state, and
+        only keeps what an instant has in common, such as each venue's session)."""
         views = tuple(self.pair_view(ps, now_ns) for ps in self.pair_states)
         return MarketSnapshot(as_of=now_ns, pairs=views, rejects=dict(self.rejects))
 
