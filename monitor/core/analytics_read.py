@@ -12,6 +12,7 @@ import math
 from datetime import date, timedelta
 from typing import NamedTuple
 
+from monitor.core import rolling
 from monitor.core.analytics_state import AnalyticsSettings, AnalyticsState, LegTracker, PairTracker
 from monitor.core.analytics_view import (
     DayMark,
@@ -171,7 +172,7 @@ class AnalyticsReader:
             now = None if current is None else current[index]
             if now is not None and not -INF < now < INF:
                 now = None
-            flat_run, executable = runs[index].run, index > 0
+            run, executable = runs[index], index > 0
             for w, (label, seconds) in enumerate(windows):
                 m = moments[w][index]
                 n = m.n
@@ -179,10 +180,8 @@ class AnalyticsReader:
                     out.append(_view(PremiumWindow, (basis, label, seconds, n, *NO_STATS)))
                     continue
                 mean = m.mean
-                std: float | None = None  # Moments.stddev, inlined (n < 2: undefined)
-                if n >= 2:
-                    std = 0.0 if n <= flat_run else math.sqrt(m.m2 / (n - 1))
-                z = None if now is None or not std else (now - mean) / std  # rolling.zscore
+                std = m.stddev(run.flat(n))
+                z = rolling.zscore(now, mean, std)
                 share = m.positive / n if executable else None
                 out.append(_view(PremiumWindow, (basis, label, seconds, n, mean, std, z, share)))
         return tuple(out)

@@ -82,21 +82,13 @@ class RollingTrades:
 
     def totals(self, index: int) -> tuple[float, float, int]:
         """(volume, turnover, trade count) of window number ``index`` at the current head."""
-        volume, turnover, count = self._sums[index]
-        return max(volume, 0.0), max(turnover, 0.0), int(round(count))
+        return _clamped(*self._sums[index])
 
     def totals_all(self, second: int) -> list[tuple[float, float, int]]:
         """:meth:`totals_at` of every window, in their order."""
         head = self._head
         if second <= head or head < 0:
-            return [
-                (
-                    0.0 if volume < 0.0 else volume,
-                    0.0 if turnover < 0.0 else turnover,
-                    int(round(count)),
-                )
-                for volume, turnover, count in self._sums
-            ]  # totals(): max(x, 0.0), a NaN left as it is
+            return [_clamped(*sums) for sums in self._sums]
         return [self.totals_at(index, second) for index in range(len(self.windows))]
 
     def totals_at(self, index: int, second: int) -> tuple[float, float, int]:
@@ -117,4 +109,9 @@ class RollingTrades:
                 count -= self._cnt[slot]
         if count <= 0:
             return 0.0, 0.0, 0
-        return max(volume, 0.0), max(turnover, 0.0), int(round(count))
+        return _clamped(volume, turnover, count)
+
+
+def _clamped(volume: float, turnover: float, count: float) -> tuple[float, float, int]:
+    """Window sums as read: running sums may dip below 0 by rounding; counts are whole."""
+    return max(volume, 0.0), max(turnover, 0.0), int(round(count))
