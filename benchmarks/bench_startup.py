@@ -5,12 +5,19 @@ bare aiohttp app (``bare_app.py``) started the same way, alternating, medians of
 Both run once unmeasured first, with bytecode cached in a temporary directory
 (``PYTHONPYCACHEPREFIX``), as an installed package would have it.
 
+Where valgrind is installed, both are also counted in instructions up to the moment they
+serve (``serving_exit.py``; hash seed fixed): the count does not move with the load of a
+shared machine, so it shows what the wall-clock ratio measures without its noise.
+
     python benchmarks/bench_startup.py [--runs 5]
 """
 
 from __future__ import annotations
 
 import argparse
+import re
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -43,6 +50,36 @@ def time_to_ready(args: list[str], port: int, cwd: Path) -> float:
         return time.perf_counter() - start
 
 
+def instructions(which: str, cwd: Path) -> int:
+    """Instructions of ``serving_exit.py WHICH`` under valgrind (bytecode already cached)."""
+    env = python_env()
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(cwd / "pycache")
+    env["PYTHONHASHSEED"] = "0"
+    script = [sys.executable, str(ROOT / "benchmarks" / "serving_exit.py"), which]
+    subprocess.run([*script, str(free_port())], cwd=cwd, env=env, check=True, timeout=60)
+    counted = subprocess.run(
+        [
+            "valgrind",
+            "--tool=cachegrind",
+            "--cache-sim=no",
+            f"--cachegrind-out-file={cwd / 'cachegrind.out'}",
+            *script,
+            str(free_port()),
+        ],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=900,
+    )
+    found = re.search(r"I\s+refs:\s+([\d,]+)", counted.stderr)
+    if found is None:
+        raise RuntimeError(f"no instruction count from valgrind: {counted.stderr[-500:]}")
+    return int(found.group(1).replace(",", ""))
+
+
 def run(runs: int = RUNS) -> list[Row]:
     bare: list[float] = []
     ours: list[float] = []
@@ -54,8 +91,11 @@ def run(runs: int = RUNS) -> list[Row]:
             bare.append(time_to_ready([*bare_app, str(port)], port, tmp))
             port = free_port()
             ours.append(time_to_ready(["-m", "monitor", "run"], port, tmp))
+        counts = None
+        if shutil.which("valgrind"):
+            counts = instructions("dlmon", tmp), instructions("bare", tmp)
     bare, ours = bare[1:], ours[1:]
-    return [
+    rows = [
         Row(
             "start-up",
             "`dlmon run` (simulator) to /readyz 200",
@@ -67,6 +107,18 @@ def run(runs: int = RUNS) -> list[Row]:
             met=median(ours) <= 2 * median(bare),
         )
     ]
+    if counts is not None:
+        rows.append(
+            Row(
+                "start-up",
+                "instructions to serving (valgrind)",
+                counts[0] / 1e6,
+                "M",
+                counts[1] / 1e6,
+                "bare aiohttp app",
+            )
+        )
+    return rows
 
 
 def main() -> None:

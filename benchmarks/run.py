@@ -3,7 +3,8 @@ the same run (medians of 5, interleaved), printed as one table at the end.
 
 * core: ns per event of ``Engine.on_event`` without and with analytics (``bench_core``);
 * memory: RSS after 1M and 10M events over 30+ simulated days (``bench_memory``);
-* start-up: ``dlmon run`` to ``/readyz`` against a bare aiohttp app (``bench_startup``);
+* start-up: ``dlmon run`` to ``/readyz`` against a bare aiohttp app (``bench_startup``),
+  and in instructions to serving where valgrind is installed;
 * e2e: loopback Polygon websocket, dlmon against the bare-client floor: CPU per quote and
   sender -> applied latency at 1k and 10k quotes/s (``bench_e2e``);
 * pairs: 1, 20 and 200 pairs on the simulator with alerts every second: loop lag,
