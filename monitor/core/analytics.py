@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 
-from monitor.core.analytics_read import AnalyticsReader, SessionView
+from monitor.core.analytics_read import AnalyticsReader, SessionView, Sources
 from monitor.core.analytics_state import (
     DEFAULT_ANALYTICS,
     AnalyticsSettings,
@@ -49,9 +49,11 @@ class Analytics:
         self.pairs = self.state.pairs
         self.reader = AnalyticsReader(self.state)
 
-    def pair_view(self, name: str, now_ns: int, stale: bool) -> SessionView:
+    def pair_view(
+        self, name: str, now_ns: int, stale: bool, sources: Sources | None = None
+    ) -> SessionView:
         """What the pair's legs contribute now and its analytics (a read: the reader's)."""
-        return self.reader.pair_view(name, now_ns, stale)
+        return self.reader.pair_view(name, now_ns, stale, sources)
 
     def on_event(self, event: Event) -> None:
         """Apply one accepted event (called by the engine after it updated its state)."""

@@ -12,7 +12,6 @@ import math
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from monitor.core import rolling
 from monitor.core.analytics_state import AnalyticsSettings, AnalyticsState, LegTracker, PairTracker
 from monitor.core.analytics_view import (
     DayMark,
@@ -59,6 +58,10 @@ class SessionView(NamedTuple):
     premiums: Premiums  # of these prices, with the ratio and costs of the day
 
 
+Sources = tuple[SourceState | None, SourceState | None, SourceState | None]
+"""The (us, hk, fx) sources in use of one pair at one instant (None: a leg has none)."""
+
+
 class AnalyticsReader:
     """Builds :class:`SessionView` views from the analytics state (read only, O(1))."""
 
@@ -69,16 +72,23 @@ class AnalyticsReader:
         self._days: dict[str, tuple[int, tuple[DayMark, ...]]] = {}  # pair -> version, marks
         self._phases: tuple[int, dict[str, str]] = (-1, {})  # venue -> phase, at one instant
 
-    def pair_view(self, name: str, now_ns: int, stale: bool) -> SessionView:
-        """The pair's session-aware leg prices, whether both venues trade, and its analytics."""
+    def pair_view(
+        self, name: str, now_ns: int, stale: bool, sources: Sources | None = None
+    ) -> SessionView:
+        """The pair's session-aware leg prices, whether both venues trade, and its analytics;
+        ``sources``: the (us, hk, fx) sources in use at ``now_ns``, if the caller has them."""
         t = self.state.pairs[name]
         phases = self._phases_at(t, now_ns)
         us_phase, hk_phase, fx_phase = phases[t.us.venue], phases[t.hk.venue], phases[t.fx.venue]
         live = us_phase not in NOT_TRADING and hk_phase not in NOT_TRADING
         idle = us_phase in NOT_TRADING and hk_phase in NOT_TRADING
-        us_src = t.us.state.selected(now_ns)
-        hk_src = t.hk.state.selected(now_ns)
-        fx_src = t.fx.state.selected(now_ns)
+        if sources is None:
+            sources = (
+                t.us.state.selected(now_ns),
+                t.hk.state.selected(now_ns),
+                t.fx.state.selected(now_ns),
+            )
+        us_src, hk_src, fx_src = sources
         us_p = t.us.prices(us_phase, *_current(us_src))
         hk_p = t.hk.prices(hk_phase, *_current(hk_src))
         fx_p = _current(fx_src)
@@ -179,9 +189,7 @@ class AnalyticsReader:
                 if n < least:
                     out.append(_view(PremiumWindow, (basis, label, seconds, n, *NO_STATS)))
                     continue
-                mean = m.mean
-                std = m.stddev(run.flat(n))
-                z = rolling.zscore(now, mean, std)
+                mean, std, z = m.read(run, now)
                 share = m.positive / n if executable else None
                 out.append(_view(PremiumWindow, (basis, label, seconds, n, mean, std, z, share)))
         return tuple(out)

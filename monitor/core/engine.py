@@ -330,11 +330,12 @@ class Engine:
         venues = self._venues_at(now_ns)
         us_state, hk_state, fx_state = ps.us, ps.hk, ps.fx
         us_limit, hk_limit, fx_limit = ps.stale_limits_ns
-        fx_src = fx_state.selected(now_ns)
+        sources = (us_state.selected(now_ns), hk_state.selected(now_ns), fx_state.selected(now_ns))
+        us_src, hk_src, fx_src = sources
         fx_mid = _fx_mid(fx_src)
-        us = self._leg_view(us_state, venues, us_limit, now_ns, fx_mid)
-        hk = self._leg_view(hk_state, venues, hk_limit, now_ns, fx_mid)
-        fx = self._leg_view(fx_state, venues, fx_limit, now_ns, fx_mid, fx_src)
+        us = self._leg_view(us_state, us_src, venues, us_limit, now_ns, fx_mid)
+        hk = self._leg_view(hk_state, hk_src, venues, hk_limit, now_ns, fx_mid)
+        fx = self._leg_view(fx_state, fx_src, venues, fx_limit, now_ns, fx_mid)
         stale_reasons = tuple(
             [f"{leg.instrument}: {leg.stale_reason}" for leg in (us, hk, fx) if leg.stale]
         )
@@ -346,7 +347,7 @@ class Engine:
             prices = ps.live_prices(now_ns)
             live = us.session == "regular" and hk.session == "continuous"
         else:  # session-aware: a closed venue counts at its official close
-            session = self.analytics.pair_view(pair.name, now_ns, bool(stale_reasons))
+            session = self.analytics.pair_view(pair.name, now_ns, bool(stale_reasons), sources)
             prices = (session.us, session.hk, session.fx)
             live, extra, premiums = session.live, session.analytics, session.premiums
         premium = NO_PREMIUM
@@ -393,17 +394,15 @@ class Engine:
     def _leg_view(
         self,
         state: InstrumentState,
+        src: SourceState | None,
         venues: dict[str, _Venue],
         limit_ns: int,
         now_ns: int,
         fx_mid: float | None,
-        src: SourceState | None = None,
     ) -> LegView:
-        """One leg's view (``src``: its source in use, if the caller has it already)."""
+        """One leg's view, from ``src``: its source in use at ``now_ns``."""
         instrument = state.instrument
         venue = venues[instrument.venue]
-        if src is None:
-            src = state.selected(now_ns)
         stale_reason = _stale_reason(src, venue, limit_ns, now_ns)
         liquidity = None
         if not instrument.is_fx:

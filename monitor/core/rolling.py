@@ -89,6 +89,19 @@ class Moments:
             return 0.0
         return math.sqrt(self.m2 / (self.n - 1))
 
+    def read(self, run: RunLength, now: float | None) -> tuple[float, float | None, float | None]:
+        """The mean, :meth:`stddev` (flat as ``run`` says) and :func:`zscore` of ``now``,
+        in one call: the read side takes them for every window and basis each second."""
+        n, mean = self.n, self.mean
+        if n < 2:
+            return mean, None, None
+        if n <= run.run:  # RunLength.flat: every sample belongs to the latest run
+            return mean, 0.0, None
+        std = math.sqrt(self.m2 / (n - 1))
+        if now is None or not std:
+            return mean, std, None
+        return mean, std, (now - mean) / std
+
 
 class Ar1Sums:
     """Co-moments of consecutive pairs ``(x[t-1], x[t])`` of a window, for an AR(1) fit."""

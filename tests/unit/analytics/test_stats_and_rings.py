@@ -8,6 +8,8 @@ import random
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from monitor.core import rolling
 from monitor.core.analytics_windows import Cursor, PairWindows, segments
@@ -33,6 +35,28 @@ def test_ar1_fit_recovers_a_known_half_life_within_its_interval() -> None:
     assert fit.half_life_low is not None and fit.half_life_high is not None
     assert fit.half_life_low < 120 < fit.half_life_high
     assert abs(fit.coefficient - phi) < 3 * fit.stderr
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    runs=st.lists(
+        st.tuples(st.sampled_from([-0.02, -0.001, 0.0, 0.003, 0.01]), st.integers(1, 5)),
+        max_size=12,
+    ),
+    drop=st.integers(0, 12),
+    now=st.one_of(st.none(), st.floats(-0.05, 0.05)),
+)
+def test_one_read_gives_the_mean_deviation_and_zscore_read_one_by_one(
+    runs: list[tuple[float, int]], drop: int, now: float | None
+) -> None:
+    m, run = rolling.Moments(), rolling.RunLength()
+    for value, k in runs:
+        m.add(value, k)
+        run.push(value, k)
+    for value, k in runs[:drop]:  # the oldest leave the window again
+        m.remove(value, k)
+    std = m.stddev(run.flat(m.n))
+    assert m.read(run, now) == (m.mean, std, rolling.zscore(now, m.mean, std))
 
 
 def test_half_life_edges() -> None:
