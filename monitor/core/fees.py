@@ -28,14 +28,19 @@ class HkCosts(NamedTuple):
 
     @property
     def total(self) -> float:
-        return (
-            self.stamp_duty
-            + self.sfc_levy
-            + self.afrc_levy
-            + self.trading_fee
-            + self.settlement
-            + self.commission
-        )
+        return _hk_total(*self)
+
+
+def _hk_total(
+    stamp_duty: float,
+    sfc_levy: float,
+    afrc_levy: float,
+    trading_fee: float,
+    settlement: float,
+    commission: float,
+) -> float:
+    """The total of one HK trade's costs (:class:`HkCosts` items, summed in their order)."""
+    return stamp_duty + sfc_levy + afrc_levy + trading_fee + settlement + commission
 
 
 def stamp_duty_hkd(notional_hkd: float, rate: float) -> float:
@@ -88,26 +93,31 @@ class FeeSchedule:
 
     def hk_costs(self, notional_hkd: float) -> HkCosts:
         """Costs of one HK trade (either side) of ``notional_hkd``, item by item."""
-        return HkCosts(
-            stamp_duty=stamp_duty_hkd(notional_hkd, self.hk_stamp_duty_rate),
-            sfc_levy=notional_hkd * self.hk_sfc_levy_rate,
-            afrc_levy=notional_hkd * self.hk_afrc_levy_rate,
-            trading_fee=notional_hkd * self.hk_trading_fee_rate,
-            settlement=bounded(
+        return HkCosts(*self._hk_items(notional_hkd))
+
+    def hk_cost_hkd(self, notional_hkd: float) -> float:
+        """Costs of one HK trade (either side) of ``notional_hkd``, in HKD (the
+        :meth:`hk_costs` total, without building the items: the read side asks per pair)."""
+        return _hk_total(*self._hk_items(notional_hkd))
+
+    def _hk_items(self, notional_hkd: float) -> tuple[float, float, float, float, float, float]:
+        """The :class:`HkCosts` items in order."""
+        return (
+            stamp_duty_hkd(notional_hkd, self.hk_stamp_duty_rate),
+            notional_hkd * self.hk_sfc_levy_rate,
+            notional_hkd * self.hk_afrc_levy_rate,
+            notional_hkd * self.hk_trading_fee_rate,
+            bounded(
                 notional_hkd * self.hk_settlement_rate,
                 self.hk_settlement_min_hkd,
                 self.hk_settlement_max_hkd,
             ),
-            commission=bounded(
+            bounded(
                 notional_hkd * self.hk_commission_rate,
                 self.hk_commission_min_hkd,
                 self.hk_commission_max_hkd,
             ),
         )
-
-    def hk_cost_hkd(self, notional_hkd: float) -> float:
-        """Costs of one HK trade (either side) of ``notional_hkd``, in HKD."""
-        return self.hk_costs(notional_hkd).total
 
     def sec_fee_usd(self, proceeds_usd: float) -> float:
         """SEC Section 31 fee on a sale of ``proceeds_usd`` (sells only)."""

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from monitor.core.fees import FeeSchedule, stamp_duty_hkd
 
@@ -19,6 +21,15 @@ def test_hk_costs_on_a_mid_sized_trade() -> None:
     assert items.stamp_duty == 1000.0 and items.settlement == pytest.approx(42.0)
     assert items.sfc_levy == pytest.approx(27.0) and items.afrc_levy == pytest.approx(1.5)
     assert items.trading_fee == pytest.approx(56.5) and items.commission == 0.0
+
+
+@given(notional=st.floats(0.0, 1e9), fees=st.sampled_from([F, OLD_CCASS]))
+def test_the_total_is_the_sum_of_the_items_to_the_last_bit(
+    notional: float, fees: FeeSchedule
+) -> None:
+    items = fees.hk_costs(notional)
+    added = items.stamp_duty + items.sfc_levy + items.afrc_levy + items.trading_fee
+    assert fees.hk_cost_hkd(notional) == items.total == added + items.settlement + items.commission
 
 
 def test_stamp_duty_is_per_contract_rounded_up_to_the_whole_dollar() -> None:
