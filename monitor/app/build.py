@@ -361,7 +361,7 @@ def redacted(settings: Settings) -> dict[str, Any]:
             "ratio_as_of": pair.ratio_as_of.isoformat() if pair.ratio_as_of else None,
             "hk_lot_size": pair.hk.lot_size,
             "edge_notional_usd": pair.edge_notional_usd,
-            "staleness": dataclasses.asdict(pair.staleness),
+            "staleness": pair.staleness._asdict(),
             "fees": {
                 k: (v.isoformat() if hasattr(v, "isoformat") else v)
                 for k, v in dataclasses.asdict(pair.fees).items()

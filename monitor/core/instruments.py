@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from monitor.core.fee_table import FeeTable
 from monitor.core.fees import DEFAULT_FEES, FeeSchedule
@@ -28,8 +29,7 @@ class Instrument:
         return self.venue == "FX"
 
 
-@dataclass(frozen=True, slots=True)
-class Staleness:
+class Staleness(NamedTuple):
     """Seconds of silence in session after which a leg is stale."""
 
     us_seconds: float = 60.0
@@ -37,8 +37,7 @@ class Staleness:
     fx_seconds: float = 120.0
 
 
-@dataclass(frozen=True, slots=True)
-class RatioRecord:
+class RatioRecord(NamedTuple):
     """HK ordinary shares per US share, in force from ``effective_from`` (None: always)."""
 
     ratio: float
