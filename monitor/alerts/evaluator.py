@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from monitor.alerts.model import Condition, Observation, TransitionKind
 from monitor.alerts.rules import Rule, build_rule
@@ -77,8 +77,7 @@ class Transition:
         return f"{self.fingerprint}:{self.active_since}:{self.kind.value}:{self.sequence}"
 
 
-@dataclass(frozen=True, slots=True)
-class FiringAlert:
+class FiringAlert(NamedTuple):
     """One firing alert as the API and metrics show it."""
 
     rule: str

@@ -13,8 +13,7 @@ USD_HKD_BAND = (7.70, 7.90)
 """Ticks outside this range are bad data (the peg's convertibility band is 7.75-7.85)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Instrument:
+class Instrument(NamedTuple):
     """A tradable line: ``symbol`` is the canonical id (``PONY``, ``2026.HK``, ``USDHKD``)."""
 
     symbol: str
