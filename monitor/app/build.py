@@ -149,7 +149,7 @@ def _build_pair(
         ratio_unconfirmed=bool(listed and listed_here and listed.ratio_unconfirmed),
     )
     current = pair.ratio_on(today)
-    return dataclasses.replace(pair, ads_ratio=current.ratio, ratio_as_of=current.effective_from)
+    return pair._replace(ads_ratio=current.ratio, ratio_as_of=current.effective_from)
 
 
 def instruments_of(pairs: list[Pair]) -> dict[str, Instrument]:

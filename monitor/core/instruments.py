@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
@@ -45,8 +44,7 @@ class RatioRecord(NamedTuple):
     grade: str = ""  # V primary source, S secondary, U unconfirmed, C set in the config
 
 
-@dataclass(frozen=True, slots=True)
-class Pair:
+class Pair(NamedTuple):
     """A US ADS line and its HK line; ``ads_ratio`` HK ordinary shares per ADS."""
 
     name: str

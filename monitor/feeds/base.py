@@ -124,8 +124,7 @@ class FeedSpec(NamedTuple):
 OptionsT = TypeVar("OptionsT")
 
 
-@dataclass(frozen=True, slots=True)
-class FeedType(Generic[OptionsT]):
+class FeedType(NamedTuple, Generic[OptionsT]):
     """A provider's entry in the registry: its options model and its factory.
 
     ``options`` is the provider's pydantic model; the composition root validates the feed's

@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from monitor.notify.models import Notice, Status, severity_rank
 from monitor.notify.ratelimit import Limit
@@ -30,8 +30,7 @@ class HttpRequest:
     count: int | None = None  # notices carried, when fewer than the batch (size limits)
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
+class Outcome(NamedTuple):
     """The verdict on one send. ``reason`` is safe to log (never contains a secret)."""
 
     ok: bool
@@ -101,8 +100,7 @@ def judge_http(status: int, headers: Mapping[str, str]) -> Outcome | None:
     return Outcome(ok=False, retryable=False, reason=f"http {status}")
 
 
-@dataclass(frozen=True, slots=True)
-class Mentions:
+class Mentions(NamedTuple):
     """Who a sink mentions (platform syntax, see each platform) when a firing notice of
     ``min_severity`` or above is in the message."""
 
