@@ -10,7 +10,7 @@ from __future__ import annotations
 import email.utils
 import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, NamedTuple, Protocol
 
@@ -154,8 +154,8 @@ def shortened(notice: Notice, keep: int) -> Notice:
         return notice
     if keep > len(notice.title):
         text = truncate(body, keep - len(notice.title))
-        return replace(notice, lines=tuple(text.split("\n")))
-    return replace(notice, lines=(), title=truncate(notice.title, max(1, keep)))
+        return notice._replace(lines=tuple(text.split("\n")))
+    return notice._replace(lines=(), title=truncate(notice.title, max(1, keep)))
 
 
 def fit_body(
