@@ -36,22 +36,31 @@ def long_lived() -> Iterator[None]:
         gc.freeze()
 
 
-def structlog_without_rich() -> None:
-    """Import structlog as if ``rich`` were not installed (then ``rich`` imports as usual).
+OPTIONAL_FOR_STRUCTLOG = ("rich", "greenlet")
+"""What structlog imports whenever it is installed, and a service does without."""
 
-    structlog imports ``rich`` whenever it is installed, to render exceptions; the
-    development venv has it (for ``dlmon status``), the image and ``make run``'s venv do
-    not. A service logs JSON and renders no terminal, so it leaves ``rich`` out, as in the
-    image: plain tracebacks, ~27 ms less start-up and less memory. Nothing changes where
-    structlog or ``rich`` is imported already (a test running commands in-process)."""
-    if "structlog" in sys.modules or "rich" in sys.modules:
+
+def structlog_without_rich() -> None:
+    """Import structlog as if ``rich`` and ``greenlet`` were not installed (then they
+    import as usual).
+
+    structlog imports ``rich`` whenever it is installed, to render exceptions, and
+    ``greenlet``, for its deprecated greenlet-local context; the development venv has both
+    (for ``dlmon status``; playwright's), the image and ``make run``'s venv neither. A
+    service logs JSON, renders no terminal and binds context with contextvars, so it
+    leaves both out, as in the image: plain tracebacks, ~27 ms less start-up and less
+    memory. Nothing changes where structlog or either is imported already (a test running
+    commands in-process)."""
+    if "structlog" in sys.modules or any(m in sys.modules for m in OPTIONAL_FOR_STRUCTLOG):
         return
-    sys.modules["rich"] = None  # type: ignore[assignment]  # `import rich` raises ImportError
+    for name in OPTIONAL_FOR_STRUCTLOG:
+        sys.modules[name] = None  # type: ignore[assignment]  # `import name` raises ImportError
     try:
         import structlog.dev  # noqa: F401
         import structlog.tracebacks  # noqa: F401
     finally:
-        del sys.modules["rich"]
+        for name in OPTIONAL_FOR_STRUCTLOG:
+            del sys.modules[name]
 
 
 __all__ = ["long_lived", "paused_gc", "structlog_without_rich"]

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from monitor.alerts.model import Condition, Observation, TransitionKind
 from monitor.alerts.rules import Rule, build_rule
@@ -47,8 +46,7 @@ def fingerprint(rule: str, subject: str) -> str:
     return hashlib.sha256(f"{rule}\x00{subject}".encode()).hexdigest()[:16]
 
 
-@dataclass(frozen=True, slots=True)
-class Transition:
+class Transition(NamedTuple):
     """A state change worth a notification."""
 
     kind: TransitionKind
@@ -64,7 +62,7 @@ class Transition:
     pair_view: PairView | None
     last_known: Observation | None = None  # the latest observation with a value
     orphaned: str = ""  # why an alert no longer evaluated is resolved (rule removed ...)
-    annotations: Mapping[str, str] = field(default_factory=dict)  # the rule's, runbook_url
+    annotations: Mapping[str, str] = {}  # the rule's, runbook_url (never written)
 
     @property
     def stale(self) -> bool:
@@ -77,8 +75,7 @@ class Transition:
         return f"{self.fingerprint}:{self.active_since}:{self.kind.value}:{self.sequence}"
 
 
-@dataclass(frozen=True, slots=True)
-class FiringAlert:
+class FiringAlert(NamedTuple):
     """One firing alert as the API and metrics show it."""
 
     rule: str
@@ -220,7 +217,7 @@ class Evaluator:
         obs = st.observation or Observation(
             st.subject, st.pair, Condition.UNKNOWN, None, 0.0, st.subject, "", ""
         )
-        obs = replace(obs, clear_text=why)
+        obs = obs._replace(clear_text=why)
         active = st.active_since or st.firing_since or now
         return Transition(
             kind=TransitionKind.RESOLVED,

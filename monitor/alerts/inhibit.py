@@ -12,15 +12,14 @@ inhibits the premium alerts of those pairs.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from monitor.core.snapshot import MarketSnapshot
 from monitor.matchers import Matcher, match_all, parse_list
 from monitor.settings.alerts import InhibitRuleConfig
 
 
-@dataclass(frozen=True, slots=True)
-class InhibitRule:
+class InhibitRule(NamedTuple):
     source: tuple[Matcher, ...]
     target: tuple[Matcher, ...]
     equal: tuple[str, ...]
@@ -34,8 +33,7 @@ class InhibitRule:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
+class Candidate(NamedTuple):
     """An alert as inhibition sees it: identity, labels, and whether it is active."""
 
     fingerprint: str

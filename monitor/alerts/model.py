@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
 class Condition(enum.Enum):
@@ -17,8 +17,7 @@ class Condition(enum.Enum):
     UNKNOWN = "unknown"
 
 
-@dataclass(frozen=True, slots=True)
-class Observation:
+class Observation(NamedTuple):
     """One rule's verdict on one subject (a pair, a pair's leg, a feed, an FX pair).
 
     ``text`` states the current value ("mid premium +2.35 % (+235 bp)"), ``trigger`` the
@@ -33,7 +32,7 @@ class Observation:
     text: str
     trigger: str
     clear_text: str
-    labels: Mapping[str, str] = field(default_factory=dict)
+    labels: Mapping[str, str] = {}  # shared, never written (a Mapping)
 
 
 class TransitionKind(enum.StrEnum):

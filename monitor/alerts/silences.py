@@ -14,9 +14,8 @@ import os
 import threading
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from monitor.alerts.text import iso
 from monitor.matchers import Matcher, match_all
@@ -26,8 +25,7 @@ SILENCES_FILE = "silences.json"
 RETENTION_NS = 24 * 3600 * NS
 
 
-@dataclass(frozen=True, slots=True)
-class Silence:
+class Silence(NamedTuple):
     """One silence."""
 
     id: str
@@ -123,7 +121,7 @@ class Silences:
             return None
         if silence.state(now_ns) != "expired":
             start = min(silence.starts_at_ns, now_ns)
-            silence = replace(silence, starts_at_ns=start, ends_at_ns=now_ns, updated_ns=now_ns)
+            silence = silence._replace(starts_at_ns=start, ends_at_ns=now_ns, updated_ns=now_ns)
             self._items[silence_id] = silence
         return silence
 

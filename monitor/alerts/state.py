@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from monitor.alerts.model import Condition, Observation, TransitionKind
 
@@ -28,8 +28,7 @@ class Phase(enum.StrEnum):
     FIRING = "firing"
 
 
-@dataclass(frozen=True, slots=True)
-class Timing:
+class Timing(NamedTuple):
     for_ns: int
     clear_for_ns: int
     repeat_ns: int

@@ -149,7 +149,7 @@ def _build_pair(
         ratio_unconfirmed=bool(listed and listed_here and listed.ratio_unconfirmed),
     )
     current = pair.ratio_on(today)
-    return dataclasses.replace(pair, ads_ratio=current.ratio, ratio_as_of=current.effective_from)
+    return pair._replace(ads_ratio=current.ratio, ratio_as_of=current.effective_from)
 
 
 def instruments_of(pairs: list[Pair]) -> dict[str, Instrument]:
@@ -361,7 +361,7 @@ def redacted(settings: Settings) -> dict[str, Any]:
             "ratio_as_of": pair.ratio_as_of.isoformat() if pair.ratio_as_of else None,
             "hk_lot_size": pair.hk.lot_size,
             "edge_notional_usd": pair.edge_notional_usd,
-            "staleness": dataclasses.asdict(pair.staleness),
+            "staleness": pair.staleness._asdict(),
             "fees": {
                 k: (v.isoformat() if hasattr(v, "isoformat") else v)
                 for k, v in dataclasses.asdict(pair.fees).items()

@@ -13,8 +13,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from monitor.core.analytics_windows import LegWindows, PairWindows, TradingMinute
 from monitor.core.events import NS_PER_SECOND
@@ -30,8 +29,7 @@ CLOSED = Phase.CLOSED.value
 DEFAULT_WINDOWS: tuple[tuple[str, int], ...] = (("5m", 300), ("1h", 3600), ("1d", 86_400))
 
 
-@dataclass(frozen=True, slots=True)
-class AnalyticsSettings:
+class AnalyticsSettings(NamedTuple):
     """Windows and parameters of the analytics (see ``docs/analytics.md``)."""
 
     windows: tuple[tuple[str, int], ...] = DEFAULT_WINDOWS

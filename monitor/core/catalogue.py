@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from monitor.core.data_files import load_data_file
 from monitor.core.instruments import RatioRecord
@@ -13,8 +12,7 @@ from monitor.core.instruments import RatioRecord
 UNCONFIRMED = "U"
 
 
-@dataclass(frozen=True, slots=True)
-class ListedPair:
+class ListedPair(NamedTuple):
     name: str
     us: str
     hk: str

@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from monitor.core.data_files import load_data_file
 from monitor.core.fees import FeeSchedule
@@ -36,8 +35,7 @@ def day_of(ts_ns: int) -> date:
     return EPOCH + timedelta(days=ts_ns // NS_PER_DAY)
 
 
-@dataclass(frozen=True, slots=True)
-class FeeRecord:
+class FeeRecord(NamedTuple):
     """One value of one cost field, in force from ``effective_from`` to ``effective_to``."""
 
     field: str

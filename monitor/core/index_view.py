@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class ConstituentView:
+class ConstituentView(NamedTuple):
     """A constituent in the published index."""
 
     pair: str
@@ -17,8 +16,7 @@ class ConstituentView:
     included: bool  # contributes to the value right now
 
 
-@dataclass(frozen=True, slots=True)
-class IndexView:
+class IndexView(NamedTuple):
     """The index at one instant."""
 
     name: str

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from monitor.core.fee_table import FeeTable
 from monitor.core.fees import DEFAULT_FEES, FeeSchedule
@@ -12,8 +12,7 @@ USD_HKD_BAND = (7.70, 7.90)
 """Ticks outside this range are bad data (the peg's convertibility band is 7.75-7.85)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Instrument:
+class Instrument(NamedTuple):
     """A tradable line: ``symbol`` is the canonical id (``PONY``, ``2026.HK``, ``USDHKD``)."""
 
     symbol: str
@@ -28,8 +27,7 @@ class Instrument:
         return self.venue == "FX"
 
 
-@dataclass(frozen=True, slots=True)
-class Staleness:
+class Staleness(NamedTuple):
     """Seconds of silence in session after which a leg is stale."""
 
     us_seconds: float = 60.0
@@ -37,8 +35,7 @@ class Staleness:
     fx_seconds: float = 120.0
 
 
-@dataclass(frozen=True, slots=True)
-class RatioRecord:
+class RatioRecord(NamedTuple):
     """HK ordinary shares per US share, in force from ``effective_from`` (None: always)."""
 
     ratio: float
@@ -47,8 +44,7 @@ class RatioRecord:
     grade: str = ""  # V primary source, S secondary, U unconfirmed, C set in the config
 
 
-@dataclass(frozen=True, slots=True)
-class Pair:
+class Pair(NamedTuple):
     """A US ADS line and its HK line; ``ads_ratio`` HK ordinary shares per ADS."""
 
     name: str

@@ -25,15 +25,14 @@ from a partial window are provisional). Pure: no I/O, no clock.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from monitor.core.events import NS_PER_SECOND
 from monitor.core.index_view import ConstituentView, IndexView
 from monitor.core.snapshot import MarketSnapshot, PairView
 
 
-@dataclass(frozen=True, slots=True)
-class IndexSettings:
+class IndexSettings(NamedTuple):
     """What the index needs to know (from ``index:`` in the config)."""
 
     name: str = "hk_us"
@@ -48,8 +47,7 @@ class IndexSettings:
     base_value: float = 100.0
 
 
-@dataclass(frozen=True, slots=True)
-class ConstituentInput:
+class ConstituentInput(NamedTuple):
     """One constituent at one instant: its mid premium, HK mid and HK turnover."""
 
     pair: str

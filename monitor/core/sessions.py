@@ -18,10 +18,9 @@ second and more to import) are imported on the first question about an exchange 
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 from zoneinfo import ZoneInfo
 
 if TYPE_CHECKING:
@@ -60,8 +59,7 @@ class Phase(enum.StrEnum):
         return self in (Phase.CONTINUOUS, Phase.REGULAR, Phase.OPEN)
 
 
-@dataclass(frozen=True, slots=True)
-class Interval:
+class Interval(NamedTuple):
     start: int
     end: int
     phase: Phase

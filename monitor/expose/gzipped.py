@@ -14,7 +14,7 @@ from __future__ import annotations
 import struct
 import zlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from monitor.slices import TimeSlice
 
@@ -24,8 +24,7 @@ HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
 """gzip member header: deflate, no name or time, unknown OS."""
 
 
-@dataclass(frozen=True, slots=True)
-class Deflated:
+class Deflated(NamedTuple):
     """Raw deflate of some bytes, ending on a full flush, with their CRC-32 and length."""
 
     parts: tuple[bytes, ...]

@@ -7,7 +7,7 @@ import importlib.util
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Generic, Protocol, TypeVar, runtime_checkable
+from typing import Generic, NamedTuple, Protocol, TypeVar, runtime_checkable
 
 from monitor.core.events import Event
 from monitor.core.instruments import Pair
@@ -79,8 +79,7 @@ class SessionOracle(Protocol):
     def is_open(self, instrument: str, now_ns: int) -> bool: ...
 
 
-@dataclass(frozen=True, slots=True)
-class FeedContext:
+class FeedContext(NamedTuple):
     """What a feed factory receives besides its own config."""
 
     sink: EventSink
@@ -111,8 +110,7 @@ class WarmUpFeed(Protocol):
     async def warm_up(self, advance: Callable[[int], None]) -> int: ...
 
 
-@dataclass(frozen=True, slots=True)
-class FeedSpec:
+class FeedSpec(NamedTuple):
     """The provider-independent part of a feed's configuration."""
 
     name: str
@@ -126,8 +124,7 @@ class FeedSpec:
 OptionsT = TypeVar("OptionsT")
 
 
-@dataclass(frozen=True, slots=True)
-class FeedType(Generic[OptionsT]):
+class FeedType(NamedTuple, Generic[OptionsT]):
     """A provider's entry in the registry: its options model and its factory.
 
     ``options`` is the provider's pydantic model; the composition root validates the feed's

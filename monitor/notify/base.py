@@ -10,9 +10,9 @@ from __future__ import annotations
 import email.utils
 import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from monitor.notify.models import Notice, Status, severity_rank
 from monitor.notify.ratelimit import Limit
@@ -30,8 +30,7 @@ class HttpRequest:
     count: int | None = None  # notices carried, when fewer than the batch (size limits)
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
+class Outcome(NamedTuple):
     """The verdict on one send. ``reason`` is safe to log (never contains a secret)."""
 
     ok: bool
@@ -101,8 +100,7 @@ def judge_http(status: int, headers: Mapping[str, str]) -> Outcome | None:
     return Outcome(ok=False, retryable=False, reason=f"http {status}")
 
 
-@dataclass(frozen=True, slots=True)
-class Mentions:
+class Mentions(NamedTuple):
     """Who a sink mentions (platform syntax, see each platform) when a firing notice of
     ``min_severity`` or above is in the message."""
 
@@ -156,8 +154,8 @@ def shortened(notice: Notice, keep: int) -> Notice:
         return notice
     if keep > len(notice.title):
         text = truncate(body, keep - len(notice.title))
-        return replace(notice, lines=tuple(text.split("\n")))
-    return replace(notice, lines=(), title=truncate(notice.title, max(1, keep)))
+        return notice._replace(lines=tuple(text.split("\n")))
+    return notice._replace(lines=(), title=truncate(notice.title, max(1, keep)))
 
 
 def fit_body(

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 SEVERITIES = ("info", "warning", "critical")
 
@@ -23,8 +22,7 @@ class Status(enum.StrEnum):
     RESOLVED = "resolved"
 
 
-@dataclass(frozen=True, slots=True)
-class Notice:
+class Notice(NamedTuple):
     """One notification about one alert, rendered by each platform module.
 
     ``key`` is the stable de-duplication key (the same event always has the same key, also
@@ -40,8 +38,8 @@ class Notice:
     severity: str
     title: str
     lines: tuple[str, ...] = ()
-    labels: Mapping[str, str] = field(default_factory=dict)
-    annotations: Mapping[str, str] = field(default_factory=dict)
+    labels: Mapping[str, str] = {}  # shared, never written (a Mapping)
+    annotations: Mapping[str, str] = {}
     starts_at_ns: int = 0
     ends_at_ns: int | None = None
     created_ns: int = 0

@@ -14,6 +14,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Hashable, Mapping
 from dataclasses import dataclass
 from itertools import islice
+from typing import NamedTuple
 
 import aiohttp
 import structlog
@@ -47,8 +48,7 @@ class SinkStats:
     last_attempt_ok: bool | None = None  # None: nothing sent yet
 
 
-@dataclass(frozen=True, slots=True)
-class RetryPolicy:
+class RetryPolicy(NamedTuple):
     """How a sink retries: delays from ``initial_seconds`` doubling up to ``max_seconds``,
     and giving a notice up once it is ``max_age_seconds`` old."""
 
@@ -64,8 +64,7 @@ class RetryPolicy:
         return Backoff(initial, self.max_seconds, jitter=0.5, rng=rng)
 
 
-@dataclass(frozen=True, slots=True)
-class Runtime:
+class Runtime(NamedTuple):
     """Injected seams: session getter, clocks, sleep and jitter source."""
 
     session: Callable[[], aiohttp.ClientSession]

@@ -8,8 +8,6 @@ before resolving, so a flapping value resolves once), ``repeat_seconds`` (re-not
 firing, 0 = never) and ``cooldown_seconds`` (no new firing that soon after a resolve).
 """
 
-from __future__ import annotations
-
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -80,7 +78,7 @@ class PremiumRule(RuleBase):
     live_only: bool = Field(default=False, description="only while both venues trade")
 
     @model_validator(mode="after")
-    def _check_clear(self) -> PremiumRule:
+    def _check_clear(self) -> "PremiumRule":
         _check_side(self.direction, self.threshold, self.clear)
         return self
 
@@ -100,7 +98,7 @@ class PremiumChangeRule(RuleBase):
     for_seconds: float = Field(default=0.0, ge=0)
 
     @model_validator(mode="after")
-    def _check_clear(self) -> PremiumChangeRule:
+    def _check_clear(self) -> "PremiumChangeRule":
         if self.clear is not None and self.clear > self.change:
             raise ValueError("clear must not exceed change")
         return self
@@ -121,7 +119,7 @@ class EdgeRule(RuleBase):
     live_only: bool = False
 
     @model_validator(mode="after")
-    def _check_clear(self) -> EdgeRule:
+    def _check_clear(self) -> "EdgeRule":
         _check_side("above", self.threshold, self.clear)
         return self
 
@@ -139,7 +137,7 @@ class ZScoreRule(RuleBase):
     direction: Literal["above", "below", "both"] = "both"
 
     @model_validator(mode="after")
-    def _check_clear(self) -> ZScoreRule:
+    def _check_clear(self) -> "ZScoreRule":
         if self.clear > self.threshold:
             raise ValueError("clear must not exceed threshold")
         return self
@@ -173,7 +171,7 @@ class FxBandRule(RuleBase):
     clear_margin: float = Field(default=0.004, ge=0)
 
     @model_validator(mode="after")
-    def _check_band(self) -> FxBandRule:
+    def _check_band(self) -> "FxBandRule":
         if self.low >= self.high:
             raise ValueError("low must be below high")
         if self.clear_margin < self.margin:
@@ -193,7 +191,7 @@ class SpreadRule(RuleBase):
     min_samples: int = Field(default=30, ge=3)
 
     @model_validator(mode="after")
-    def _check_clear(self) -> SpreadRule:
+    def _check_clear(self) -> "SpreadRule":
         if self.clear_multiple > self.multiple:
             raise ValueError("clear_multiple must not exceed multiple")
         return self
@@ -213,7 +211,7 @@ class TurnoverRule(RuleBase):
     min_turnover_usd: float = Field(default=10_000.0, ge=0, description="ignore below this")
 
     @model_validator(mode="after")
-    def _check_clear(self) -> TurnoverRule:
+    def _check_clear(self) -> "TurnoverRule":
         if self.clear_multiple > self.multiple:
             raise ValueError("clear_multiple must not exceed multiple")
         return self
@@ -317,7 +315,7 @@ class AlertsConfig(Model):
     status_url: str | None = Field(default=None, description="dlmon's status page, linked")
 
     @model_validator(mode="after")
-    def _check_names(self) -> AlertsConfig:
+    def _check_names(self) -> "AlertsConfig":
         for name in self.rules:
             if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
                 raise ValueError(f"rules: {name!r} must be a word (letters, digits, _)")

@@ -8,9 +8,10 @@ is the secret (Docker and Kubernetes secrets are files). The choices of an enume
 Start-up cost: schemas are built once, for the whole configuration, when it is first
 validated (``defer_build``); an empty default is written ``[]`` or ``{}`` (pydantic copies
 it per instance), not ``default_factory=list``, whose signature pydantic would inspect.
+The modules of ``settings/`` do without ``from __future__ import annotations``: their
+annotations are objects when a class is made, which pydantic reads as they are instead
+of evaluating each as a string (~17 M fewer instructions at start-up).
 """
-
-from __future__ import annotations
 
 import types
 import typing

@@ -5,8 +5,6 @@
 same host: a file-backed stream keeping a day of ticks within 1 GiB.
 """
 
-from __future__ import annotations
-
 import re
 from pathlib import Path
 from typing import Literal

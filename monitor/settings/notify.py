@@ -5,8 +5,6 @@ or as ``<field>_file: /path/to/secret`` (e.g. ``url_file``). A sink receives eve
 unless ``routes`` are configured, in which case it receives what a matching route sends it.
 """
 
-from __future__ import annotations
-
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -238,7 +236,7 @@ class NotifyConfig(Model):
     shutdown_flush_seconds: float = Field(default=1.5, ge=0)
 
     @model_validator(mode="after")
-    def _check_routes(self) -> NotifyConfig:
+    def _check_routes(self) -> "NotifyConfig":
         for i, route in enumerate(self.routes):
             unknown = [s for s in route.sinks if s not in self.sinks]
             if unknown:

@@ -1,7 +1,5 @@
 """Settings of the tick recorder (the ``recorder:`` section of the configuration)."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Literal
 
@@ -30,7 +28,7 @@ class RecorderConfig(Model):
     batch_size: int = Field(default=5_000, ge=1)
 
     @model_validator(mode="after")
-    def _check_bounds(self) -> RecorderConfig:
+    def _check_bounds(self) -> "RecorderConfig":
         if self.max_total_bytes < self.rotate_bytes:
             raise ValueError("max_total_bytes must be at least rotate_bytes")
         return self

@@ -10,8 +10,6 @@ String values in YAML may reference the environment as ``${VAR}``; any secret fi
 composition root (:func:`monitor.app.build.load`), which knows every room.
 """
 
-from __future__ import annotations
-
 import os
 import typing
 from collections.abc import Callable
@@ -313,7 +311,7 @@ class Settings(BaseSettings):
         return self.alerts.dashboard_url or self.dashboard_url
 
     @model_validator(mode="after")
-    def _check_references(self) -> Settings:
+    def _check_references(self) -> "Settings":
         if not self.pairs:
             raise ValueError("pairs: at least one pair is needed")
         if not any(f.enabled for f in self.feeds.values()):

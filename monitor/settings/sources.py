@@ -6,8 +6,6 @@ environment variable (an error in such a value is blamed on the variable, and a
 ``DLMON_`` variable that matches no setting is refused).
 """
 
-from __future__ import annotations
-
 import os
 import re
 from collections.abc import Collection, Iterable, Sequence

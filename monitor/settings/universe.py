@@ -8,8 +8,6 @@ same configuration gets a disjoint, stable subset and together they cover every 
 (:mod:`monitor.core.premium_index`, docs/index.md).
 """
 
-from __future__ import annotations
-
 from datetime import time
 from typing import Literal
 
@@ -25,7 +23,7 @@ class ShardConfig(Model):
     count: int = Field(default=1, ge=1, le=1024)
 
     @model_validator(mode="after")
-    def _index_below_count(self) -> ShardConfig:
+    def _index_below_count(self) -> "ShardConfig":
         if self.index >= self.count:
             raise ValueError(f"index must be below count ({self.index} >= {self.count})")
         return self
@@ -57,7 +55,7 @@ class IndexConfig(Model):
     base_value: float = Field(default=100.0, gt=0)
 
     @model_validator(mode="after")
-    def _caps_given(self) -> IndexConfig:
+    def _caps_given(self) -> "IndexConfig":
         if self.weighting == "market_cap":
             if not self.market_caps:
                 raise ValueError("weighting market_cap needs market_caps (pair: free-float cap)")

@@ -2,7 +2,7 @@
 feature needs: no pandas or exchange_calendars (``sessions.mode: exchange``), no numpy, no
 provider SDKs or wire codecs (websockets, msgpack, nats, ib_async, futu), no parquet,
 plotting, browser or terminal libraries (pyarrow, matplotlib, playwright, jinja2,
-rich), no tick recorder or replay feed, no chat sink or Alertmanager client."""
+rich, greenlet), no tick recorder or replay feed, no chat sink or Alertmanager client."""
 
 from __future__ import annotations
 
@@ -91,5 +91,8 @@ def test_default_run_serves_without_importing_what_it_does_not_use(
     # `rich` itself only for the import attempt that finds it kept out
     rich = sorted(m for m in modules if m.startswith("rich."))
     assert not rich, rich
+    # greenlet (in the test venv through playwright) likewise: named once, never loaded
+    greenlet = sorted(m for m in modules if m.startswith("greenlet."))
+    assert not greenlet, greenlet
     unconfigured = sorted(m for m in modules if m.startswith(UNCONFIGURED))
     assert not unconfigured, unconfigured

@@ -1,7 +1,5 @@
 """Options of the Alpaca market data v2 stock stream."""
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import Field, SecretStr, model_validator
@@ -31,7 +29,7 @@ class AlpacaOptions(Model):
     )
 
     @model_validator(mode="after")
-    def _check_encoding(self) -> AlpacaOptions:
+    def _check_encoding(self) -> "AlpacaOptions":
         if self.encoding == "msgpack" and not msgpack_available():
             raise ValueError(
                 "encoding: msgpack needs the msgpack package: pip install 'dlmon[alpaca]'"

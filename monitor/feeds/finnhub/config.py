@@ -1,7 +1,5 @@
 """Options of the Finnhub trades websocket."""
 
-from __future__ import annotations
-
 from pydantic import SecretStr
 
 from monitor.feeds.streaming import ConnectionOptions

@@ -1,7 +1,5 @@
 """Options of the ``futu`` feed (Futu OpenAPI through a local OpenD gateway)."""
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import Field

@@ -1,7 +1,5 @@
 """Options of the generic JSON websocket feed, configured by field mappings."""
 
-from __future__ import annotations
-
 from typing import Any, Literal
 
 from pydantic import Field, SecretStr, model_validator
@@ -26,7 +24,7 @@ class FieldPaths(Model):
     ts_unit: TsUnit = "ms"
 
     @model_validator(mode="after")
-    def _check_prices(self) -> FieldPaths:
+    def _check_prices(self) -> "FieldPaths":
         if (self.bid is None) != (self.ask is None):
             raise ValueError("bid and ask go together")
         if self.bid is None and self.price is None:

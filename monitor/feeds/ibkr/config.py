@@ -1,7 +1,5 @@
 """Options of the ``ibkr`` feed (TWS or IB Gateway through ``ib_async``)."""
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import Field

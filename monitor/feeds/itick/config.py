@@ -1,7 +1,5 @@
 """Options of the iTick websocket feed (``stock`` cluster for US/HK, ``forex`` cluster)."""
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator

@@ -1,7 +1,5 @@
 """Options of the bus feed (``type: nats``)."""
 
-from __future__ import annotations
-
 from pathlib import Path
 
 from pydantic import Field, SecretStr, field_serializer

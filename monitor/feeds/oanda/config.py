@@ -1,7 +1,5 @@
 """Options of the OANDA v20 pricing stream."""
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import Field, SecretStr

@@ -1,7 +1,5 @@
 """Options of the replay feed (``type: replay``)."""
 
-from __future__ import annotations
-
 import math
 from pathlib import Path
 from typing import Any

@@ -1,7 +1,5 @@
 """Options of the built-in simulator feed."""
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import Field

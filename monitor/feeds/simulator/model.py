@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Sequence, Set
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from monitor.core.events import NS_PER_SECOND, Event, FxQuote, Quote, Trade
 from monitor.core.ticks import hkex_tick_size, round_to_hkex_grid
@@ -44,8 +44,7 @@ class FxModel:
         return FxQuote(self.symbol, bid, ask, now_ns, now_ns, self.source)
 
 
-@dataclass(frozen=True, slots=True)
-class PairProfile:
+class PairProfile(NamedTuple):
     """One simulated pair's own character: price level, board lot, premium process,
     top-of-book depth (in lots), trade probability per update and relative update rate."""
 

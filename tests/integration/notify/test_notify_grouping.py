@@ -5,7 +5,6 @@ first one; group_interval spaces the next ones."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -88,7 +87,7 @@ async def test_grouped_messages_on_a_local_receiver(receiver: Receiver, tmp_path
             service.notify(alert(n, cluster))
         # "If an alert is resolved before group_wait has elapsed, no notification will be
         # sent for that alert."
-        service.notify(replace(alert(5, "C"), key="k5r", status=Status.RESOLVED))
+        service.notify(alert(5, "C")._replace(key="k5r", status=Status.RESOLVED))
         await eventually(lambda: service.stats()["s"].sent == 3, what="the first messages")
         # The spool file of a delivered message is removed by a task of its own.
         await eventually(

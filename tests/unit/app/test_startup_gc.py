@@ -56,7 +56,7 @@ def test_the_collector_is_paused_and_switched_back_on_error_or_not() -> None:
     assert gc.get_freeze_count() == before  # nothing frozen
 
 
-def test_structlog_is_imported_without_rich_which_then_imports_as_usual() -> None:
+def test_structlog_is_imported_without_rich_or_greenlet_which_then_import_as_usual() -> None:
     code = (
         "import sys\n"
         "from monitor.startup import structlog_without_rich\n"
@@ -64,7 +64,9 @@ def test_structlog_is_imported_without_rich_which_then_imports_as_usual() -> Non
         "import structlog.dev, structlog.tracebacks\n"
         "assert structlog.dev.rich is None and structlog.tracebacks.rich is None\n"
         "assert not any(m == 'rich' or m.startswith('rich.') for m in sys.modules)\n"
+        "assert not any(m == 'greenlet' or m.startswith('greenlet.') for m in sys.modules)\n"
         "import rich.console\n"  # e.g. `dlmon status` in the same process
+        "import greenlet\n"  # e.g. playwright's sync API (`dlmon report` charts)
         "print('ok')\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
