@@ -11,7 +11,9 @@ its baseline is the same probe in the bare app, idle.
 
 It also times ``Engine.snapshot`` in this process on N pairs loaded with simulator events,
 with and without analytics, each read at a new second (medians of 20 reads, in CPU time of
-the thread: a pure function on a shared machine).
+the thread: a pure function on a shared machine), and, where valgrind is installed, counts
+its instructions per pair at 20 pairs (``snapshot_count.py``): the CPU time moves with the
+load of the machine by tens of percent, the count not at all.
 
     python benchmarks/bench_pairs.py [--sizes 1,20,200] [--window 10]
 """
@@ -20,6 +22,8 @@ from __future__ import annotations
 
 import argparse
 import gc
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -34,9 +38,11 @@ from common import (  # noqa: E402
     free_port,
     histogram_quantile,
     http_get,
+    instructions,
     listening,
     median,
     print_table,
+    python_env,
     scrape_histogram,
     stderr_tail,
     timed_get,
@@ -185,6 +191,24 @@ def snapshot_cost(
     return median(times), median(advances[len(advances) // 2 :])
 
 
+COUNTED_PAIRS = 20
+COUNTED_SNAPSHOTS = 10
+
+
+def snapshot_instructions(analytics: bool, cwd: Path) -> float:
+    """Instructions per pair of one ``Engine.snapshot`` at ``COUNTED_PAIRS`` pairs."""
+    counted = str(ROOT / "benchmarks" / "snapshot_count.py")
+    script = [counted, str(COUNTED_PAIRS), str(COUNTED_SNAPSHOTS)]
+    extra = [] if analytics else ["off"]
+    env = python_env()
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(cwd / "pycache")
+    warm = [sys.executable, *script, "read", *extra]  # compiles the bytecode, uncounted
+    subprocess.run(warm, cwd=cwd, env=env, check=True)
+    counts = [instructions([*script, mode, *extra], cwd, env) for mode in ("skip", "read")]
+    return (counts[1] - counts[0]) / COUNTED_SNAPSHOTS / COUNTED_PAIRS
+
+
 def run(sizes: tuple[int, ...] = SIZES, window: float = WINDOW) -> list[Row]:
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="dlmon-bench-pairs-") as name:
@@ -195,6 +219,20 @@ def run(sizes: tuple[int, ...] = SIZES, window: float = WINDOW) -> list[Row]:
             wait_for(lambda: listening(bare_port), 30, "bare aiohttp app")
             for count in sizes:
                 rows += run_size(count, tmp, f"http://127.0.0.1:{bare_port}", window)
+    if shutil.which("valgrind"):
+        with tempfile.TemporaryDirectory(prefix="dlmon-bench-snapshot-") as name:
+            tmp = Path(name)
+            on, off = snapshot_instructions(True, tmp), snapshot_instructions(False, tmp)
+        rows.append(
+            Row(
+                f"{COUNTED_PAIRS} pairs",
+                "Engine.snapshot per pair, instructions (valgrind)",
+                on / 1e3,
+                "k",
+                off / 1e3,
+                "analytics off",
+            )
+        )
     for count in sizes:
         events = simulated_events(synthetic_pairs(count), 600)
         with_, advance = snapshot_cost(count, DEFAULT_ANALYTICS, events)

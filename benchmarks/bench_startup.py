@@ -15,7 +15,6 @@ shared machine, so it shows what the wall-clock ratio measures without its noise
 from __future__ import annotations
 
 import argparse
-import re
 import shutil
 import subprocess
 import sys
@@ -31,6 +30,7 @@ from common import (  # noqa: E402
     child,
     free_port,
     http_get,
+    instructions,
     median,
     print_table,
     python_env,
@@ -50,34 +50,14 @@ def time_to_ready(args: list[str], port: int, cwd: Path) -> float:
         return time.perf_counter() - start
 
 
-def instructions(which: str, cwd: Path) -> int:
-    """Instructions of ``serving_exit.py WHICH`` under valgrind (bytecode already cached)."""
+def serving_instructions(which: str, cwd: Path) -> int:
+    """Instructions of ``serving_exit.py WHICH`` under valgrind, bytecode cached first."""
     env = python_env()
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PYTHONPYCACHEPREFIX"] = str(cwd / "pycache")
-    env["PYTHONHASHSEED"] = "0"
-    script = [sys.executable, str(ROOT / "benchmarks" / "serving_exit.py"), which]
-    subprocess.run([*script, str(free_port())], cwd=cwd, env=env, check=True, timeout=60)
-    counted = subprocess.run(
-        [
-            "valgrind",
-            "--tool=cachegrind",
-            "--cache-sim=no",
-            f"--cachegrind-out-file={cwd / 'cachegrind.out'}",
-            *script,
-            str(free_port()),
-        ],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=900,
-    )
-    found = re.search(r"I\s+refs:\s+([\d,]+)", counted.stderr)
-    if found is None:
-        raise RuntimeError(f"no instruction count from valgrind: {counted.stderr[-500:]}")
-    return int(found.group(1).replace(",", ""))
+    script = [str(ROOT / "benchmarks" / "serving_exit.py"), which]
+    subprocess.run([sys.executable, *script, str(free_port())], cwd=cwd, env=env, check=True)
+    return instructions([*script, str(free_port())], cwd, env)
 
 
 def run(runs: int = RUNS) -> list[Row]:
@@ -93,7 +73,7 @@ def run(runs: int = RUNS) -> list[Row]:
             ours.append(time_to_ready(["-m", "monitor", "run"], port, tmp))
         counts = None
         if shutil.which("valgrind"):
-            counts = instructions("dlmon", tmp), instructions("bare", tmp)
+            counts = serving_instructions("dlmon", tmp), serving_instructions("bare", tmp)
     bare, ours = bare[1:], ours[1:]
     rows = [
         Row(

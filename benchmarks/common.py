@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import signal
 import socket
 import statistics
@@ -172,6 +173,31 @@ def stderr_tail(cwd: Path, size: int = 2000) -> str:
     """The end of what children started in ``cwd`` wrote to stderr."""
     path = cwd / "stderr.log"
     return path.read_text(errors="replace")[-size:] if path.exists() else ""
+
+
+def instructions(args: Sequence[str], cwd: Path, env: dict[str, str]) -> int:
+    """Instructions that ``python ARGS`` executes, counted by valgrind (cachegrind without
+    its cache simulation): a figure the load of a shared machine does not move."""
+    counted = subprocess.run(
+        [
+            "valgrind",
+            "--tool=cachegrind",
+            "--cache-sim=no",
+            f"--cachegrind-out-file={cwd / 'cachegrind.out'}",
+            sys.executable,
+            *args,
+        ],
+        cwd=cwd,
+        env={**env, "PYTHONHASHSEED": "0"},
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=900,
+    )
+    found = re.search(r"I\s+refs:\s+([\d,]+)", counted.stderr)
+    if found is None:
+        raise RuntimeError(f"no instruction count from valgrind: {counted.stderr[-500:]}")
+    return int(found.group(1).replace(",", ""))
 
 
 def rss_bytes() -> int:
