@@ -24,6 +24,7 @@ from monitor.core.analytics_view import (
     TradeCost,
     TurnoverShare,
     WindowAttribution,
+    make_view,
 )
 from monitor.core.attribution import LegMids, attribute
 from monitor.core.events import NS_PER_SECOND
@@ -36,11 +37,6 @@ INF = math.inf
 NS = NS_PER_SECOND
 EPOCH = date(1970, 1, 1)
 BASES = ("mid", "buy_hk_sell_us", "buy_us_sell_hk")
-
-_view = tuple.__new__
-"""Makes a view (a named tuple) from its fields in order: the read side builds some fifty
-per pair and second, and calling the class costs three times as much (its generated
-``__new__`` is a Python function; the tuples are the same)."""
 
 
 class SessionView(NamedTuple):
@@ -102,8 +98,8 @@ class AnalyticsReader:
         current = None if stale or idle else premiums
         us_windows = self._leg_windows(t.us)
         hk_windows = self._leg_windows(t.hk)
-        now_mids = _view(LegMids, (us_p[0], hk_p[0], fx_p[0], calc.ratio))
-        view = _view(
+        now_mids = make_view(LegMids, (us_p[0], hk_p[0], fx_p[0], calc.ratio))
+        view = make_view(
             PairAnalytics,
             (
                 "live" if live else "reference",
@@ -117,7 +113,7 @@ class AnalyticsReader:
                 self._attribution(t, now_mids),
             ),
         )
-        return _view(SessionView, (us_p, hk_p, fx_p, live, view, premiums))
+        return make_view(SessionView, (us_p, hk_p, fx_p, live, view, premiums))
 
     def _phases_at(self, t: PairTracker, now_ns: int) -> dict[str, str]:
         """Every venue's phase at ``now_ns``, looked up once per instant (a snapshot asks
@@ -138,7 +134,7 @@ class AnalyticsReader:
         out = []
         for i, (label, seconds) in enumerate(self.settings.windows):
             start_second = end - seconds
-            start = _view(
+            start = make_view(
                 LegMids,
                 (
                     us.start_mid(i),
@@ -147,7 +143,7 @@ class AnalyticsReader:
                     at(start_second * NS).ratio,
                 ),
             )
-            out.append(_view(WindowAttribution, (label, seconds, attribute(start, now))))
+            out.append(make_view(WindowAttribution, (label, seconds, attribute(start, now))))
         return tuple(out)
 
     def _fx_start(self, t: PairTracker, second: int) -> float:
@@ -187,11 +183,13 @@ class AnalyticsReader:
                 m = moments[w][index]
                 n = m.n
                 if n < least:
-                    out.append(_view(PremiumWindow, (basis, label, seconds, n, *NO_STATS)))
+                    out.append(make_view(PremiumWindow, (basis, label, seconds, n, *NO_STATS)))
                     continue
                 mean, std, z = m.read(run, now)
                 share = m.positive / n if executable else None
-                out.append(_view(PremiumWindow, (basis, label, seconds, n, mean, std, z, share)))
+                out.append(
+                    make_view(PremiumWindow, (basis, label, seconds, n, mean, std, z, share))
+                )
         return tuple(out)
 
     def _half_life(self, t: PairTracker) -> HalfLife | None:
@@ -199,7 +197,7 @@ class AnalyticsReader:
         fit = t.windows.ar1_fit(s.min_samples)
         if fit is None:
             return None
-        return _view(
+        return make_view(
             HalfLife,
             (
                 s.half_life_window_seconds, fit.samples, fit.coefficient, fit.stderr,
@@ -213,7 +211,7 @@ class AnalyticsReader:
         read = w.read
         return tuple(
             [
-                _view(InstrumentWindow, (label, seconds, *read(i)))
+                make_view(InstrumentWindow, (label, seconds, *read(i)))
                 for i, (label, seconds) in enumerate(self.settings.windows)
             ]
         )
@@ -233,7 +231,7 @@ class AnalyticsReader:
                 imbalance = (src.bid_size - src.ask_size) / depth
         close = leg.close
         has_close = close is not None and close.price == close.price
-        return _view(
+        return make_view(
             InstrumentAnalytics,
             (
                 leg.state.instrument.symbol,
@@ -255,9 +253,9 @@ def _shares(
         u_usd, h_usd = u[5], h[5]  # turnover_usd
         total = u_usd + h_usd
         if total > 0:
-            shares.append(_view(TurnoverShare, (u[0], u[1], u_usd / total, h_usd / total)))
+            shares.append(make_view(TurnoverShare, (u[0], u[1], u_usd / total, h_usd / total)))
         else:
-            shares.append(_view(TurnoverShare, (u[0], u[1], None, None)))
+            shares.append(make_view(TurnoverShare, (u[0], u[1], None, None)))
     return tuple(shares)
 
 
@@ -284,7 +282,7 @@ def _leg_basis(
     elif src is not None and src.has_price:
         ts = src.ts_event
     age = None if ts is None else (now_ns - ts) / NS
-    return _view(LegBasis, (leg.state.instrument.symbol, kind, _finite(prices[0]), ts, age))
+    return make_view(LegBasis, (leg.state.instrument.symbol, kind, _finite(prices[0]), ts, age))
 
 
 def _days(t: PairTracker) -> tuple[DayMark, ...]:
@@ -334,8 +332,8 @@ def _trade_costs(
     usd = leg.usd_per_unit()
     if src is None or not src.has_quote or not usd == usd:
         return (
-            _view(TradeCost, ("buy", notional_usd, None, False, None, None, None)),
-            _view(TradeCost, ("sell", notional_usd, None, False, None, None, None)),
+            make_view(TradeCost, ("buy", notional_usd, None, False, None, None, None)),
+            make_view(TradeCost, ("sell", notional_usd, None, False, None, None, None)),
         )
     mid = src.mid
     hk_fees = _hk_fees_ratio(t, notional_usd, usd) if leg is t.hk else None  # either side
@@ -347,7 +345,9 @@ def _trade_costs(
         fees = hk_fees if hk_fees is not None else _us_fees_ratio(t, side, price, notional_usd)
         fillable = top >= notional_usd
         cost = spread_cost + fees if fillable else None
-        costs.append(_view(TradeCost, (side, notional_usd, top, fillable, spread_cost, fees, cost)))
+        costs.append(
+            make_view(TradeCost, (side, notional_usd, top, fillable, spread_cost, fees, cost))
+        )
     return tuple(costs)
 
 

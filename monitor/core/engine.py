@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from monitor.core import validation as v
 from monitor.core.analytics import DEFAULT_ANALYTICS, Analytics, AnalyticsSettings
-from monitor.core.analytics_view import PairAnalytics
+from monitor.core.analytics_view import PairAnalytics, make_view
 from monitor.core.events import NS_PER_SECOND, Event, FxQuote, Quote, Trade
 from monitor.core.instruments import Instrument, Pair
 from monitor.core.liquidity import DEFAULT_WINDOWS
@@ -34,7 +34,6 @@ from monitor.core.ticks import is_on_hkex_grid
 
 EventListener = Callable[[Event], None]
 NO_PREMIUM = PremiumView(None, None, None)
-_view = tuple.__new__  # a view from its fields in order (see monitor.core.analytics_read)
 NAN = float("nan")
 INF = float("inf")
 GRID_MEMO_SIZE = 65_536  # HKEX grid verdicts of recent prices (prices repeat tick to tick)
@@ -354,9 +353,9 @@ class Engine:
         implied = pricing = None
         if not stale_reasons and prices is not None:
             mid, hk_us, us_hk = premiums or calc.premiums(*prices)
-            premium = _view(PremiumView, (_finite(mid), _finite(hk_us), _finite(us_hk)))
+            premium = make_view(PremiumView, (_finite(mid), _finite(hk_us), _finite(us_hk)))
             implied, pricing = _finite(calc.implied_fx(prices[0][0], prices[1][0])), (calc, prices)
-        return _view(
+        return make_view(
             PairView,
             (
                 pair.name,
@@ -408,33 +407,27 @@ class Engine:
         if not instrument.is_fx:
             to_usd = 1.0 if instrument.currency == "USD" else _inverse(fx_mid)
             liquidity = self._liquidity(state, src, now_ns, to_usd)
-        session, trading, live = venue.session, venue.trading, venue.live
-        if src is None:
-            return _view(
-                LegView,
-                (
-                    instrument.symbol, instrument.venue, instrument.currency,
-                    None, None, None, None, None, None, "quote", None, None, None,
-                    session, trading, not live, stale_reason is not None, stale_reason, liquidity,
-                ),
-            )  # fmt: skip
-        bid = ask = bid_size = ask_size = mid = ts_event = ts_recv = None
-        quoted = src.has_quote
-        if quoted:
-            bid, ask, bid_size, ask_size = src.bid, src.ask, src.bid_size, src.ask_size
-            total = bid + ask + bid_size + ask_size
-            if total - total != 0.0:  # not all finite (NaN or infinite): check each
-                bid, ask = _finite(src.bid), _finite(src.ask)
-                bid_size, ask_size = _finite(src.bid_size), _finite(src.ask_size)
-        if src.has_price:
-            mid, ts_event, ts_recv = _finite(src.mid), src.ts_event, src.ts_recv
-        return _view(
+        bid = ask = bid_size = ask_size = last = mid = None
+        ts_event = ts_recv = source = None
+        quoted = True
+        if src is not None:
+            quoted, source, last = src.has_quote, src.source, _finite(src.last)
+            if quoted:
+                bid, ask, bid_size, ask_size = src.bid, src.ask, src.bid_size, src.ask_size
+                total = bid + ask + bid_size + ask_size
+                if total - total != 0.0:  # not all finite (NaN or infinite): check each
+                    bid, ask = _finite(src.bid), _finite(src.ask)
+                    bid_size, ask_size = _finite(src.bid_size), _finite(src.ask_size)
+            if src.has_price:
+                mid, ts_event, ts_recv = _finite(src.mid), src.ts_event, src.ts_recv
+        return make_view(
             LegView,
             (
                 instrument.symbol, instrument.venue, instrument.currency,
-                bid, ask, bid_size, ask_size, _finite(src.last), mid,
-                "quote" if quoted else "last", ts_event, ts_recv, src.source,
-                session, trading, not live, stale_reason is not None, stale_reason, liquidity,
+                bid, ask, bid_size, ask_size, last, mid,
+                "quote" if quoted else "last", ts_event, ts_recv, source,
+                venue.session, venue.trading, not venue.live,
+                stale_reason is not None, stale_reason, liquidity,
             ),
         )  # fmt: skip
 
@@ -453,7 +446,7 @@ class Engine:
         totals = state.trades.totals_all(second)
         for (label, seconds), (volume, turnover, count) in zip(self._windows, totals, strict=True):
             windows.append(
-                _view(
+                make_view(
                     WindowStats,
                     (
                         label,
@@ -466,7 +459,7 @@ class Engine:
                     ),
                 )
             )
-        return _view(Liquidity, (spread, bid_depth, ask_depth, tuple(windows)))
+        return make_view(Liquidity, (spread, bid_depth, ask_depth, tuple(windows)))
 
 
 class _Venue(NamedTuple):
