@@ -33,7 +33,6 @@ from monitor.core.reference import NOT_TRADING
 from monitor.core.state import SourceState
 
 NAN = float("nan")
-INF = math.inf
 NS = NS_PER_SECOND
 EPOCH = date(1970, 1, 1)
 BASES = ("mid", "buy_hk_sell_us", "buy_us_sell_hk")
@@ -175,9 +174,7 @@ class AnalyticsReader:
         moments, runs = t.windows.moments, t.windows.runs
         out = []
         for index, basis in enumerate(BASES):
-            now = None if current is None else current[index]
-            if now is not None and not -INF < now < INF:
-                now = None
+            now = None if current is None else _finite(current[index])
             run, executable = runs[index], index > 0
             for w, (label, seconds) in enumerate(windows):
                 m = moments[w][index]
@@ -250,12 +247,10 @@ def _shares(
 ) -> tuple[TurnoverShare, ...]:
     shares = []
     for u, h in zip(us, hk, strict=True):
-        u_usd, h_usd = u[5], h[5]  # turnover_usd
-        total = u_usd + h_usd
-        if total > 0:
-            shares.append(make_view(TurnoverShare, (u[0], u[1], u_usd / total, h_usd / total)))
-        else:
-            shares.append(make_view(TurnoverShare, (u[0], u[1], None, None)))
+        total = u.turnover_usd + h.turnover_usd
+        us_share = u.turnover_usd / total if total > 0 else None
+        hk_share = h.turnover_usd / total if total > 0 else None
+        shares.append(make_view(TurnoverShare, (u.window, u.seconds, us_share, hk_share)))
     return tuple(shares)
 
 
