@@ -31,21 +31,16 @@ class BrokenAnalytics:
         raise RuntimeError(f"analytics.{name} is broken")
 
 
-class BrokenAnalyticsEngine(Engine):
-    """An engine whose snapshots carry analytics that raise when read."""
-
-    def snapshot(self, now_ns: int) -> MarketSnapshot:
-        snapshot = super().snapshot(now_ns)
-        broken = cast(PairAnalytics, BrokenAnalytics())
-        pairs = tuple(view._replace(analytics=broken) for view in snapshot.pairs)
-        return dataclasses.replace(snapshot, pairs=pairs)
+def with_broken_analytics(engine: Engine) -> MarketSnapshot:
+    """The engine's snapshot, with analytics that raise when read."""
+    snapshot = engine.snapshot(T0)
+    broken = cast(PairAnalytics, BrokenAnalytics())
+    pairs = tuple(view._replace(analytics=broken) for view in snapshot.pairs)
+    return dataclasses.replace(snapshot, pairs=pairs)
 
 
-class FailingSnapshotEngine(Engine):
-    """An engine that cannot build a snapshot."""
-
-    def snapshot(self, now_ns: int) -> MarketSnapshot:
-        raise RuntimeError("snapshot is broken")
+def failing_snapshot() -> MarketSnapshot:
+    raise RuntimeError("snapshot is broken")
 
 
 def fed(engine: Engine) -> Engine:
@@ -73,9 +68,9 @@ def test_market_collector_reads_a_fresh_snapshot_on_every_scrape() -> None:
 
 
 def test_a_family_group_that_raises_is_left_out_and_the_others_are_served() -> None:
-    engine = fed(BrokenAnalyticsEngine([pony_pair()], calendar()))
+    engine = fed(Engine([pony_pair()], calendar()))
     registry = CollectorRegistry()
-    MarketCollector(engine, lambda: engine.snapshot(T0), registry=registry)
+    MarketCollector(engine, lambda: with_broken_analytics(engine), registry=registry)
 
     text = generate_latest(registry).decode()
 
@@ -88,10 +83,10 @@ def test_a_family_group_that_raises_is_left_out_and_the_others_are_served() -> N
 
 
 def test_without_a_snapshot_the_counters_and_other_collectors_are_still_served() -> None:
-    engine = fed(FailingSnapshotEngine([pony_pair()], calendar()))
+    engine = fed(Engine([pony_pair()], calendar()))
     health = FeedHealth("sim", FeedState.STREAMING)
     registry = CollectorRegistry()
-    MarketCollector(engine, lambda: engine.snapshot(T0), registry=registry)
+    MarketCollector(engine, failing_snapshot, registry=registry)
     FeedsCollector(lambda: [health], registry=registry)
     TasksCollector("1.2.3", {"feed:sim": 2}, registry=registry)
 
