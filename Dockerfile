@@ -17,11 +17,20 @@ RUN python -m venv "$VIRTUAL_ENV"
 COPY requirements.lock ./
 RUN --mount=type=cache,target=/root/.cache/pip \
     "$VIRTUAL_ENV/bin/pip" install --require-hashes --no-deps --only-binary=:all: -r requirements.lock
-COPY pyproject.toml README.md ./
+# The core's hot path and read side are compiled with mypyc (setup.py, DLMON_COMPILE=1;
+# the modules: [tool.dlmon] compiled in pyproject.toml). The C compiler and the build
+# tools stay in this stage: only the wheel reaches the runtime image.
+RUN command -v gcc >/dev/null \
+    || (apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev)
+RUN --mount=type=cache,target=/root/.cache/pip \
+    python -m venv .build-tools \
+    && .build-tools/bin/pip install setuptools==84.2.1 wheel==0.48.0 mypy==2.4.1
+COPY pyproject.toml setup.py README.md ./
 COPY monitor/ ./monitor/
 RUN --mount=type=cache,target=/root/.cache/pip \
-    "$VIRTUAL_ENV/bin/pip" wheel --no-deps --wheel-dir dist . \
+    DLMON_COMPILE=1 .build-tools/bin/pip wheel --no-deps --no-build-isolation --wheel-dir dist . \
     && "$VIRTUAL_ENV/bin/pip" install --no-deps --no-index dist/dlmon-*.whl \
+    && "$VIRTUAL_ENV/bin/python" -I -c "import monitor.core.engine as m; assert m.__file__.endswith('.so'), m.__file__" \
     && "$VIRTUAL_ENV/bin/dlmon" --version
 
 # --- runtime: the virtualenv only, as an unprivileged user --------------------------------

@@ -29,8 +29,8 @@ run: $(RUN_STAMP)
 	$(BIN)/dlmon run $(if $(CONFIG),--config $(CONFIG),)
 
 lint: $(STAMP)
-	$(BIN)/ruff check monitor tests benchmarks deploy
-	$(BIN)/ruff format --check monitor tests benchmarks deploy
+	$(BIN)/ruff check monitor tests benchmarks deploy setup.py
+	$(BIN)/ruff format --check monitor tests benchmarks deploy setup.py
 
 types: $(STAMP)
 	$(BIN)/mypy monitor
