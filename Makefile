@@ -40,7 +40,8 @@ pytest: $(STAMP)
 
 test: lint types pytest
 
-# Every performance figure of the README against its same-run baseline (~6-9 minutes).
+# Every performance figure of the README against its same-run baseline, measured on the
+# core compiled as the image runs it (~7-10 minutes; `--core source` for the sources).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 

@@ -138,7 +138,8 @@ def wait_for(check: Callable[[], bool], timeout: float, what: str, poll: float =
 
 def python_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DLMON_")}
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    # ROOT after what the run was given (the compiled core of run.py goes first)
+    env["PYTHONPATH"] = os.pathsep.join([env.get("PYTHONPATH", ""), str(ROOT)]).lstrip(os.pathsep)
     env["DLMON_LOG__FORMAT"] = "json"
     env["DLMON_LOG__LEVEL"] = "WARNING"
     return env

@@ -17,19 +17,27 @@ the same run (medians of 5, interleaved), printed as one table at the end.
 * parsers: CPU per element of the Polygon, Alpaca and Finnhub parsers against
   ``orjson.loads`` of the same frames (``bench_parsers``).
 
+The core is measured as the image runs it: compiled with mypyc (``--core compiled``, the
+default; built into a temporary directory by ``deploy/compiled_core.py``, ~45 s, and put
+first on every process's path), or as the checkout's sources (``--core source``; also the
+fallback without a C compiler).
+
 Writes only to temporary directories. Takes about 7-10 minutes on a busy 2-core machine.
 
     python benchmarks/run.py [--only core,memory,startup,e2e,pairs,universe,bus,parsers]
-                             [--runs 5]
+                             [--runs 5] [--core compiled|source]
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import os
 import platform
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -49,6 +57,7 @@ from common import ROOT, RUNS, Row, median, print_table  # noqa: E402
 from monitor.core.analytics import DEFAULT_ANALYTICS  # noqa: E402
 
 CORE_EVENTS = 1_000_000
+COMPILED = "DLMON_BENCH_COMPILED"  # set in the run that measures the compiled core
 
 
 def core(runs: int) -> list[Row]:
@@ -87,11 +96,41 @@ def commit() -> str:
     return done.stdout.strip() or "unknown"
 
 
+def run_compiled() -> int:
+    """Build the compiled core into a temporary directory and run this script again with
+    it first on the path (``common.python_env`` keeps it first for child processes)."""
+    sys.path.append(str(ROOT))
+    from deploy.compiled_core import build
+
+    with tempfile.TemporaryDirectory(prefix="dlmon-bench-compiled-") as name:
+        print("[bench] compiling the core with mypyc ...", flush=True)
+        built = build(Path(name))
+        path = os.pathsep.join([str(built), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+        env = {**os.environ, COMPILED: "1", "PYTHONPATH": path}
+        return subprocess.run([sys.executable, __file__, *sys.argv[1:]], env=env).returncode
+
+
+def core_kind() -> str:
+    """How the core under measurement was built, from where its engine was imported."""
+    import monitor.core.engine
+
+    compiled = not (monitor.core.engine.__file__ or "").endswith(".py")
+    if os.environ.get(COMPILED) and not compiled:
+        raise SystemExit("the compiled core was built but the sources were imported")
+    return "compiled core (mypyc)" if compiled else "core from source"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", default="core,memory,startup,e2e,pairs,universe,bus,parsers")
     parser.add_argument("--runs", type=int, default=RUNS)
+    parser.add_argument("--core", choices=("compiled", "source"), default="compiled")
     args = parser.parse_args()
+    if args.core == "compiled" and not os.environ.get(COMPILED):
+        if shutil.which("gcc"):
+            raise SystemExit(run_compiled())
+        print("[bench] no C compiler (gcc): measuring the core from source", flush=True)
+    kind = core_kind()
     benches: dict[str, Callable[[], list[Row]]] = {
         "core": lambda: core(args.runs),
         "memory": bench_memory.run,
@@ -112,7 +151,7 @@ def main() -> None:
         print_table(part)
         rows += part
     title = (
-        f"dlmon benchmarks at {commit()} ({platform.python_implementation()}"
+        f"dlmon benchmarks at {commit()}, {kind} ({platform.python_implementation()}"
         f" {platform.python_version()}, medians of {args.runs}, interleaved;"
         f" {time.monotonic() - started:.0f} s in all). ratio = dlmon / baseline"
         " unless marked floor / dlmon."
