@@ -20,9 +20,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _settings() -> dict[str, list[str]]:
-    settings: dict[str, list[str]] = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"][
-        "dlmon"
-    ]
+    """``[tool.dlmon]`` of pyproject.toml: the modules and mypyc flags setup.py compiles with."""
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    settings: dict[str, list[str]] = pyproject["tool"]["dlmon"]
     return settings
 
 
