@@ -14,7 +14,8 @@ from pathlib import Path
 from setuptools import Extension, setup
 
 
-def compiled_modules() -> list[Extension]:
+def extensions() -> list[Extension]:
+    """The compiled core as extension modules, or none without DLMON_COMPILE=1."""
     if os.environ.get("DLMON_COMPILE") != "1":
         return []
     from mypyc.build import mypycify
@@ -23,4 +24,4 @@ def compiled_modules() -> list[Extension]:
     return mypycify([*dlmon["mypyc-flags"], *dlmon["compiled"]])
 
 
-setup(ext_modules=compiled_modules())
+setup(ext_modules=extensions())
