@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 
 class HkCosts(NamedTuple):
@@ -48,9 +48,20 @@ def stamp_duty_hkd(notional_hkd: float, rate: float) -> float:
 
     The product is first rounded to 1e-6 HK$ so that binary noise (780,000 * 0.001 =
     780.0000000001) does not add a dollar. NaN in, NaN out.
+
+    Computed as ``ceil(round(duty, 6))`` without ``round``'s decimal conversion: the
+    fraction above the whole dollar is exact in binary (Sterbenz), and it rounds down to
+    the dollar iff it is below 5e-7, i.e. at most ``HALF_MICRO`` (the double nearest 5e-7
+    lies below it, and no double lies in between).
     """
     duty = notional_hkd * rate
-    return float(math.ceil(round(duty, 6))) if math.isfinite(duty) else duty
+    if duty - duty != 0.0:  # NaN or infinite
+        return duty
+    whole = float(math.floor(duty))
+    return whole if duty - whole <= HALF_MICRO else whole + 1.0
+
+
+HALF_MICRO: Final = 5e-7
 
 
 def bounded(value: float, minimum: float | None, maximum: float | None) -> float:
@@ -98,7 +109,8 @@ class FeeSchedule:
     def hk_cost_hkd(self, notional_hkd: float) -> float:
         """Costs of one HK trade (either side) of ``notional_hkd``, in HKD (the
         :meth:`hk_costs` total, without building the items: the read side asks per pair)."""
-        return _hk_total(*self._hk_items(notional_hkd))
+        stamp, sfc, afrc, trading, settlement, commission = self._hk_items(notional_hkd)
+        return _hk_total(stamp, sfc, afrc, trading, settlement, commission)
 
     def _hk_items(self, notional_hkd: float) -> tuple[float, float, float, float, float, float]:
         """The :class:`HkCosts` items in order."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -39,6 +41,39 @@ def test_stamp_duty_is_per_contract_rounded_up_to_the_whole_dollar() -> None:
     assert stamp_duty_hkd(999.99, 0.001) == 1.0
     assert stamp_duty_hkd(100_000, 0.0013) == 130.0  # the 2021-2023 rate
     assert stamp_duty_hkd(0.0, 0.001) == 0.0
+
+
+def _decimal_rounded_then_ceiled(duty: float) -> float:
+    """The definition the fast form must match: round to 1e-6 HK$, then up to the dollar."""
+    return float(math.ceil(round(duty, 6)))
+
+
+@given(
+    whole=st.integers(0, 10**9),
+    fraction=st.one_of(
+        st.floats(0.0, 1.0, exclude_max=True),
+        st.floats(0.0, 2e-6),  # around the 5e-7 boundary that rounds down
+        st.floats(1.0 - 2e-6, 1.0, exclude_max=True),
+    ),
+)
+def test_stamp_duty_rounds_exactly_as_round_to_micro_dollars_then_ceil(
+    whole: int, fraction: float
+) -> None:
+    duty = whole + fraction
+    assert stamp_duty_hkd(duty, 1.0) == _decimal_rounded_then_ceiled(duty)
+
+
+@given(notional=st.floats(0.0, 1e12), rate=st.sampled_from([0.001, 0.0013, 0.001_5]))
+def test_stamp_duty_matches_the_definition_on_real_products(notional: float, rate: float) -> None:
+    assert stamp_duty_hkd(notional, rate) == _decimal_rounded_then_ceiled(notional * rate)
+
+
+def test_stamp_duty_at_the_half_micro_dollar_boundary() -> None:
+    below, above = 1.0 + 4.999_999e-7, 1.0 + 5.000_001e-7
+    assert stamp_duty_hkd(below, 1.0) == 1.0 == _decimal_rounded_then_ceiled(below)
+    assert stamp_duty_hkd(above, 1.0) == 2.0 == _decimal_rounded_then_ceiled(above)
+    assert math.isnan(stamp_duty_hkd(math.nan, 0.001))
+    assert stamp_duty_hkd(math.inf, 0.001) == math.inf
 
 
 def test_old_ccass_minimum_and_maximum() -> None:
