@@ -8,9 +8,8 @@ them. Prices, sessions and the source in use are read as of ``now``.
 
 from __future__ import annotations
 
-import math
 from datetime import date, timedelta
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from monitor.core.analytics_state import AnalyticsSettings, AnalyticsState, LegTracker, PairTracker
 from monitor.core.analytics_view import (
@@ -24,18 +23,18 @@ from monitor.core.analytics_view import (
     TradeCost,
     TurnoverShare,
     WindowAttribution,
-    make_view,
 )
-from monitor.core.attribution import LegMids, attribute
+from monitor.core.attribution import Mids, attribute
 from monitor.core.events import NS_PER_SECOND
 from monitor.core.premium import Premiums, Prices
 from monitor.core.reference import NOT_TRADING
 from monitor.core.state import SourceState
+from monitor.core.tuple_view import make_view
 
-NAN = float("nan")
-NS = NS_PER_SECOND
-EPOCH = date(1970, 1, 1)
-BASES = ("mid", "buy_hk_sell_us", "buy_us_sell_hk")
+NAN: Final = float("nan")
+NS: Final = NS_PER_SECOND
+EPOCH: Final = date(1970, 1, 1)
+BASES: Final = ("mid", "buy_hk_sell_us", "buy_us_sell_hk")
 
 
 class SessionView(NamedTuple):
@@ -97,7 +96,7 @@ class AnalyticsReader:
         current = None if stale or idle else premiums
         us_windows = self._leg_windows(t.us)
         hk_windows = self._leg_windows(t.hk)
-        now_mids = make_view(LegMids, (us_p[0], hk_p[0], fx_p[0], calc.ratio))
+        now_mids = (us_p[0], hk_p[0], fx_p[0], calc.ratio)
         view = make_view(
             PairAnalytics,
             (
@@ -124,23 +123,19 @@ class AnalyticsReader:
             self._phases = (now_ns, phases)
         return phases
 
-    def _attribution(self, t: PairTracker, now: LegMids) -> tuple[WindowAttribution, ...]:
+    def _attribution(self, t: PairTracker, now: Mids) -> tuple[WindowAttribution, ...]:
         """Per window: the mid premium's move from the legs' mids when it started to now."""
         us, hk = t.us.windows, t.hk.windows
         assert us is not None and hk is not None
         end = t.windows.end
-        at = t.calculator.at
         out = []
         for i, (label, seconds) in enumerate(self.settings.windows):
             start_second = end - seconds
-            start = make_view(
-                LegMids,
-                (
-                    us.start_mid(i),
-                    hk.start_mid(i),
-                    self._fx_start(t, start_second),
-                    at(start_second * NS).ratio,
-                ),
+            start = (
+                us.start_mid(i),
+                hk.start_mid(i),
+                self._fx_start(t, start_second),
+                t.calculator.at(start_second * NS).ratio,
             )
             out.append(make_view(WindowAttribution, (label, seconds, attribute(start, now))))
         return tuple(out)
@@ -205,13 +200,13 @@ class AnalyticsReader:
     def _leg_windows(self, leg: LegTracker) -> tuple[InstrumentWindow, ...]:
         w = leg.windows
         assert w is not None
-        read = w.read
-        return tuple(
-            [
-                make_view(InstrumentWindow, (label, seconds, *read(i)))
-                for i, (label, seconds) in enumerate(self.settings.windows)
-            ]
-        )
+        out = []
+        for i, (label, seconds) in enumerate(self.settings.windows):
+            volatility, amihud, spread, turnover = w.read(i)
+            out.append(
+                make_view(InstrumentWindow, (label, seconds, volatility, amihud, spread, turnover))
+            )
+        return tuple(out)
 
     # ------------------------------------------------------------------ instruments
     def _instrument(
@@ -246,15 +241,16 @@ def _shares(
     us: tuple[InstrumentWindow, ...], hk: tuple[InstrumentWindow, ...]
 ) -> tuple[TurnoverShare, ...]:
     shares = []
-    for u, h in zip(us, hk, strict=True):
-        total = u.turnover_usd + h.turnover_usd
-        us_share = u.turnover_usd / total if total > 0 else None
-        hk_share = h.turnover_usd / total if total > 0 else None
+    for i, u in enumerate(us):  # one per window in both
+        us_usd, hk_usd = u.turnover_usd, hk[i].turnover_usd
+        total = us_usd + hk_usd
+        us_share = us_usd / total if total > 0 else None
+        hk_share = hk_usd / total if total > 0 else None
         shares.append(make_view(TurnoverShare, (u.window, u.seconds, us_share, hk_share)))
     return tuple(shares)
 
 
-NO_STATS = (None, None, None, None)  # a premium window with too few samples
+NO_STATS: Final = (None, None, None, None)  # a premium window with too few samples
 
 
 def _current(src: SourceState | None) -> Prices:
@@ -264,7 +260,7 @@ def _current(src: SourceState | None) -> Prices:
 
 
 def _finite(value: float) -> float | None:
-    return value if math.isfinite(value) else None
+    return value if value - value == 0.0 else None  # math.isfinite, without a call
 
 
 def _leg_basis(

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
-from typing import NamedTuple, Protocol
+from typing import Final, NamedTuple, Protocol
 
 from monitor.core.analytics_windows import LegWindows, PairWindows, TradingMinute
 from monitor.core.events import NS_PER_SECOND
@@ -24,8 +24,8 @@ from monitor.core.series import LastRing, SumRing
 from monitor.core.sessions import Phase, SessionCalendar
 from monitor.core.state import InstrumentState
 
-NAN = float("nan")
-CLOSED = Phase.CLOSED.value
+NAN: Final = float("nan")
+CLOSED: Final = Phase.CLOSED.value
 DEFAULT_WINDOWS: tuple[tuple[str, int], ...] = (("5m", 300), ("1h", 3600), ("1d", 86_400))
 
 

@@ -10,12 +10,6 @@ from typing import NamedTuple
 
 from monitor.core.attribution import Attribution
 
-make_view = tuple.__new__
-"""Makes a view (a named tuple) from all its fields in order, defaults included: the read
-side builds some fifty per pair and second, and calling the class costs three times as
-much (its generated ``__new__`` is a Python function; the tuples are the same).
-``tests/unit/core/test_views_complete.py`` checks that no view is left short."""
-
 
 class LegBasis(NamedTuple):
     """The price a leg contributes to the premium right now.

@@ -15,15 +15,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator
+from typing import Final
 
 from monitor.core.rolling import Ar1Fit, Ar1Sums, Moments, RunLength, Total
 from monitor.core.series import LastRing, SumRing
 
-NAN = float("nan")
+NAN: Final = float("nan")
 TradingMinute = Callable[[int], bool]
 """Whether the series' venues trade in an epoch minute (None: always)."""
 Run = tuple[int, int, int]  # first second, last second, ring entry in force (-1: none)
-UNKNOWN = -2  # a cursor's entry not looked up yet (it moved through never-folded seconds)
+UNKNOWN: Final = -2  # a cursor's entry not looked up yet (it moved through never-folded seconds)
 
 
 class Cursor:

@@ -16,7 +16,9 @@ the change of ``P`` itself. Pure: no state, no I/O; the caller picks the window'
 from __future__ import annotations
 
 import math
-from typing import NamedTuple
+from typing import Final, NamedTuple
+
+from monitor.core.tuple_view import make_view
 
 
 class LegMids(NamedTuple):
@@ -40,27 +42,34 @@ class Attribution(NamedTuple):
     premium_now: float
 
 
-INF = math.inf
+INF: Final = math.inf
+
+Mids = tuple[float, float, float, float]
+"""(us, hk, fx, ratio) as in :class:`LegMids`: a ``LegMids`` or a plain tuple (the read
+side passes plain ones, which the compiled core keeps unboxed)."""
 
 
-def _valid(m: LegMids) -> bool:
+def _valid(m: Mids) -> bool:
     """Every mid positive and finite (NaN fails every comparison)."""
     us, hk, fx, ratio = m
     return 0.0 < us < INF and 0.0 < hk < INF and 0.0 < fx < INF and 0.0 < ratio < INF
 
 
-def attribute(start: LegMids, now: LegMids) -> Attribution | None:
-    """Split the mid premium's change from ``start`` to ``now`` into US, HK, FX and ratio
-    terms; None when a mid is missing, non-positive or not finite (NaN included)."""
+def attribute(start: Mids, now: Mids) -> Attribution | None:
+    """Split the mid premium's change from ``start`` to ``now`` (:class:`LegMids`) into US,
+    HK, FX and ratio terms; None when a mid is missing, non-positive or not finite (NaN
+    included)."""
     if not (_valid(start) and _valid(now)):
         return None
-    us = math.log(now.us / start.us)
-    hk = -math.log(now.hk / start.hk)
-    fx = math.log(now.fx / start.fx)
-    ratio = -math.log(now.ratio / start.ratio)
-    p0 = start.us * start.fx / (start.ratio * start.hk) - 1.0
-    p1 = now.us * now.fx / (now.ratio * now.hk) - 1.0
-    return Attribution(us, hk, fx, ratio, us + hk + fx + ratio, p0, p1)
+    us0, hk0, fx0, r0 = start
+    us1, hk1, fx1, r1 = now
+    us = math.log(us1 / us0)
+    hk = -math.log(hk1 / hk0)
+    fx = math.log(fx1 / fx0)
+    ratio = -math.log(r1 / r0)
+    p0 = us0 * fx0 / (r0 * hk0) - 1.0
+    p1 = us1 * fx1 / (r1 * hk1) - 1.0
+    return make_view(Attribution, (us, hk, fx, ratio, us + hk + fx + ratio, p0, p1))
 
 
-__all__ = ["Attribution", "LegMids", "attribute"]
+__all__ = ["Attribution", "LegMids", "Mids", "attribute"]

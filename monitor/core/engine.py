@@ -9,13 +9,12 @@ once per pair and read, by :mod:`monitor.core.premium` (their one owner).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from monitor.core import validation as v
 from monitor.core.analytics import DEFAULT_ANALYTICS, Analytics, AnalyticsSettings
-from monitor.core.analytics_view import PairAnalytics, make_view
+from monitor.core.analytics_view import PairAnalytics
 from monitor.core.events import NS_PER_SECOND, Event, FxQuote, Quote, Trade
 from monitor.core.instruments import Instrument, Pair
 from monitor.core.liquidity import DEFAULT_WINDOWS
@@ -31,13 +30,14 @@ from monitor.core.snapshot import (
 )
 from monitor.core.state import InstrumentState, SourceState
 from monitor.core.ticks import is_on_hkex_grid
+from monitor.core.tuple_view import make_view
 
 EventListener = Callable[[Event], None]
 NO_PREMIUM = PremiumView(None, None, None)
-NAN = float("nan")
-INF = float("inf")
+NAN: Final = float("nan")
+INF: Final = float("inf")
 GRID_MEMO_SIZE = 65_536  # HKEX grid verdicts of recent prices (prices repeat tick to tick)
-CLOSE_GRACE_NS = 15 * 60 * NS_PER_SECOND
+CLOSE_GRACE_NS: Final = 15 * 60 * NS_PER_SECOND
 
 
 class PairState:
@@ -443,8 +443,9 @@ class Engine:
                 bid_depth = _finite(src.bid * src.bid_size * to_usd)
                 ask_depth = _finite(src.ask * src.ask_size * to_usd)
         windows = []
-        totals = state.trades.totals_all(second)
-        for (label, seconds), (volume, turnover, count) in zip(self._windows, totals, strict=True):
+        trades = state.trades
+        for i, (label, seconds) in enumerate(self._windows):
+            volume, turnover, count = trades.totals_at(i, second)
             windows.append(
                 make_view(
                     WindowStats,
@@ -495,7 +496,7 @@ def _prices(src: SourceState | None) -> Prices:
 
 
 def _finite(value: float) -> float | None:
-    return value if math.isfinite(value) else None
+    return value if value - value == 0.0 else None  # math.isfinite, without a call
 
 
 def _fx_mid(src: SourceState | None) -> float | None:

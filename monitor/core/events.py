@@ -12,8 +12,9 @@ path and slotted classes are markedly cheaper to build than frozen ones.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Final
 
-NS_PER_SECOND = 1_000_000_000
+NS_PER_SECOND: Final = 1_000_000_000
 
 
 @dataclass(slots=True)

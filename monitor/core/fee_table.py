@@ -16,13 +16,13 @@ import dataclasses
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import Any, Final, NamedTuple
 
 from monitor.core.data_files import load_data_file
 from monitor.core.fees import FeeSchedule
 
-NS_PER_DAY = 86_400 * 1_000_000_000
-EPOCH = date(1970, 1, 1)
+NS_PER_DAY: Final = 86_400 * 1_000_000_000
+EPOCH: Final = date(1970, 1, 1)
 FEE_FIELDS = tuple(f.name for f in dataclasses.fields(FeeSchedule) if f.name != "as_of")
 """Every cost field a record or an override may set."""
 

@@ -82,14 +82,8 @@ class RollingTrades:
 
     def totals(self, index: int) -> tuple[float, float, int]:
         """(volume, turnover, trade count) of window number ``index`` at the current head."""
-        return _clamped(*self._sums[index])
-
-    def totals_all(self, second: int) -> list[tuple[float, float, int]]:
-        """:meth:`totals_at` of every window, in their order."""
-        head = self._head
-        if second <= head or head < 0:
-            return [_clamped(*sums) for sums in self._sums]
-        return [self.totals_at(index, second) for index in range(len(self.windows))]
+        volume, turnover, count = self._sums[index]
+        return _clamped(volume, turnover, count)
 
     def totals_at(self, index: int, second: int) -> tuple[float, float, int]:
         """:meth:`totals` as if the head were at ``second`` (pure: nothing moves). Costs

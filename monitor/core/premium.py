@@ -30,7 +30,7 @@ the schedule and the ratio in force on a day come from the pair's dated records
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from monitor.core.fee_table import NS_PER_DAY, day_of
 from monitor.core.fees import FeeSchedule, HkCosts
@@ -38,8 +38,8 @@ from monitor.core.fees import FeeSchedule, HkCosts
 if TYPE_CHECKING:
     from monitor.core.instruments import Pair
 
-NAN = float("nan")
-DAYS_KEPT = 8  # calculators of distinct days kept per pair (today, window starts, replays)
+NAN: Final = float("nan")
+DAYS_KEPT: Final = 8  # calculators of distinct days kept per pair (today, window starts, replays)
 
 Prices = tuple[float, float, float]
 """What one leg contributes: (mid, bid, ask) in its native currency (NaN where unknown)."""

@@ -19,14 +19,15 @@ US trading days), which the calendar does not model.
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from typing import Final
 
 from monitor.core.sessions import NEW_YORK, US_VENUES, Phase, SessionCalendar
 
-NS = 1_000_000_000
-MINUTE_NS = 60 * NS
+NS: Final = 1_000_000_000
+MINUTE_NS: Final = 60 * NS
 HOUR_NS = 3600 * NS
 OVERNIGHT = "overnight"
-NOT_TRADING = frozenset({Phase.CLOSED.value, Phase.LUNCH.value})
+NOT_TRADING: Final = frozenset({Phase.CLOSED.value, Phase.LUNCH.value})
 MAIN_SESSION = frozenset({Phase.CONTINUOUS.value, Phase.REGULAR.value})  # opens, closes
 _OVERNIGHT_START, _OVERNIGHT_END = time(20, 0), time(4, 0)
 _UTC_OFFSET_HOURS = {"XHKG": 8}  # venue-local day for day keys (US days: New York, see below)

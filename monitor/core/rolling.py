@@ -14,9 +14,11 @@ resets its moments to 0, which drops any rounding left by earlier samples.
 from __future__ import annotations
 
 import math
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
-Z_95 = 1.959963984540054
+from monitor.core.tuple_view import make_view
+
+Z_95: Final = 1.959963984540054
 
 
 class RunLength:
@@ -154,7 +156,7 @@ class Ar1Sums:
         rss = max(self.cc - phi * self.cp, 0.0)
         stderr = math.sqrt(rss / (n - 2) / self.pp)
         low, high = phi - Z_95 * stderr, phi + Z_95 * stderr
-        return Ar1Fit(n, phi, stderr, half_life(phi), half_life(low), half_life(high))
+        return make_view(Ar1Fit, (n, phi, stderr, half_life(phi), half_life(low), half_life(high)))
 
 
 class Total:
@@ -210,7 +212,7 @@ class Ar1Fit(NamedTuple):
 
 def half_life(phi: float) -> float | None:
     """Half-life in steps of an AR(1) with coefficient ``phi`` (see :class:`Ar1Fit`)."""
-    if not math.isfinite(phi) or phi >= 1.0:
+    if phi - phi != 0.0 or phi >= 1.0:  # not finite (math.isfinite is a call when compiled)
         return None
     if phi <= 0.0:
         return 0.0

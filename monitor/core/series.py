@@ -12,9 +12,10 @@ time. Seconds without an entry carry the previous value forward in a
 from __future__ import annotations
 
 from array import array
+from typing import Final
 
-NAN = float("nan")
-INITIAL_SLOTS = 64
+NAN: Final = float("nan")
+INITIAL_SLOTS: Final = 64
 
 
 class _Ring:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 from monitor.core.instruments import Instrument
 from monitor.core.liquidity import RollingTrades
 
-NAN = float("nan")
+NAN: Final = float("nan")
 
 
 class SourceState:

@@ -103,16 +103,24 @@ def test_rolling_windows_match_brute_force(
     head=st.integers(min_value=0, max_value=8000),
     later=st.integers(min_value=-10, max_value=4000),
 )
-def test_all_windows_at_once_are_each_window_read_alone(
+def test_reading_ahead_of_the_head_is_advancing_a_copy_and_moves_nothing(
     events: list[tuple[int, float, float]], head: int, later: int
 ) -> None:
-    rolling = RollingTrades((60, 300, 3600))
-    for second, size, px in events:
-        rolling.add(second, size, px)
-    rolling.advance(head)
-    for second in (head, head + later):  # at the head, before it, and after it
-        alone = [rolling.totals_at(index, second) for index in range(3)]
-        assert rolling.totals_all(second) == alone
+    def loaded() -> RollingTrades:
+        rolling = RollingTrades((60, 300, 3600))
+        for second, size, px in events:
+            rolling.add(second, size, px)
+        rolling.advance(head)
+        return rolling
+
+    rolling, moved = loaded(), loaded()
+    second = head + later  # before the head, at it, or after it
+    moved.advance(second)
+    for index in range(3):
+        assert rolling.totals_at(index, second) == moved.totals(index)
+    assert [rolling.totals(index) for index in range(3)] == [
+        loaded().totals(index) for index in range(3)
+    ]
 
 
 def test_late_trade_inside_the_window_counts_and_too_old_is_refused() -> None:
