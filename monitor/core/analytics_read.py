@@ -291,7 +291,8 @@ def _days(t: PairTracker) -> tuple[DayMark, ...]:
             elif not rows or day > rows[-1][0]:  # a late close of an earlier day is ignored
                 rows.append((day, NAN, 0, mid, ts))
                 rows = rows[-(records.maxlen or len(rows)) :]
-        marks.extend(_day_mark(venue, *row) for row in rows)
+        for day, open_, open_ts, close, close_ts in rows:
+            marks.append(_day_mark(venue, day, open_, open_ts, close, close_ts))
     marks.sort(key=lambda m: (m.date, m.venue))
     return tuple(marks)
 
@@ -307,13 +308,16 @@ def _moved_close(t: PairTracker, venue: str) -> tuple[int, float, int] | None:
 def _day_mark(
     venue: str, day: int, open_: float, open_ts: int, close: float, close_ts: int
 ) -> DayMark:
-    return DayMark(
-        venue=venue,
-        date=(EPOCH + timedelta(days=day)).isoformat(),
-        open_premium=_finite(open_),
-        open_ts=open_ts or None,
-        close_premium=_finite(close),
-        close_ts=close_ts or None,
+    return make_view(
+        DayMark,
+        (
+            venue,
+            (EPOCH + timedelta(days=day)).isoformat(),
+            _finite(open_),
+            open_ts or None,
+            _finite(close),
+            close_ts or None,
+        ),
     )
 
 
