@@ -57,13 +57,18 @@ class PairState:
         """(mid, bid, ask) of each leg's source in use (the active one, or the one
         selected at ``now_ns``); None while a leg has no price."""
         if now_ns is None:
-            legs = (self.us.active, self.hk.active, self.fx.active)
+            us, hk, fx = self.us.active, self.hk.active, self.fx.active
         else:
-            legs = (self.us.selected(now_ns), self.hk.selected(now_ns), self.fx.selected(now_ns))
-        if not all(src is not None and src.has_price for src in legs):
+            us, hk, fx = (
+                self.us.selected(now_ns),
+                self.hk.selected(now_ns),
+                self.fx.selected(now_ns),
+            )
+        if us is None or hk is None or fx is None:
             return None
-        us, hk, fx = (_prices(src) for src in legs)
-        return us, hk, fx
+        if not (us.has_price and hk.has_price and fx.has_price):
+            return None
+        return _prices(us), _prices(hk), _prices(fx)
 
     def premiums(self, ts_ns: int) -> Premiums | None:
         """(mid, buy_hk_sell_us, buy_us_sell_hk) from the active sources' prices, if any,
@@ -404,7 +409,7 @@ class Engine:
         venue = venues[instrument.venue]
         stale_reason = _stale_reason(src, venue, limit_ns, now_ns)
         liquidity = None
-        if not instrument.is_fx:
+        if not state.is_fx:
             to_usd = 1.0 if instrument.currency == "USD" else _inverse(fx_mid)
             liquidity = self._liquidity(state, src, now_ns, to_usd)
         bid = ask = bid_size = ask_size = last = mid = None

@@ -107,5 +107,6 @@ class RollingTrades:
 
 
 def _clamped(volume: float, turnover: float, count: float) -> tuple[float, float, int]:
-    """Window sums as read: running sums may dip below 0 by rounding; counts are whole."""
-    return max(volume, 0.0), max(turnover, 0.0), int(round(count))
+    """Window sums as read: running sums may dip below 0 by rounding; counts are whole
+    numbers (sums of whole numbers, exact in a float), so adding 0.5 rounds without ties."""
+    return max(volume, 0.0), max(turnover, 0.0), int(count + 0.5)

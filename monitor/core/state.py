@@ -65,10 +65,11 @@ class SourceState:
 class InstrumentState:
     """All sources of one instrument, the one in use, and its rolling trade windows."""
 
-    __slots__ = ("active", "instrument", "sources", "stale_after_ns", "trades")
+    __slots__ = ("active", "instrument", "is_fx", "sources", "stale_after_ns", "trades")
 
     def __init__(self, instrument: Instrument, windows: tuple[int, ...], stale_after_ns: int):
         self.instrument = instrument
+        self.is_fx = instrument.is_fx  # read by every snapshot; the property is Python code
         self.sources: dict[str, SourceState] = {}
         self.active: SourceState | None = None
         self.trades = RollingTrades(windows)
