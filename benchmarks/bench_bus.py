@@ -46,6 +46,7 @@ from monitor.settings.bus import BusConfig
 T0 = 1_790_000_000_000_000_000
 OPEN = {"PONY", "2026.HK", "USDHKD"}
 DEADLINE_SECONDS = 120.0
+STOP_SECONDS = 10.0  # for the publisher and the feed to end once cancelled
 
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -123,15 +124,18 @@ class BusPath:
         self.engine.on_event(event)
 
     async def __aenter__(self) -> BusPath:
-        self._tasks = [asyncio.create_task(self.publisher.run()),
-                       asyncio.create_task(self.feed.run())]  # fmt: skip
+        self._tasks = [asyncio.create_task(self.publisher.run(), name="bus publisher"),
+                       asyncio.create_task(self.feed.run(), name="nats feed")]  # fmt: skip
         await until(lambda: self.publisher.connected and self.feed.health.up)  # consumer exists
         return self
 
     async def __aexit__(self, *exc: object) -> None:
         for task in self._tasks:
             task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        _, pending = await asyncio.wait(self._tasks, timeout=STOP_SECONDS)
+        if pending:  # a benchmark must not hang: say which part would not stop
+            names = ", ".join(sorted(task.get_name() for task in pending))
+            raise RuntimeError(f"still running {STOP_SECONDS:.0f} s after cancel: {names}")
 
     async def throughput(self, events: Sequence[Event]) -> float:
         batch = fresh(events, time.time_ns())
