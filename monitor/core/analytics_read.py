@@ -29,7 +29,7 @@ from monitor.core.events import NS_PER_SECOND
 from monitor.core.premium import Premiums, Prices
 from monitor.core.reference import NOT_TRADING
 from monitor.core.state import SourceState
-from monitor.core.tuple_view import make_view
+from monitor.core.tuple_view import finite, make_view
 
 NAN: Final = float("nan")
 NS: Final = NS_PER_SECOND
@@ -169,7 +169,7 @@ class AnalyticsReader:
         moments, runs = t.windows.moments, t.windows.runs
         out = []
         for index, basis in enumerate(BASES):
-            now = None if current is None else _finite(current[index])
+            now = None if current is None else finite(current[index])
             run, executable = runs[index], index > 0
             for w, (label, seconds) in enumerate(windows):
                 m = moments[w][index]
@@ -259,10 +259,6 @@ def _current(src: SourceState | None) -> Prices:
     return src.mid, src.exec_bid, src.exec_ask
 
 
-def _finite(value: float) -> float | None:
-    return value if value - value == 0.0 else None  # math.isfinite, without a call
-
-
 def _leg_basis(
     leg: LegTracker, src: SourceState | None, phase: str, prices: Prices, now_ns: int
 ) -> LegBasis:
@@ -273,7 +269,7 @@ def _leg_basis(
     elif src is not None and src.has_price:
         ts = src.ts_event
     age = None if ts is None else (now_ns - ts) / NS
-    return make_view(LegBasis, (leg.state.instrument.symbol, kind, _finite(prices[0]), ts, age))
+    return make_view(LegBasis, (leg.state.instrument.symbol, kind, finite(prices[0]), ts, age))
 
 
 def _days(t: PairTracker) -> tuple[DayMark, ...]:
@@ -313,9 +309,9 @@ def _day_mark(
         (
             venue,
             (EPOCH + timedelta(days=day)).isoformat(),
-            _finite(open_),
+            finite(open_),
             open_ts or None,
-            _finite(close),
+            finite(close),
             close_ts or None,
         ),
     )

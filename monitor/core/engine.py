@@ -30,7 +30,7 @@ from monitor.core.snapshot import (
 )
 from monitor.core.state import InstrumentState, SourceState
 from monitor.core.ticks import is_on_hkex_grid
-from monitor.core.tuple_view import make_view
+from monitor.core.tuple_view import finite, make_view
 
 EventListener = Callable[[Event], None]
 NO_PREMIUM = PremiumView(None, None, None)
@@ -358,8 +358,8 @@ class Engine:
         implied = pricing = None
         if not stale_reasons and prices is not None:
             mid, hk_us, us_hk = premiums or calc.premiums(*prices)
-            premium = make_view(PremiumView, (_finite(mid), _finite(hk_us), _finite(us_hk)))
-            implied, pricing = _finite(calc.implied_fx(prices[0][0], prices[1][0])), (calc, prices)
+            premium = make_view(PremiumView, (finite(mid), finite(hk_us), finite(us_hk)))
+            implied, pricing = finite(calc.implied_fx(prices[0][0], prices[1][0])), (calc, prices)
         return make_view(
             PairView,
             (
@@ -416,15 +416,15 @@ class Engine:
         ts_event = ts_recv = source = None
         quoted = True
         if src is not None:
-            quoted, source, last = src.has_quote, src.source, _finite(src.last)
+            quoted, source, last = src.has_quote, src.source, finite(src.last)
             if quoted:
                 bid, ask, bid_size, ask_size = src.bid, src.ask, src.bid_size, src.ask_size
                 total = bid + ask + bid_size + ask_size
                 if total - total != 0.0:  # not all finite (NaN or infinite): check each
-                    bid, ask = _finite(src.bid), _finite(src.ask)
-                    bid_size, ask_size = _finite(src.bid_size), _finite(src.ask_size)
+                    bid, ask = finite(src.bid), finite(src.ask)
+                    bid_size, ask_size = finite(src.bid_size), finite(src.ask_size)
             if src.has_price:
-                mid, ts_event, ts_recv = _finite(src.mid), src.ts_event, src.ts_recv
+                mid, ts_event, ts_recv = finite(src.mid), src.ts_event, src.ts_recv
         return make_view(
             LegView,
             (
@@ -445,8 +445,8 @@ class Engine:
             mid = src.mid
             spread = (src.ask - src.bid) / mid if mid > 0 else None
             if to_usd is not None:
-                bid_depth = _finite(src.bid * src.bid_size * to_usd)
-                ask_depth = _finite(src.ask * src.ask_size * to_usd)
+                bid_depth = finite(src.bid * src.bid_size * to_usd)
+                ask_depth = finite(src.ask * src.ask_size * to_usd)
         windows = []
         trades = state.trades
         for i, (label, seconds) in enumerate(self._windows):
@@ -495,19 +495,14 @@ def _stale_reason(src: SourceState | None, venue: _Venue, limit_ns: int, now_ns:
     return None
 
 
-def _prices(src: SourceState | None) -> Prices:
-    assert src is not None
+def _prices(src: SourceState) -> Prices:
     return src.mid, src.exec_bid, src.exec_ask
-
-
-def _finite(value: float) -> float | None:
-    return value if value - value == 0.0 else None  # math.isfinite, without a call
 
 
 def _fx_mid(src: SourceState | None) -> float | None:
     if src is None or not src.has_price:
         return None
-    return _finite(src.mid)
+    return finite(src.mid)
 
 
 def _inverse(value: float | None) -> float | None:

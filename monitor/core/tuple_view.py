@@ -1,4 +1,5 @@
-"""How the read side builds its views (named tuples): ``make_view(View, fields)``."""
+"""How the read side builds its views (named tuples): ``make_view(View, fields)``, with
+``finite`` for each number a view shows (None where it is NaN or infinite)."""
 
 from __future__ import annotations
 
@@ -10,3 +11,8 @@ side builds some fifty per pair and second, and calling the class costs three ti
 much (its generated ``__new__`` is a Python function; the tuples are the same). Final, so
 that the compiled core holds it in a C variable instead of looking it up per view.
 ``tests/unit/core/test_views_complete.py`` checks that no view is left short."""
+
+
+def finite(value: float) -> float | None:
+    """``value``, or None where it is not finite (the views show no NaN or infinity)."""
+    return value if value - value == 0.0 else None  # math.isfinite, without a call
